@@ -1,0 +1,130 @@
+/**
+ * The composition root: opens the database, migrates it, wires the platform
+ * seams and the HTTP server. `main.ts` runs it as a process; tests run it in
+ * theirs, on a port of their own.
+ */
+import { fileURLToPath } from "node:url";
+import { type Database, openDatabase } from "@smsape/db";
+import { applyMigrations } from "@smsape/db/migrations";
+import type { Config } from "./config.ts";
+import { buildSchemas } from "./graphql/schema.ts";
+import { createHttpServer } from "./http/server.ts";
+import { createJobQueue } from "./platform/jobs.ts";
+import { type Logger, createLogger } from "./platform/logger.ts";
+import { createLiveEventBus } from "./platform/pubsub.ts";
+import { seedDemoData } from "./seed/demo.ts";
+import { seedReferenceData } from "./seed/reference.ts";
+import type { Services } from "./services/index.ts";
+
+export type { Config } from "./config.ts";
+export { loadConfig, ConfigError } from "./config.ts";
+
+export interface App {
+  services: Services;
+  /** The base URL the server listens on, e.g. http://127.0.0.1:4000 */
+  url: string;
+  port: number;
+  database: { embedded: boolean; url: string };
+  migrationsApplied: string[];
+  close(): Promise<void>;
+}
+
+/** A failure to start that the person starting the service can fix; its message says how. */
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+export const defaultConsoleDir = fileURLToPath(new URL("../../console/dist", import.meta.url));
+
+export async function createApp(
+  config: Config,
+  options: { logger?: Logger; now?: () => Date; startWorkers?: boolean } = {},
+): Promise<App> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const cleanups: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) => logger.error({ err: error }, "error while shutting down"));
+    }
+  };
+
+  try {
+    const database = await openDatabaseOrExplain(config);
+    cleanups.push(() => database.close());
+    const migrationsApplied = await applyMigrations(database.url);
+    if (migrationsApplied.length) logger.info({ migrations: migrationsApplied }, "database migrated");
+
+    await seedReferenceData(database.prisma);
+    if (config.demoData) await seedDemoData(database.prisma);
+
+    const bus = createLiveEventBus(config.redisUrl);
+    cleanups.push(() => bus.close());
+    // The embedded database is one session: the queue gets one connection of its own.
+    const jobs = createJobQueue({ url: database.url, maxConnections: database.embedded ? 1 : 4, logger });
+    const services: Services = {
+      db: database.prisma,
+      config,
+      logger,
+      events: bus.pubsub,
+      jobs,
+      now: options.now ?? (() => new Date()),
+    };
+    await jobs.start();
+    cleanups.push(() => jobs.stop());
+
+    const http = createHttpServer({
+      services,
+      schemas: buildSchemas(),
+      consoleDir: config.consoleDir ?? defaultConsoleDir,
+      webhooks: [],
+      checkHealth: async () => ({
+        database: await database.prisma.$queryRaw`SELECT 1`.then(
+          () => "ok",
+          () => "unreachable",
+        ),
+      }),
+    });
+    const port = await http.listen(config.http.port, config.http.host).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") {
+        throw new StartupError(
+          `Port ${config.http.port} on ${config.http.host} is already in use. Stop the other process or set PORT to a free port.`,
+        );
+      }
+      if (error.code === "EACCES") throw new StartupError(`Port ${config.http.port} needs privileges; set PORT above 1023.`);
+      throw error;
+    });
+    cleanups.push(() => http.close());
+
+    const host = config.http.host === "0.0.0.0" || config.http.host === "::" ? "127.0.0.1" : config.http.host;
+    return {
+      services,
+      url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+      port,
+      database: { embedded: database.embedded, url: database.url },
+      migrationsApplied,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function openDatabaseOrExplain(config: Config): Promise<Database> {
+  const database = await openDatabase(config.database);
+  try {
+    await database.prisma.$queryRaw`SELECT 1`;
+    return database;
+  } catch (error) {
+    await database.close().catch(() => {});
+    if (config.database.kind === "server") {
+      const target = new URL(config.database.url);
+      const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+      throw new StartupError(
+        `Cannot reach the database at ${target.hostname}:${target.port || 5432}${target.pathname} (DATABASE_URL): ${reason}. ` +
+          "Start PostgreSQL, fix DATABASE_URL, or unset it to use the embedded database.",
+      );
+    }
+    throw new StartupError(`The embedded database in ${config.database.dataDir} did not open: ${String(error)}. Remove that folder to start afresh.`);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The configuration, read once from the environment and validated. Nothing else
+ * in the code reads process.env: everything it needs arrives through Config.
+ */
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { error: "expected true or false" })
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const minutes = z.coerce.number({ error: "expected a number of minutes" }).int().positive();
+
+/** A key ring: `id:base64key,id2:base64key2`; each key is 32 bytes (AES-256). */
+const keyRing = z.string().transform((value, ctx) => {
+  const keys = new Map<string, Buffer>();
+  for (const part of value.split(",").map((item) => item.trim()).filter(Boolean)) {
+    const [id, material] = part.split(":");
+    const key = material ? Buffer.from(material, "base64") : Buffer.alloc(0);
+    if (!id || key.length !== 32) {
+      ctx.addIssue({ code: "custom", message: "expected id:base64 pairs of 32-byte keys, separated by commas" });
+      return z.NEVER;
+    }
+    keys.set(id, key);
+  }
+  return keys;
+});
+
+const environment = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number({ error: "expected a port number" }).int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PUBLIC_URL: z.url({ error: "expected an absolute URL such as https://sms.example.com" }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "expected a postgres:// URL")
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATA_DIR: z.string().min(1).default(".data"),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "expected a redis:// URL")
+    .optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ENCRYPTION_KEYS: keyRing.optional(),
+  ENCRYPTION_ACTIVE_KEY: z.string().min(1).optional(),
+  PAYMENT_WEBHOOK_SECRET: z.string().min(16, "expected at least 16 characters").optional(),
+  SMS_WEBHOOK_SECRET: z.string().min(16, "expected at least 16 characters").optional(),
+  SIMULATOR: flag.optional(),
+  DEMO_DATA: flag.optional(),
+  ACTIVATION_TIMEOUT_MINUTES: minutes.default(20),
+  ACTIVATION_CANCEL_LOCK_MINUTES: z.coerce.number().int().min(0).default(2),
+  NUMBER_QUARANTINE_MINUTES: minutes.default(24 * 60),
+  SESSION_IDLE_MINUTES: minutes.default(30),
+  SESSION_ABSOLUTE_MINUTES: minutes.default(12 * 60),
+  CONSOLE_DIR: z.string().min(1).optional(),
+});
+
+export type Environment = z.input<typeof environment>;
+
+/** Keys for development only: values encrypted under them protect nothing. */
+const developmentKeyId = "dev-1";
+const developmentKey = Buffer.alloc(32, 7);
+const developmentSecret = "development-webhook-secret";
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()) {
+  const parsed = environment.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== "")),
+  );
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`${String(issue?.path[0] ?? "configuration")}: ${issue?.message ?? "invalid"}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  const require = (name: string, value: unknown) => {
+    if (production && value === undefined) throw new ConfigError(`${name}: required when NODE_ENV=production`);
+  };
+  require("ENCRYPTION_KEYS", e.ENCRYPTION_KEYS);
+  require("PAYMENT_WEBHOOK_SECRET", e.PAYMENT_WEBHOOK_SECRET);
+  require("SMS_WEBHOOK_SECRET", e.SMS_WEBHOOK_SECRET);
+  require("PUBLIC_URL", e.PUBLIC_URL);
+  require("DATABASE_URL", e.DATABASE_URL);
+
+  const keys = e.ENCRYPTION_KEYS ?? new Map([[developmentKeyId, developmentKey]]);
+  const activeKeyId = e.ENCRYPTION_ACTIVE_KEY ?? [...keys.keys()].at(-1) ?? developmentKeyId;
+  if (!keys.has(activeKeyId)) throw new ConfigError(`ENCRYPTION_ACTIVE_KEY: no key with id "${activeKeyId}" in ENCRYPTION_KEYS`);
+
+  const publicUrl = new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`);
+  return {
+    environment: e.NODE_ENV,
+    production,
+    http: { port: e.PORT, host: e.HOST, publicUrl, secureCookies: publicUrl.protocol === "https:" },
+    database: e.DATABASE_URL
+      ? ({ kind: "server", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } as const)
+      : ({ kind: "embedded", dataDir: resolve(cwd, e.DATA_DIR, "postgres") } as const),
+    redisUrl: e.REDIS_URL ?? null,
+    logLevel: e.LOG_LEVEL,
+    encryption: { keys, activeKeyId, developmentKeys: !e.ENCRYPTION_KEYS },
+    webhooks: {
+      paymentSecret: e.PAYMENT_WEBHOOK_SECRET ?? developmentSecret,
+      smsSecret: e.SMS_WEBHOOK_SECRET ?? developmentSecret,
+      toleranceSeconds: 300,
+    },
+    simulator: e.SIMULATOR ?? !production,
+    demoData: e.DEMO_DATA ?? !production,
+    activations: {
+      timeoutMinutes: e.ACTIVATION_TIMEOUT_MINUTES,
+      cancelLockMinutes: e.ACTIVATION_CANCEL_LOCK_MINUTES,
+      quarantineMinutes: e.NUMBER_QUARANTINE_MINUTES,
+    },
+    sessions: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteMinutes: e.SESSION_ABSOLUTE_MINUTES },
+    consoleDir: e.CONSOLE_DIR ? resolve(cwd, e.CONSOLE_DIR) : null,
+  };
+}
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}

@@ -1,0 +1,31 @@
+import type { Services } from "../../services/index.ts";
+import { extendedIdleExpiry, isSessionLive, shouldTouch } from "../auth/sessions.ts";
+import { hashToken } from "../auth/tokens.ts";
+
+export const sessionTokenPrefix = "ses";
+export const apiKeyPrefix = "sk";
+
+export type CustomerCredential = { accountId: string; sessionId: string | null; apiKeyId: string | null };
+
+/** Resolves a customer's session token or API key to its account, or null when it is unknown, expired or revoked. */
+export async function resolveCustomerToken(services: Services, token: string): Promise<CustomerCredential | null> {
+  const now = services.now();
+  const tokenHash = hashToken(token);
+  if (token.startsWith(`${apiKeyPrefix}_`)) {
+    const key = await services.db.apiKey.findUnique({ where: { keyHash: tokenHash } });
+    if (!key || key.revokedAt) return null;
+    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
+      await services.db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } });
+    }
+    return { accountId: key.accountId, sessionId: null, apiKeyId: key.id };
+  }
+  const session = await services.db.session.findUnique({ where: { tokenHash } });
+  if (!session || !isSessionLive(session, now)) return null;
+  if (shouldTouch(session, now)) {
+    await services.db.session.update({
+      where: { id: session.id },
+      data: { lastSeenAt: now, idleExpiresAt: extendedIdleExpiry(session, services.config.sessions, now) },
+    });
+  }
+  return { accountId: session.accountId, sessionId: session.id, apiKeyId: null };
+}

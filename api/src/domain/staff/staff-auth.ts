@@ -1,0 +1,50 @@
+import type { StaffUser } from "@smsape/db";
+import type { Services } from "../../services/index.ts";
+import { decoyPasswordHash, hashPassword, passwordNeedsRehash, verifyPassword } from "../auth/passwords.ts";
+import { extendedIdleExpiry, isSessionLive, newSessionExpiry, shouldTouch } from "../auth/sessions.ts";
+import { hashToken, newSecretToken } from "../auth/tokens.ts";
+import { InvalidCredentialsError } from "../errors.ts";
+
+export const staffSessionPrefix = "sst";
+
+export async function signInStaff(
+  services: Services,
+  input: { email: string; password: string },
+): Promise<{ staff: StaffUser; token: string; expiresAt: Date }> {
+  const { db } = services;
+  const staff = await db.staffUser.findUnique({ where: { email: input.email.trim().toLowerCase() } });
+  if (!staff || staff.disabledAt) {
+    await verifyPassword(await decoyPasswordHash(), input.password);
+    throw new InvalidCredentialsError();
+  }
+  if (!(await verifyPassword(staff.passwordHash, input.password))) throw new InvalidCredentialsError();
+  if (passwordNeedsRehash(staff.passwordHash)) {
+    await db.staffUser.update({ where: { id: staff.id }, data: { passwordHash: await hashPassword(input.password) } });
+  }
+  const now = services.now();
+  const { token, hash } = newSecretToken(staffSessionPrefix);
+  const expiry = newSessionExpiry(services.config.sessions, now);
+  await db.staffSession.create({ data: { staffUserId: staff.id, tokenHash: hash, createdAt: now, lastSeenAt: now, ...expiry } });
+  services.logger.info({ staffUserId: staff.id }, "staff signed in");
+  return { staff, token, expiresAt: expiry.idleExpiresAt };
+}
+
+export async function resolveStaffSession(services: Services, token: string) {
+  const now = services.now();
+  const session = await services.db.staffSession.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { staffUser: true },
+  });
+  if (!session || !isSessionLive(session, now) || session.staffUser.disabledAt) return null;
+  if (shouldTouch(session, now)) {
+    await services.db.staffSession.update({
+      where: { id: session.id },
+      data: { lastSeenAt: now, idleExpiresAt: extendedIdleExpiry(session, services.config.sessions, now) },
+    });
+  }
+  return { sessionId: session.id, staff: session.staffUser };
+}
+
+export async function signOutStaff(services: Services, sessionId: string): Promise<void> {
+  await services.db.staffSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: services.now() } });
+}

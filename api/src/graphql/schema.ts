@@ -1,0 +1,39 @@
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
+import { builder } from "./builder.ts";
+import "./types/root.ts";
+import "./types/errors.ts";
+import "./types/policy.ts";
+import "./types/staff.ts";
+
+let built: { customer: GraphQLSchema; staff: GraphQLSchema } | undefined;
+
+/** The customer schema (/graphql) and the staff schema (/admin/graphql). */
+export function buildSchemas() {
+  built ??= {
+    customer: withoutEmptyRoots(builder.toSchema({ subGraph: "customer", sortSchema: true })),
+    staff: withoutEmptyRoots(builder.toSchema({ subGraph: "staff", sortSchema: true })),
+  };
+  return built;
+}
+
+export function printSchemas(): { customer: string; staff: string } {
+  const { customer, staff } = buildSchemas();
+  return {
+    customer: printSchema(lexicographicSortSchema(customer)),
+    staff: printSchema(lexicographicSortSchema(staff)),
+  };
+}
+
+/** A sub-graph with no mutation or subscription fields has no such root type at all. */
+function withoutEmptyRoots(schema: GraphQLSchema): GraphQLSchema {
+  const config = schema.toConfig();
+  const isEmpty = (type: typeof config.mutation) => !type || Object.keys(type.getFields()).length === 0;
+  const mutation = isEmpty(config.mutation) ? undefined : config.mutation;
+  const subscription = isEmpty(config.subscription) ? undefined : config.subscription;
+  return new GraphQLSchema({
+    ...config,
+    mutation,
+    subscription,
+    types: config.types.filter((type) => type !== config.mutation || mutation).filter((type) => type !== config.subscription || subscription),
+  });
+}

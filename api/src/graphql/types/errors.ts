@@ -1,0 +1,40 @@
+import { ConflictError, InvalidCredentialsError, NotFoundError, ValidationError } from "../../domain/errors.ts";
+import { builder } from "../builder.ts";
+
+/** Every expected failure is a type implementing Error, returned in a union result. */
+export const ErrorInterface = builder.interfaceRef<Error & { code: string }>("Error").implement({
+  description: "An expected failure: a stable code to branch on and a message to show a person.",
+  fields: (t) => ({
+    code: t.exposeString("code"),
+    message: t.exposeString("message"),
+  }),
+});
+
+const FieldIssue = builder.objectRef<{ field: string; message: string }>("FieldIssue").implement({
+  fields: (t) => ({
+    field: t.exposeString("field", { description: "The input field, as a dotted path." }),
+    message: t.exposeString("message"),
+  }),
+});
+
+builder.objectType(ValidationError, {
+  name: "ValidationError",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ValidationError,
+  fields: (t) => ({ issues: t.field({ type: [FieldIssue], resolve: (error) => error.issues }) }),
+});
+
+for (const [errorClass, name] of [
+  [InvalidCredentialsError, "InvalidCredentialsError"],
+  [NotFoundError, "NotFoundError"],
+  [ConflictError, "ConflictError"],
+] as const) {
+  builder.objectType(errorClass as new (...args: never[]) => Error & { code: string }, {
+    name,
+    interfaces: [ErrorInterface],
+    isTypeOf: (value) => value instanceof errorClass,
+  });
+}
+
+/** The errors any mutation may return. */
+export const commonErrors = [ValidationError];

@@ -1,0 +1,64 @@
+/**
+ * The only cookies the service sets (P19): one session cookie for customers and
+ * one for staff. Both are HttpOnly and SameSite=Lax; over HTTPS they are Secure
+ * and carry the __Host- prefix, which pins them to this host and path /.
+ */
+import type { Config } from "../config.ts";
+
+export interface CookieSpec {
+  name: string;
+  secure: boolean;
+}
+
+export const cookieInventory = [
+  { name: "smsape_session", purpose: "keeps a customer signed in", lifetime: "session idle/absolute expiry" },
+  { name: "smsape_staff", purpose: "keeps a staff member signed in to the console", lifetime: "session idle/absolute expiry" },
+] as const;
+
+function spec(config: Config, base: string): CookieSpec {
+  const secure = config.http.secureCookies;
+  return { name: secure ? `__Host-${base}` : base, secure };
+}
+
+export const customerSessionCookie = (config: Config) => spec(config, "smsape_session");
+export const staffSessionCookie = (config: Config) => spec(config, "smsape_staff");
+
+interface CookieContext {
+  request: Request & { cookieStore?: { set(options: object): Promise<void>; delete(options: object): Promise<void> } };
+}
+
+export async function setSessionCookie(context: CookieContext, cookie: CookieSpec, token: string, expires: Date) {
+  await context.request.cookieStore?.set({
+    name: cookie.name,
+    value: token,
+    path: "/",
+    httpOnly: true,
+    secure: cookie.secure,
+    sameSite: "lax",
+    expires: expires.getTime(),
+    domain: null,
+  });
+}
+
+export async function clearSessionCookie(context: CookieContext, cookie: CookieSpec) {
+  await context.request.cookieStore?.set({
+    name: cookie.name,
+    value: "",
+    path: "/",
+    httpOnly: true,
+    secure: cookie.secure,
+    sameSite: "lax",
+    expires: 0,
+    domain: null,
+  });
+}
+
+/** Reads one cookie from a Cookie header. */
+export function readCookie(header: string | null | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const index = part.indexOf("=");
+    if (index > 0 && part.slice(0, index).trim() === name) return decodeURIComponent(part.slice(index + 1).trim());
+  }
+  return null;
+}

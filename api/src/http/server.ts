@@ -1,0 +1,187 @@
+import { existsSync } from "node:fs";
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { join } from "node:path";
+import type { Socket } from "node:net";
+import type { GraphQLSchema } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import sirv from "sirv";
+import { WebSocketServer } from "ws";
+import type { Services } from "../services/index.ts";
+import { type Yoga, createGraphqlServer } from "./graphql.ts";
+
+export interface WebhookRoute {
+  path: string;
+  handle(request: { rawBody: Buffer; headers: IncomingMessage["headers"] }): Promise<{ status: number; body: unknown }>;
+}
+
+export interface HttpServer {
+  server: Server;
+  listen(port: number, host: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+const maxWebhookBytes = 64 * 1024;
+
+/**
+ * One port, every route: the two GraphQL endpoints (HTTP and WebSocket), the
+ * webhooks, the console's static files and the health check.
+ */
+export function createHttpServer(options: {
+  services: Services;
+  schemas: { customer: GraphQLSchema; staff: GraphQLSchema };
+  consoleDir: string | null;
+  webhooks: WebhookRoute[];
+  checkHealth(): Promise<Record<string, string>>;
+}): HttpServer {
+  const { services } = options;
+  const log = services.logger.child({ component: "http" });
+  const customer = createGraphqlServer({ services, schema: options.schemas.customer, audience: "customer", endpoint: "/graphql" });
+  const staff = createGraphqlServer({ services, schema: options.schemas.staff, audience: "staff", endpoint: "/admin/graphql" });
+  const consoleFiles =
+    options.consoleDir && existsSync(join(options.consoleDir, "index.html"))
+      ? sirv(options.consoleDir, { single: true, dev: false, etag: true, gzip: false })
+      : null;
+
+  const server = createServer(async (req, res) => {
+    try {
+      await route(req, res);
+    } catch (error) {
+      log.error({ err: error }, "request failed");
+      if (!res.headersSent) sendJson(res, 500, { error: "Something went wrong on our side." });
+      else res.end();
+    }
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse) {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    if (path === "/graphql") return customer(req, res, { req });
+    if (path === "/admin/graphql") return staff(req, res, { req });
+    if (path === "/healthz") {
+      const checks = await options.checkHealth();
+      const healthy = Object.values(checks).every((status) => status === "ok");
+      return sendJson(res, healthy ? 200 : 503, { status: healthy ? "ok" : "degraded", checks });
+    }
+    const webhook = options.webhooks.find((hook) => hook.path === path);
+    if (webhook) {
+      if (req.method !== "POST") return sendJson(res, 405, { error: "Use POST." });
+      const rawBody = await readBody(req, maxWebhookBytes);
+      if (!rawBody) return sendJson(res, 413, { error: `The body is larger than ${maxWebhookBytes} bytes.` });
+      const result = await webhook.handle({ rawBody, headers: req.headers });
+      return sendJson(res, result.status, result.body);
+    }
+    if (path === "/" || path === "/console") {
+      res.writeHead(302, { location: "/console/" }).end();
+      return;
+    }
+    if (path.startsWith("/console/")) {
+      if (!consoleFiles) {
+        return sendJson(res, 503, { error: "The console is not built. Run `pnpm --filter @smsape/console build`." });
+      }
+      req.url = (req.url ?? "").slice("/console".length) || "/";
+      res.setHeader("content-security-policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
+      res.setHeader("referrer-policy", "no-referrer");
+      res.setHeader("x-content-type-options", "nosniff");
+      return consoleFiles(req, res, () => sendJson(res, 404, { error: "Not found." }));
+    }
+    sendJson(res, 404, { error: "Not found." });
+  }
+
+  // graphql-ws on the same paths: the Yoga instance's envelop runs for every
+  // WebSocket operation too, so context, auth and masking are the same.
+  const sockets = { "/graphql": customer, "/admin/graphql": staff } as Record<string, Yoga>;
+  const wsServers = new Map<string, WebSocketServer>();
+  for (const [path, yoga] of Object.entries(sockets)) {
+    const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+    wsServers.set(path, wss);
+    useServer(
+      {
+        execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
+        subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
+        onConnect: async (ctx) => {
+          // Authenticate once, at connection init: anonymous sockets are refused.
+          const { contextFactory } = yoga.getEnveloped({ req: ctx.extra.request, connectionParams: ctx.connectionParams ?? {} });
+          const context = (await contextFactory()) as { viewer: { kind: string } };
+          return context.viewer.kind !== "anonymous";
+        },
+        onSubscribe: async (ctx, _id, payload) => {
+          const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+            req: ctx.extra.request,
+            connectionParams: ctx.connectionParams ?? {},
+            params: payload,
+          });
+          const document = parse(payload.query);
+          const errors = validate(schema, document);
+          if (errors.length > 0) return errors;
+          return {
+            schema,
+            operationName: payload.operationName,
+            document,
+            variableValues: payload.variables,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe },
+          };
+        },
+      },
+      wss,
+    );
+  }
+
+  server.on("upgrade", (req, socket: Socket, head) => {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const wss = wsServers.get(path);
+    if (!wss) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+  });
+
+  return {
+    server,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          const address = server.address();
+          resolve(typeof address === "object" && address ? address.port : port);
+        });
+      });
+    },
+    async close() {
+      // Stop accepting, tell WebSocket clients we are going away, let requests in flight finish.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const wss of wsServers.values()) {
+        for (const client of wss.clients) client.close(1001, "Server shutting down");
+        wss.close();
+      }
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), 5_000);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}

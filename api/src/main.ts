@@ -1,0 +1,48 @@
+/** `pnpm start`: the service as one process. */
+import { ConfigError, loadConfig } from "./config.ts";
+import { StartupError, createApp } from "./app.ts";
+import { createLogger } from "./platform/logger.ts";
+import { demoStaff } from "./seed/demo.ts";
+
+async function main() {
+  const config = loadConfig(process.env, process.env.INIT_CWD ?? process.cwd());
+  const logger = createLogger({ level: config.logLevel });
+  const app = await createApp(config, { logger });
+
+  const lines = [
+    "",
+    `SMSAPE is running at ${app.url}`,
+    `  customer API   ${app.url}/graphql`,
+    `  staff API      ${app.url}/admin/graphql`,
+    `  console        ${app.url}/console/`,
+    `  health         ${app.url}/healthz`,
+    `  database       ${app.database.embedded ? `embedded, data in ${config.database.kind === "embedded" ? config.database.dataDir : ""}` : "PostgreSQL (DATABASE_URL)"}`,
+  ];
+  if (config.demoData) {
+    lines.push("  demo staff logins for the console:");
+    for (const staff of demoStaff) lines.push(`    ${staff.role.padEnd(11)} ${staff.email} / ${staff.password}`);
+  }
+  if (config.encryption.developmentKeys) lines.push("  note: development encryption keys in use (set ENCRYPTION_KEYS in production)");
+  process.stdout.write(`${lines.join("\n")}\n\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    await app.close();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof StartupError) {
+    process.stderr.write(`Cannot start: ${error.message}\n`);
+  } else {
+    process.stderr.write(`Cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

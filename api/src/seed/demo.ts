@@ -1,0 +1,60 @@
+/**
+ * Demo data for a laptop: staff logins for the console and a catalogue of
+ * numbers. Never loaded in production unless DEMO_DATA=true says so.
+ */
+import type { PrismaClient, StaffRole } from "@smsape/db";
+import { hashPassword } from "../domain/auth/passwords.ts";
+
+export const demoStaff: Array<{ email: string; displayName: string; role: StaffRole; password: string }> = [
+  { email: "support@smsape.test", displayName: "Sam Support", role: "SUPPORT", password: "support-demo-password" },
+  { email: "compliance@smsape.test", displayName: "Casey Compliance", role: "COMPLIANCE", password: "compliance-demo-password" },
+  { email: "admin@smsape.test", displayName: "Alex Admin", role: "ADMIN", password: "admin-demo-password" },
+];
+
+export const demoCatalogue = {
+  countries: [
+    { code: "GB", name: "United Kingdom", prefix: "+4477009" },
+    { code: "DE", name: "Germany", prefix: "+4915100" },
+    { code: "US", name: "United States", prefix: "+1555010" },
+  ],
+  services: [
+    { code: "telegram", name: "Telegram" },
+    { code: "whatsapp", name: "WhatsApp" },
+    { code: "other", name: "Any other service" },
+  ],
+  priceMinor: { GB: 45, DE: 40, US: 25 } as Record<string, number>,
+  numbersPerCountry: 20,
+};
+
+export async function seedDemoData(db: PrismaClient): Promise<void> {
+  for (const staff of demoStaff) {
+    const existing = await db.staffUser.findUnique({ where: { email: staff.email } });
+    if (existing) continue;
+    await db.staffUser.create({
+      data: { email: staff.email, displayName: staff.displayName, role: staff.role, passwordHash: await hashPassword(staff.password) },
+    });
+  }
+  for (const country of demoCatalogue.countries) {
+    await db.country.upsert({ where: { code: country.code }, create: { code: country.code, name: country.name }, update: {} });
+  }
+  for (const service of demoCatalogue.services) {
+    await db.service.upsert({ where: { code: service.code }, create: service, update: {} });
+  }
+  for (const country of demoCatalogue.countries) {
+    for (const service of demoCatalogue.services) {
+      const amountMinor = demoCatalogue.priceMinor[country.code] ?? 50;
+      await db.price.upsert({
+        where: { countryCode_serviceCode: { countryCode: country.code, serviceCode: service.code } },
+        create: { countryCode: country.code, serviceCode: service.code, amountMinor },
+        update: {},
+      });
+    }
+    await db.virtualNumber.createMany({
+      data: Array.from({ length: demoCatalogue.numbersPerCountry }, (_, index) => ({
+        phoneNumber: `${country.prefix}${String(index).padStart(3, "0")}`,
+        countryCode: country.code,
+      })),
+      skipDuplicates: true,
+    });
+  }
+}

@@ -1,0 +1,19 @@
+import type { PrismaClient } from "@smsape/db";
+import type { Config } from "../config.ts";
+import type { JobQueue } from "../platform/jobs.ts";
+import type { Logger } from "../platform/logger.ts";
+import type { PubSub } from "../platform/pubsub.ts";
+
+/**
+ * What domain modules and resolvers work with: the database, the configuration
+ * and the platform seams. Built once per process by createApp.
+ */
+export interface Services {
+  db: PrismaClient;
+  config: Config;
+  logger: Logger;
+  events: PubSub;
+  jobs: JobQueue;
+  /** The current time; tests move it forward instead of waiting. */
+  now(): Date;
+}

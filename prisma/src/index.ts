@@ -1,0 +1,53 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client.ts";
+import { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded.ts";
+
+export * from "./generated/prisma/client.ts";
+export { getDatamodel } from "./generated/pothos-types.ts";
+export type { default as PrismaTypes } from "./generated/pothos-types.ts";
+
+export type DatabaseTarget =
+  /** A PostgreSQL server. */
+  | { kind: "server"; url: string; poolSize?: number }
+  /** PGlite in this process; data in `dataDir`, or in memory when it is null. */
+  | { kind: "embedded"; dataDir: string | null };
+
+export interface Database {
+  prisma: PrismaClient;
+  /** The URL other PostgreSQL clients (the job queue) connect to. */
+  url: string;
+  /** How many connections the application may hold at once. */
+  poolSize: number;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database the configuration names. The embedded database is a single
+ * PostgreSQL session, so the application gets exactly one connection to it:
+ * a transaction and a query outside it can then never wait on each other.
+ */
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let url: string;
+  let poolSize: number;
+  if (target.kind === "embedded") {
+    embedded = await startEmbeddedPostgres({ dataDir: target.dataDir });
+    url = embedded.url;
+    poolSize = 1;
+  } else {
+    url = target.url;
+    poolSize = target.poolSize ?? 10;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize }) });
+  return {
+    prisma,
+    url,
+    poolSize,
+    embedded: Boolean(embedded),
+    async close() {
+      await prisma.$disconnect();
+      await embedded?.stop();
+    },
+  };
+}
