@@ -63,7 +63,18 @@ const developmentKeyId = "dev-1";
 const developmentKey = Buffer.alloc(32, 7);
 const developmentSecret = "development-webhook-secret";
 
-export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()) {
+/**
+ * The process environment with some variables replaced, for running the service
+ * in-process (tests) with the settings of the surrounding environment.
+ */
+export function environmentWith(overrides: Partial<Record<keyof Environment, string | undefined>>): Record<string, string | undefined> {
+  return { ...process.env, ...overrides };
+}
+
+/** Relative paths (DATA_DIR) are taken from where the command was started, even under `pnpm --filter`. */
+const startDirectory = () => process.env.INIT_CWD ?? process.cwd();
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = startDirectory()) {
   const parsed = environment.safeParse(
     Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== "")),
   );

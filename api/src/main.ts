@@ -5,7 +5,7 @@ import { createLogger } from "./platform/logger.ts";
 import { demoStaff } from "./seed/demo.ts";
 
 async function main() {
-  const config = loadConfig(process.env, process.env.INIT_CWD ?? process.cwd());
+  const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
   const app = await createApp(config, { logger });
 

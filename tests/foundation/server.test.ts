@@ -1,0 +1,84 @@
+import { GraphqlClient, type TestApp, startTestApp } from "@smsape/api/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+describe("one port serves every route", () => {
+  it("reports health with the database reachable", async () => {
+    const response = await fetch(`${app.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok", checks: { database: "ok" } });
+  });
+
+  it("P2: serves the privacy policy version in force on the customer API", async () => {
+    const client = new GraphqlClient(app.url);
+    const { privacyPolicy } = await client.data(`{ privacyPolicy { version effectiveAt text } }`);
+    expect(privacyPolicy.version).toBe("2026-03-20");
+    expect(privacyPolicy.text).toContain("Last updated 2026-03-20");
+  });
+
+  it("signs demo staff in on the staff API with an HttpOnly session cookie", async () => {
+    const staff = new GraphqlClient(app.url, "/admin/graphql");
+    const response = await staff.post(
+      `mutation($input: StaffSignInInput!) { staffSignIn(input: $input) { __typename ... on StaffSignInSuccess { staff { email role } } } }`,
+      { input: { email: "support@smsape.test", password: "support-demo-password" } },
+    );
+    const cookie = response.headers.getSetCookie().find((value) => value.startsWith("smsape_staff="));
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect((await response.json()).data.staffSignIn.staff).toEqual({ email: "support@smsape.test", role: "SUPPORT" });
+    expect((await staff.data(`{ staffViewer { email } }`)).staffViewer).toEqual({ email: "support@smsape.test" });
+
+    await staff.data(`mutation { staffSignOut }`);
+    expect((await staff.data(`{ staffViewer { email } }`)).staffViewer).toBeNull();
+  });
+
+  it("answers a wrong staff password with a typed error, not an exception", async () => {
+    const staff = new GraphqlClient(app.url, "/admin/graphql");
+    const result = await staff.data(
+      `mutation { staffSignIn(input: { email: "support@smsape.test", password: "wrong" }) { __typename ... on Error { code message } } }`,
+    );
+    expect(result.staffSignIn).toEqual({
+      __typename: "InvalidCredentialsError",
+      code: "INVALID_CREDENTIALS",
+      message: "The email or password is not right.",
+    });
+  });
+
+  it("keeps staff types and fields out of the customer schema, even in introspection", async () => {
+    const client = new GraphqlClient(app.url);
+    const { __schema } = await client.data(`{ __schema { types { name fields { name } } } }`);
+    const names: string[] = __schema.types.map((type: { name: string }) => type.name);
+    const fields: string[] = __schema.types.flatMap((type: { fields: { name: string }[] | null }) => (type.fields ?? []).map((f) => f.name));
+    expect(names).not.toContain("StaffUser");
+    expect(names).not.toContain("StaffRole");
+    expect(fields).not.toContain("staffViewer");
+    expect(fields).not.toContain("staffSignIn");
+    const result = await client.request(`{ staffViewer { id } }`);
+    expect(result.errors?.[0]?.message).toMatch(/Cannot query field "staffViewer"/);
+  });
+
+  it("answers unknown paths with 404 and the root with a redirect to the console", async () => {
+    expect((await fetch(`${app.url}/nope`)).status).toBe(404);
+    const root = await fetch(`${app.url}/`, { redirect: "manual" });
+    expect(root.status).toBe(302);
+    expect(root.headers.get("location")).toBe("/console/");
+  });
+
+  it("returns a clear error for malformed GraphQL, with no stack trace", async () => {
+    const response = await fetch(`${app.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ privacyPolicy { " }),
+    });
+    const body = await response.json();
+    expect(body.errors[0].message).toMatch(/Syntax Error/);
+    expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
