@@ -9,6 +9,8 @@ import { applyMigrations } from "@smsape/db/migrations";
 import type { Config } from "./config.ts";
 import { buildSchemas } from "./graphql/schema.ts";
 import { createHttpServer } from "./http/server.ts";
+import { webhookRoutes } from "./http/webhooks.ts";
+import { registerJobs } from "./jobs/index.ts";
 import { createJobQueue } from "./platform/jobs.ts";
 import { type Logger, createLogger } from "./platform/logger.ts";
 import { createLiveEventBus } from "./platform/pubsub.ts";
@@ -71,12 +73,13 @@ export async function createApp(
     };
     await jobs.start();
     cleanups.push(() => jobs.stop());
+    if (options.startWorkers !== false) await registerJobs(services);
 
     const http = createHttpServer({
       services,
       schemas: buildSchemas(),
       consoleDir: config.consoleDir ?? defaultConsoleDir,
-      webhooks: [],
+      webhooks: webhookRoutes(services),
       checkHealth: async () => ({
         database: await database.prisma.$queryRaw`SELECT 1`.then(
           () => "ok",

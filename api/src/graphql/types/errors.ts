@@ -24,17 +24,27 @@ builder.objectType(ValidationError, {
   fields: (t) => ({ issues: t.field({ type: [FieldIssue], resolve: (error) => error.issues }) }),
 });
 
-for (const [errorClass, name] of [
-  [InvalidCredentialsError, "InvalidCredentialsError"],
-  [NotFoundError, "NotFoundError"],
-  [ConflictError, "ConflictError"],
-] as const) {
-  builder.objectType(errorClass as new (...args: never[]) => Error & { code: string }, {
+/**
+ * Exposes a domain error class as a GraphQL type implementing Error, so that a
+ * mutation can list it in `errors: { types: [...] }`. Call it next to the
+ * types of the domain the error belongs to.
+ */
+export function registerErrorType(
+  errorClass: new (...args: never[]) => Error & { code: string },
+  name: string,
+  subGraphs: Array<"customer" | "staff"> = ["customer", "staff"],
+) {
+  builder.objectType(errorClass, {
     name,
+    subGraphs,
     interfaces: [ErrorInterface],
     isTypeOf: (value) => value instanceof errorClass,
   });
 }
+
+registerErrorType(InvalidCredentialsError, "InvalidCredentialsError");
+registerErrorType(NotFoundError, "NotFoundError");
+registerErrorType(ConflictError, "ConflictError");
 
 /** The errors any mutation may return. */
 export const commonErrors = [ValidationError];
