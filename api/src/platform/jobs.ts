@@ -16,6 +16,8 @@ export type JobHandler<T> = (data: T) => Promise<void>;
 export interface JobQueue {
   send<T extends object>(name: string, data: T, options?: { startAfter?: Date; singletonKey?: string; within?: SqlExecutor }): Promise<void>;
   work<T>(name: string, handler: JobHandler<T>): Promise<void>;
+  /** Creates a queue up front, so jobs can be sent to it inside a transaction. */
+  declare(name: string): Promise<void>;
   /** Runs `name` on a cron schedule, once across all instances. */
   schedule(name: string, cron: string): Promise<void>;
   start(): Promise<void>;
@@ -25,19 +27,41 @@ export interface JobQueue {
 export function createJobQueue(options: { url: string; maxConnections: number; logger: Logger; pollingIntervalSeconds?: number }): JobQueue {
   const boss = new PgBoss({ connectionString: options.url, max: options.maxConnections, schema: "pgboss" });
   const log = options.logger.child({ component: "jobs" });
-  const queues = new Set<string>();
+  const queues = new Map<string, Promise<void>>();
   boss.on("error", (error) => log.error({ err: error }, "job queue error"));
 
-  const ensureQueue = async (name: string) => {
-    if (queues.has(name)) return;
-    await boss.createQueue(name);
-    queues.add(name);
+  // Creating a queue adds a table partition; two creations at once (two
+  // instances starting together) can deadlock in PostgreSQL, so retry.
+  const createQueue = async (name: string) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await boss.createQueue(name);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== "40P01" || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+  };
+  const ensureQueue = (name: string): Promise<void> => {
+    let created = queues.get(name);
+    if (!created) {
+      created = createQueue(name);
+      created.catch(() => queues.delete(name));
+      queues.set(name, created);
+    }
+    return created;
   };
 
   return {
     async send(name, data, sendOptions = {}) {
-      await ensureQueue(name);
       const within = sendOptions.within;
+      if (within && !queues.has(name)) {
+        // Creating a queue needs the queue's own connection, which on the
+        // embedded database would wait for the open transaction: a deadlock.
+        throw new Error(`Queue "${name}" must have a worker (or be declared) before jobs are sent to it inside a transaction.`);
+      }
+      await ensureQueue(name);
       await boss.send(name, data, {
         ...(sendOptions.startAfter ? { startAfter: sendOptions.startAfter } : {}),
         ...(sendOptions.singletonKey ? { singletonKey: sendOptions.singletonKey } : {}),
@@ -59,6 +83,7 @@ export function createJobQueue(options: { url: string; maxConnections: number; l
         }
       });
     },
+    declare: ensureQueue,
     async schedule(name, cron) {
       await ensureQueue(name);
       await boss.schedule(name, cron);

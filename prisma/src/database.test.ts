@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, openDatabase } from "./index.ts";
+import { createTestDatabase, type TestDatabase } from "./testing.ts";
+
+// The embedded database is one PostgreSQL session behind one pool connection;
+// a server gets a real pool. Concurrent transactions must behave on both.
+let testDatabase: TestDatabase;
+let database: Database;
+
+beforeAll(async () => {
+  testDatabase = await createTestDatabase(process.env.DATABASE_URL || undefined);
+  database = await openDatabase(testDatabase.target);
+  await database.prisma.$executeRawUnsafe(`CREATE TABLE counter (id int PRIMARY KEY, value int NOT NULL)`);
+  await database.prisma.$executeRawUnsafe(`INSERT INTO counter VALUES (1, 0)`);
+});
+afterAll(async () => {
+  await database?.close();
+  await testDatabase?.drop();
+});
+
+describe(`the database (${process.env.DATABASE_URL ? "PostgreSQL server" : "embedded"})`, () => {
+  it("runs concurrent read-modify-write transactions without losing an update", async () => {
+    const increments = 20;
+    await Promise.all(
+      Array.from({ length: increments }, () =>
+        database.prisma.$transaction(async (tx) => {
+          const [row] = await tx.$queryRaw<{ value: number }[]>`SELECT value FROM counter WHERE id = 1 FOR UPDATE`;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          await tx.$executeRaw`UPDATE counter SET value = ${(row?.value ?? 0) + 1} WHERE id = 1`;
+        }),
+      ),
+    );
+    const [row] = await database.prisma.$queryRaw<{ value: number }[]>`SELECT value FROM counter WHERE id = 1`;
+    expect(row?.value).toBe(increments);
+  });
+
+  it("rolls a failed transaction back whole while others commit", async () => {
+    const results = await Promise.allSettled([
+      database.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`UPDATE counter SET value = value + 100 WHERE id = 1`;
+        throw new Error("abandon");
+      }),
+      database.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`UPDATE counter SET value = value + 1 WHERE id = 1`;
+      }),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(["rejected", "fulfilled"]);
+    const [row] = await database.prisma.$queryRaw<{ value: number }[]>`SELECT value FROM counter WHERE id = 1`;
+    expect(row?.value).toBe(21);
+  });
+});

@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { type AddressInfo, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
+const dataDirs: string[] = [];
+
+function freshDataDir() {
+  const dir = mkdtempSync(join(tmpdir(), "smsape-process-"));
+  dataDirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `pnpm start`'s entry point as its own process, as an operator would. */
+function startService(env: Record<string, string>) {
+  const child = spawn(process.execPath, [tsxCli, "api/src/main.ts"], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "development", SIMULATOR: "false", LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const output = () => ({ stdout, stderr });
+  const running = new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (stdout.includes("SMSAPE is running")) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+    void exited.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`exited with ${code}: ${stderr}`));
+    });
+  });
+  running.catch(() => {});
+  return { child, exited, output, running };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function stop(child: ChildProcess) {
+  if (child.exitCode === null) child.kill("SIGKILL");
+}
+
+describe("the service process", () => {
+  it("refuses a bad setting with one line naming the variable", async () => {
+    const service = startService({ PORT: "not-a-port", DATA_DIR: freshDataDir() });
+    expect(await service.exited).toBe(1);
+    expect(service.output().stderr.trim()).toBe("Cannot start: PORT: expected a port number");
+  });
+
+  it("exits non-zero with a clear message when the port is taken", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const service = startService({ PORT: String(port), DATA_DIR: freshDataDir() });
+      expect(await service.exited).toBe(1);
+      expect(service.output().stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("exits non-zero with a clear message when the database is unreachable", async () => {
+    const port = await freePort();
+    const service = startService({ PORT: "0", DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/nowhere` });
+    expect(await service.exited).toBe(1);
+    const { stderr } = service.output();
+    expect(stderr).toContain(`Cannot reach the database at 127.0.0.1:${port}/nowhere (DATABASE_URL)`);
+    expect(stderr).toContain("unset it to use the embedded database");
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("keeps embedded data in DATA_DIR across restarts and shuts down gracefully on SIGTERM", async () => {
+    const dataDir = freshDataDir();
+    const port = await freePort();
+    const first = startService({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "info" });
+    try {
+      await first.running;
+      expect(first.output().stdout).toContain(`data in ${join(dataDir, "postgres")}`);
+      expect(first.output().stdout).toContain('"msg":"database migrated"');
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      first.child.kill("SIGTERM");
+      expect(await first.exited).toBe(0);
+      expect(first.output().stdout).toContain('"msg":"stopped"');
+    } finally {
+      stop(first.child);
+    }
+
+    const second = startService({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "info" });
+    try {
+      await second.running;
+      // Nothing left to migrate: the first run's database is still there.
+      expect(second.output().stdout).not.toContain('"msg":"database migrated"');
+      second.child.kill("SIGINT");
+      expect(await second.exited).toBe(0);
+    } finally {
+      stop(second.child);
+    }
+  });
+});
