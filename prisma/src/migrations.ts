@@ -120,13 +120,30 @@ function connectForSchemaEngine(databaseUrl: string): Connection {
   const open = (url: string) => {
     const pool = schemaEnginePool(url);
     pools.push(pool);
-    return new PrismaPg(pool);
+    const factory = new PrismaPg(pool);
+    return {
+      factory,
+      async connect() {
+        const adapter = await factory.connect();
+        // The adapter splits scripts on every ";", which breaks function bodies
+        // ($$ … $$) in hand-written migrations. PostgreSQL runs a multi-statement
+        // script itself, as one implicit transaction.
+        adapter.executeScript = async (script: string) => {
+          try {
+            await pool.query(script);
+          } catch (error) {
+            (adapter as unknown as { onError(error: unknown): never }).onError(error);
+          }
+        };
+        return adapter;
+      },
+    };
   };
   const main = open(databaseUrl);
   return {
     factory: {
-      provider: main.provider,
-      adapterName: main.adapterName,
+      provider: main.factory.provider,
+      adapterName: main.factory.adapterName,
       connect: () => main.connect(),
       // The shadow database is where the engine replays the migrations folder to
       // learn the schema it produces. An in-memory embedded PostgreSQL serves on
