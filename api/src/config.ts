@@ -3,6 +3,7 @@
  * in the code reads process.env: everything it needs arrives through Config.
  */
 import { resolve } from "node:path";
+import type { DatabaseTarget } from "@smsape/db";
 import { z } from "zod";
 
 const flag = z
@@ -102,9 +103,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     environment: e.NODE_ENV,
     production,
     http: { port: e.PORT, host: e.HOST, publicUrl, secureCookies: publicUrl.protocol === "https:" },
-    database: e.DATABASE_URL
-      ? ({ kind: "server", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } as const)
-      : ({ kind: "embedded", dataDir: resolve(cwd, e.DATA_DIR, "postgres") } as const),
+    database: (e.DATABASE_URL
+      ? { kind: "server", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: "embedded", dataDir: resolve(cwd, e.DATA_DIR, "postgres") }) as DatabaseTarget,
     redisUrl: e.REDIS_URL ?? null,
     logLevel: e.LOG_LEVEL,
     encryption: { keys, activeKeyId, developmentKeys: !e.ENCRYPTION_KEYS },

@@ -20,6 +20,11 @@ export const migrationsDir = join(packageDir, "migrations");
 const lockfileName = "migration_lock.toml";
 const noFilters = { externalTables: [], externalEnums: [] };
 
+/** Node's WebAssembly global, which this package's type libraries (ES2023, no DOM) do not declare. */
+const wasmRuntime = (globalThis as unknown as {
+  WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: object } }> };
+}).WebAssembly;
+
 let lastPanic: string | undefined;
 let engineModule: Promise<typeof Engine> | undefined;
 
@@ -40,8 +45,8 @@ function loadEngineModule(): Promise<typeof Engine> {
     const bgPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
     const bindings = await import("@prisma/schema-engine-wasm/schema_engine_bg");
     const wasmBytes = readFileSync(join(dirname(bgPath), "schema_engine_bg.wasm"));
-    const { instance } = await WebAssembly.instantiate(wasmBytes, { "./schema_engine_bg.js": bindings });
-    (bindings as unknown as { __wbg_set_wasm(exports: WebAssembly.Exports): void }).__wbg_set_wasm(instance.exports);
+    const { instance } = await wasmRuntime.instantiate(wasmBytes, { "./schema_engine_bg.js": bindings });
+    (bindings as unknown as { __wbg_set_wasm(exports: object): void }).__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
     return bindings as unknown as typeof Engine;
   })();

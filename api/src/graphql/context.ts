@@ -7,7 +7,11 @@ export type Viewer =
   | { kind: "account"; accountId: string; sessionId: string | null; apiKeyId: string | null }
   | { kind: "staff"; staffUserId: string; role: StaffRole; sessionId: string };
 
-export interface Context extends YogaInitialContext {
+/** What the service adds to every request's context. */
+export interface RequestContext {
   services: Services;
   viewer: Viewer;
 }
+
+/** What resolvers see: Yoga's own context (request, params) and ours. */
+export type Context = YogaInitialContext & RequestContext;

@@ -1,13 +1,13 @@
 import type { IncomingMessage } from "node:http";
 import { useCookies } from "@whatwg-node/server-plugin-cookies";
-import type { GraphQLSchema } from "graphql";
-import { type YogaServerInstance, createYoga } from "graphql-yoga";
-import type { Context } from "../graphql/context.ts";
+import { GraphQLError, type GraphQLSchema } from "graphql";
+import { type YogaServerInstance, createGraphQLError, createYoga } from "graphql-yoga";
+import type { RequestContext } from "../graphql/context.ts";
 import { type Audience, resolveViewer } from "../graphql/viewer.ts";
 import type { Services } from "../services/index.ts";
 
 export type ServerContext = { req: IncomingMessage };
-export type Yoga = YogaServerInstance<ServerContext, Context>;
+export type Yoga = YogaServerInstance<ServerContext, RequestContext>;
 
 /**
  * One Yoga server per audience. Unexpected errors are masked: clients see
@@ -22,7 +22,7 @@ export function createGraphqlServer(options: {
 }): Yoga {
   const { services, audience } = options;
   const log = services.logger.child({ component: `graphql-${audience}` });
-  return createYoga<ServerContext, Context>({
+  return createYoga<ServerContext, RequestContext>({
     schema: options.schema,
     graphqlEndpoint: options.endpoint,
     landingPage: false,
@@ -31,18 +31,15 @@ export function createGraphqlServer(options: {
       debug: (...args) => log.debug({ detail: String(args[0]) }),
       info: (...args) => log.info({ detail: String(args[0]) }),
       warn: (...args) => log.warn({ detail: String(args[0]) }),
-      error: (...args) => log.error({ err: args.find((arg) => arg instanceof Error) }, "graphql error"),
+      error: (...args: unknown[]) => log.error({ err: args.find((arg) => arg instanceof Error) }, "graphql error"),
     },
     maskedErrors: {
       maskError(error, message) {
-        const original = (error as { originalError?: unknown }).originalError;
-        const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
-        // Errors we raise on purpose (bad input, not authorised) keep their text.
-        if (typeof code === "string" && !original) return error as Error;
-        log.error({ err: original ?? error }, "unexpected error in a resolver");
-        return new (error.constructor as new (message: string, options: object) => Error)(message, {
-          extensions: { code: "INTERNAL_SERVER_ERROR" },
-        });
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        // GraphQL's own errors and those we raise on purpose (NOT_AUTHORIZED) are meant for the client.
+        if (!original || original instanceof GraphQLError) return error as Error;
+        log.error({ err: original }, "unexpected error in a resolver");
+        return createGraphQLError(message, { extensions: { code: "INTERNAL_SERVER_ERROR" } });
       },
     },
     plugins: [useCookies()],
@@ -54,7 +51,7 @@ export function createGraphqlServer(options: {
         (typeof connectionParams?.authorization === "string" ? connectionParams.authorization : null);
       const cookieHeader = request?.headers.get("cookie") ?? initial.req?.headers.cookie ?? null;
       const viewer = await resolveViewer(services, audience, { authorization, cookieHeader });
-      return { services, viewer };
+      return { services, viewer } satisfies RequestContext;
     },
   });
 }

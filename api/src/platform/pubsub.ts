@@ -8,14 +8,14 @@ import { createPubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
 
 /** Topics are keyed by the owning account: a subscriber only ever listens on its own. */
-export interface LiveEvents {
+export type LiveEvents = {
   /** An SMS arrived for one of the account's activations. */
   smsReceived: [accountId: string, payload: { activationId: string; messageId: string }];
   /** One of the account's activations changed status. */
   activationChanged: [accountId: string, payload: { activationId: string }];
   /** The account's balance moved. */
   balanceChanged: [accountId: string, payload: { accountId: string }];
-}
+};
 
 export type PubSub = ReturnType<typeof createPubSub<LiveEvents>>;
 

@@ -29,15 +29,16 @@ builder.objectType(ValidationError, {
  * mutation can list it in `errors: { types: [...] }`. Call it next to the
  * types of the domain the error belongs to.
  */
-export function registerErrorType(
-  errorClass: new (...args: never[]) => Error & { code: string },
+export function registerErrorType<T extends Error & { code: string }>(
+  // biome-ignore lint/suspicious/noExplicitAny: any constructor signature
+  errorClass: new (...args: any[]) => T,
   name: string,
   subGraphs: Array<"customer" | "staff"> = ["customer", "staff"],
 ) {
   builder.objectType(errorClass, {
     name,
     subGraphs,
-    interfaces: [ErrorInterface],
+    interfaces: [ErrorInterface] as never,
     isTypeOf: (value) => value instanceof errorClass,
   });
 }
