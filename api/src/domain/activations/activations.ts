@@ -1,0 +1,367 @@
+/**
+ * The activation lifecycle (P6): a number ordered for a service, waiting for
+ * its SMS, and how it ends. Every step is one transaction that moves the status
+ * with the current status in its WHERE clause (so two racing steps cannot both
+ * apply), writes a status-history row, and moves money through the ledger.
+ *
+ *   WAITING_SMS --sms--> SMS_RECEIVED --another SMS--> WAITING_SMS
+ *   WAITING_SMS (no SMS yet, after cancelableAt) --cancel--> CANCELED   RELEASE
+ *   SMS_RECEIVED (or WAITING_SMS after an SMS)   --finish--> COMPLETED  CHARGE
+ *   at expiresAt: no SMS ever -> TIMED_OUT + RELEASE; an SMS arrived -> COMPLETED + CHARGE
+ *
+ * When an activation ends, its number goes back to the pool and rests in
+ * quarantine for that service, so the next customer of the same service does
+ * not receive codes meant for the previous one.
+ */
+import type { Activation, ActivationStatus } from "@smsape/db";
+import type { Services } from "../../services/index.ts";
+import { priceFor } from "../catalogue/catalogue.ts";
+import { type FieldIssue, NotFoundError, ValidationError } from "../errors.ts";
+import { appendLedgerEntry, balanceOf, ledgerCurrency, type Tx } from "../ledger/ledger.ts";
+import {
+  AccountRestrictedError,
+  ActivationStatusError,
+  CancelLockedError,
+  EmailNotVerifiedError,
+  IdempotencyKeyReusedError,
+  InsufficientBalanceError,
+  NoNumbersAvailableError,
+  PriceAboveMaximumError,
+} from "./errors.ts";
+
+/** pg-boss job: ends one activation when its window closes. */
+export const activationTimeoutJob = "activation.timeout";
+/** pg-boss cron job: a safety net that ends every overdue activation (e.g. one whose job was lost). */
+export const expireOverdueActivationsJob = "activation.expire-overdue";
+
+const terminalStatuses: ReadonlySet<ActivationStatus> = new Set(["COMPLETED", "CANCELED", "TIMED_OUT"]);
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const minutes = (count: number) => count * 60_000;
+
+export interface OrderNumberInput {
+  serviceCode: string;
+  countryCode: string;
+  maxPriceMinor?: number | null;
+  idempotencyKey?: string | null;
+}
+
+export interface ActivationStep {
+  activation: Activation;
+  /** False when an idempotent retry returned the activation ordered before. */
+  changed: boolean;
+}
+
+function validateOrder(input: OrderNumberInput) {
+  const issues: FieldIssue[] = [];
+  const serviceCode = input.serviceCode.trim().toLowerCase();
+  const countryCode = input.countryCode.trim().toUpperCase();
+  if (!serviceCode) issues.push({ field: "service", message: "Name a service code, e.g. telegram." });
+  if (!/^[A-Z]{2}$/.test(countryCode)) issues.push({ field: "country", message: "Use a two-letter country code, e.g. GB." });
+  const maxPriceMinor = input.maxPriceMinor ?? null;
+  if (maxPriceMinor !== null && (!Number.isInteger(maxPriceMinor) || maxPriceMinor < 0)) {
+    issues.push({ field: "maxPriceMinor", message: "Use a whole number of minor units, 0 or more." });
+  }
+  const idempotencyKey = input.idempotencyKey ?? null;
+  if (idempotencyKey !== null && !/^[\x21-\x7e]{1,100}$/.test(idempotencyKey)) {
+    issues.push({ field: "idempotencyKey", message: "Use 1 to 100 printable characters without spaces." });
+  }
+  if (issues.length) throw new ValidationError(issues);
+  return { serviceCode, countryCode, maxPriceMinor, idempotencyKey };
+}
+
+/**
+ * Orders a number: in one transaction, with the account row locked so that
+ * concurrent orders of one account are serialised and cannot overdraw it, a
+ * free number is taken from the pool (SKIP LOCKED, so orders of different
+ * accounts do not queue behind each other), the price is held, and the timeout
+ * job is enqueued in the same transaction.
+ */
+export async function orderNumber(services: Services, accountId: string, input: OrderNumberInput): Promise<ActivationStep> {
+  const order = validateOrder(input);
+  const { activations } = services.config;
+  const now = services.now();
+  const step = await services.db.$transaction(async (tx) => {
+    const [account] = await tx.$queryRaw<Array<{ emailVerifiedAt: Date | null; restrictedAt: Date | null }>>`
+      SELECT "emailVerifiedAt", "restrictedAt" FROM "Account" WHERE "id" = ${accountId}::uuid FOR UPDATE`;
+    if (!account) throw new NotFoundError("The account");
+    if (account.restrictedAt) throw new AccountRestrictedError();
+    if (!account.emailVerifiedAt) throw new EmailNotVerifiedError();
+
+    if (order.idempotencyKey) {
+      const earlier = await tx.activation.findUnique({
+        where: { accountId_idempotencyKey: { accountId, idempotencyKey: order.idempotencyKey } },
+      });
+      if (earlier) {
+        if (earlier.serviceCode !== order.serviceCode || earlier.countryCode !== order.countryCode)
+          throw new IdempotencyKeyReusedError();
+        return { activation: earlier, changed: false };
+      }
+    }
+
+    const price = await priceFor(tx, order.countryCode, order.serviceCode);
+    if (price.currency !== ledgerCurrency)
+      throw new Error(`Price of ${price.serviceCode}/${price.countryCode} is not in ${ledgerCurrency}.`);
+    if (order.maxPriceMinor !== null && price.amountMinor > order.maxPriceMinor) {
+      throw new PriceAboveMaximumError(price.amountMinor, order.maxPriceMinor);
+    }
+    const balance = await balanceOf(tx, accountId);
+    if (balance.availableMinor < price.amountMinor) throw new InsufficientBalanceError(price.amountMinor, balance.availableMinor);
+
+    // Timestamps are stored without a zone, in UTC: pass an ISO string cast to that type.
+    const [number] = await tx.$queryRaw<Array<{ id: string; phoneNumber: string }>>`
+      SELECT n."id", n."phoneNumber" FROM "VirtualNumber" n
+      WHERE n."countryCode" = ${order.countryCode} AND n."status" = 'AVAILABLE'
+        AND NOT EXISTS (
+          SELECT 1 FROM "NumberQuarantine" q
+          WHERE q."numberId" = n."id" AND q."serviceCode" = ${order.serviceCode} AND q."until" > ${now.toISOString()}::timestamp
+        )
+      ORDER BY n."id"
+      LIMIT 1
+      FOR UPDATE OF n SKIP LOCKED`;
+    if (!number) throw new NoNumbersAvailableError(order.serviceCode, order.countryCode);
+    await tx.virtualNumber.update({ where: { id: number.id }, data: { status: "ASSIGNED" } });
+
+    const activation = await tx.activation.create({
+      data: {
+        accountId,
+        idempotencyKey: order.idempotencyKey,
+        serviceCode: order.serviceCode,
+        countryCode: order.countryCode,
+        numberId: number.id,
+        phoneNumber: number.phoneNumber,
+        priceMinor: price.amountMinor,
+        currency: price.currency,
+        status: "WAITING_SMS",
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + minutes(activations.timeoutMinutes)),
+        cancelableAt: new Date(now.getTime() + minutes(activations.cancelLockMinutes)),
+        statusChanges: { create: { fromStatus: null, toStatus: "WAITING_SMS", reason: "number ordered", at: now } },
+      },
+    });
+    await appendLedgerEntry(tx, {
+      accountId,
+      kind: "HOLD",
+      amountMinor: price.amountMinor,
+      at: now,
+      activationId: activation.id,
+    });
+    await services.jobs.send(
+      activationTimeoutJob,
+      { activationId: activation.id },
+      { startAfter: activation.expiresAt, singletonKey: `${activationTimeoutJob}:${activation.id}`, within: tx },
+    );
+    return { activation, changed: true };
+  });
+  if (step.changed) publishChanges(services, step.activation, true);
+  return step;
+}
+
+/** Asks for another SMS on the same number: SMS_RECEIVED -> WAITING_SMS, the hold stays. */
+export async function requestAnotherSms(services: Services, accountId: string, activationId: string): Promise<ActivationStep> {
+  const now = services.now();
+  const activation = await services.db.$transaction(async (tx) => {
+    const current = await ownActivation(tx, accountId, activationId);
+    if (current.status !== "SMS_RECEIVED") {
+      throw new ActivationStatusError(
+        current.status,
+        statusMessage(current.status, "Another SMS can be requested once an SMS has arrived."),
+      );
+    }
+    if (now >= current.expiresAt)
+      throw new ActivationStatusError(current.status, "The activation's time is up; it can only be finished.");
+    return transition(services, tx, current, "WAITING_SMS", "another SMS requested", now);
+  });
+  publishChanges(services, activation, false);
+  return { activation, changed: true };
+}
+
+/** Finishes an activation whose SMS arrived: COMPLETED, and the held price is charged. */
+export async function finishActivation(services: Services, accountId: string, activationId: string): Promise<ActivationStep> {
+  const now = services.now();
+  const activation = await services.db.$transaction(async (tx) => {
+    const current = await ownActivation(tx, accountId, activationId);
+    const finishable =
+      current.status === "SMS_RECEIVED" || (current.status === "WAITING_SMS" && (await smsArrived(tx, current.id)));
+    if (!finishable) {
+      throw new ActivationStatusError(
+        current.status,
+        statusMessage(current.status, "No SMS has arrived yet: wait for it, or cancel the activation to get the price back."),
+      );
+    }
+    return transition(services, tx, current, "COMPLETED", "finished by the customer", now);
+  });
+  publishChanges(services, activation, true);
+  return { activation, changed: true };
+}
+
+/**
+ * Cancels an activation before any SMS arrived: CANCELED, and the held price is
+ * released. Not before cancelableAt, so a number is not ordered and dropped in
+ * a loop (the early-cancel lock).
+ */
+export async function cancelActivation(services: Services, accountId: string, activationId: string): Promise<ActivationStep> {
+  const now = services.now();
+  const activation = await services.db.$transaction(async (tx) => {
+    const current = await ownActivation(tx, accountId, activationId);
+    if (current.status !== "WAITING_SMS") {
+      throw new ActivationStatusError(
+        current.status,
+        statusMessage(current.status, "An SMS has arrived for this activation: finish it instead of canceling."),
+      );
+    }
+    if (await smsArrived(tx, current.id)) {
+      throw new ActivationStatusError(current.status, "An SMS has arrived for this activation: finish it instead of canceling.");
+    }
+    if (now < current.cancelableAt) throw new CancelLockedError(current.cancelableAt);
+    return transition(services, tx, current, "CANCELED", "canceled by the customer", now);
+  });
+  publishChanges(services, activation, true);
+  return { activation, changed: true };
+}
+
+/**
+ * Ends one activation whose window has closed: TIMED_OUT with the price
+ * released when no SMS ever arrived, COMPLETED and charged when one did.
+ * Does nothing when the activation already ended or is not due yet.
+ * Returns the ended activation, or null when nothing changed.
+ */
+export async function expireActivation(services: Services, activationId: string): Promise<Activation | null> {
+  if (!uuidPattern.test(activationId)) return null;
+  const now = services.now();
+  const activation = await services.db.$transaction(async (tx) => {
+    const current = await tx.activation.findUnique({ where: { id: activationId } });
+    if (!current || terminalStatuses.has(current.status) || now < current.expiresAt) return null;
+    const arrived = current.status === "SMS_RECEIVED" || (await smsArrived(tx, current.id));
+    try {
+      return arrived
+        ? await transition(services, tx, current, "COMPLETED", "time up after an SMS arrived", now)
+        : await transition(services, tx, current, "TIMED_OUT", "no SMS arrived in time", now);
+    } catch (error) {
+      // Another step (the customer, another worker) ended it first.
+      if (error instanceof ActivationStatusError) return null;
+      throw error;
+    }
+  });
+  if (activation) publishChanges(services, activation, true);
+  return activation;
+}
+
+/**
+ * Ends every activation whose window has closed. The timeout job normally
+ * ends each one on time; this sweep (run on a schedule, and callable from
+ * tests after moving the clock) catches any that were missed.
+ * Returns how many it ended.
+ */
+export async function expireOverdueActivations(services: Services): Promise<number> {
+  let ended = 0;
+  for (;;) {
+    const overdue = await services.db.activation.findMany({
+      where: { status: { in: ["WAITING_SMS", "SMS_RECEIVED"] }, expiresAt: { lte: services.now() } },
+      select: { id: true },
+      orderBy: { expiresAt: "asc" },
+      take: 100,
+    });
+    let endedThisPass = 0;
+    for (const { id } of overdue) if (await expireActivation(services, id)) endedThisPass += 1;
+    ended += endedThisPass;
+    // A pass that ended nothing means the rest were ended by someone else or are not due.
+    if (overdue.length < 100 || endedThisPass === 0) return ended;
+  }
+}
+
+export type SmsArrival =
+  | { accepted: true; accountId: string | null; statusChanged: boolean }
+  | { accepted: false; reason: "unknown" | "ended" | "expired" };
+
+/**
+ * For SMS ingestion: call this inside the transaction that stores an inbound
+ * SMS, before storing it. WAITING_SMS -> SMS_RECEIVED with a history row; an
+ * SMS for an activation already in SMS_RECEIVED is accepted without a status
+ * change; an SMS for an ended or expired activation is refused (store nothing).
+ * After the transaction commits, publish `activationChanged` when
+ * `statusChanged` (and `smsReceived`) to `accountId`.
+ */
+export async function recordSmsArrival(tx: Tx, activationId: string, at: Date): Promise<SmsArrival> {
+  const current = uuidPattern.test(activationId) ? await tx.activation.findUnique({ where: { id: activationId } }) : null;
+  if (!current) return { accepted: false, reason: "unknown" };
+  if (terminalStatuses.has(current.status)) return { accepted: false, reason: "ended" };
+  if (at >= current.expiresAt) return { accepted: false, reason: "expired" };
+  if (current.status === "SMS_RECEIVED") return { accepted: true, accountId: current.accountId, statusChanged: false };
+  const { count } = await tx.activation.updateMany({
+    where: { id: current.id, status: "WAITING_SMS" },
+    data: { status: "SMS_RECEIVED" },
+  });
+  if (count !== 1) return { accepted: false, reason: "ended" };
+  await tx.activationStatusChange.create({
+    data: { activationId: current.id, fromStatus: "WAITING_SMS", toStatus: "SMS_RECEIVED", reason: "SMS received", at },
+  });
+  return { accepted: true, accountId: current.accountId, statusChanged: true };
+}
+
+/** The account's activation, or NotFound: another account's id is indistinguishable from an unknown one. */
+async function ownActivation(tx: Tx, accountId: string, activationId: string): Promise<Activation> {
+  const activation = uuidPattern.test(activationId)
+    ? await tx.activation.findFirst({ where: { id: activationId, accountId } })
+    : null;
+  if (!activation) throw new NotFoundError("The activation");
+  return activation;
+}
+
+async function smsArrived(tx: Tx, activationId: string): Promise<boolean> {
+  return (await tx.activationStatusChange.count({ where: { activationId, toStatus: "SMS_RECEIVED" } })) > 0;
+}
+
+/**
+ * Moves an activation from the status it was read in to `to`. The WHERE clause
+ * carries the status read, so if anything moved it meanwhile, nothing applies
+ * and the step fails instead of applying twice. Ending it also settles the
+ * hold and returns the number to the pool with a quarantine for the service.
+ */
+async function transition(
+  services: Services,
+  tx: Tx,
+  current: Activation,
+  to: ActivationStatus,
+  reason: string,
+  now: Date,
+): Promise<Activation> {
+  const ends = terminalStatuses.has(to);
+  const { count } = await tx.activation.updateMany({
+    where: { id: current.id, status: current.status },
+    data: { status: to, ...(ends ? { endedAt: now } : {}) },
+  });
+  if (count !== 1) throw new ActivationStatusError(current.status, "The activation changed meanwhile; load it again and retry.");
+  await tx.activationStatusChange.create({
+    data: { activationId: current.id, fromStatus: current.status, toStatus: to, reason, at: now },
+  });
+  if (ends) {
+    if (current.accountId) {
+      await appendLedgerEntry(tx, {
+        accountId: current.accountId,
+        kind: to === "COMPLETED" ? "CHARGE" : "RELEASE",
+        amountMinor: current.priceMinor,
+        at: now,
+        activationId: current.id,
+      });
+    }
+    await tx.virtualNumber.updateMany({ where: { id: current.numberId, status: "ASSIGNED" }, data: { status: "AVAILABLE" } });
+    const until = new Date(now.getTime() + minutes(services.config.activations.quarantineMinutes));
+    await tx.numberQuarantine.upsert({
+      where: { numberId_serviceCode: { numberId: current.numberId, serviceCode: current.serviceCode } },
+      create: { numberId: current.numberId, serviceCode: current.serviceCode, until },
+      update: { until },
+    });
+  }
+  return tx.activation.findUniqueOrThrow({ where: { id: current.id } });
+}
+
+function statusMessage(status: ActivationStatus, otherwise: string): string {
+  return terminalStatuses.has(status) ? `This activation has already ended (${status}).` : otherwise;
+}
+
+/** Live events go out after the transaction committed, to the owning account only. */
+function publishChanges(services: Services, activation: Activation, balanceMoved: boolean) {
+  if (!activation.accountId) return;
+  services.events.publish("activationChanged", activation.accountId, { activationId: activation.id });
+  if (balanceMoved) services.events.publish("balanceChanged", activation.accountId, { accountId: activation.accountId });
+}

@@ -1,0 +1,13 @@
+import type { Services } from "../../services/index.ts";
+import { activationTimeoutJob, expireActivation, expireOverdueActivations, expireOverdueActivationsJob } from "./activations.ts";
+
+/** The timeout of each activation, plus a sweep every minute for any timeout job that was lost. */
+export async function registerActivationJobs(services: Services): Promise<void> {
+  await services.jobs.work<{ activationId: string }>(activationTimeoutJob, async ({ activationId }) => {
+    await expireActivation(services, activationId);
+  });
+  await services.jobs.work(expireOverdueActivationsJob, async () => {
+    await expireOverdueActivations(services);
+  });
+  await services.jobs.schedule(expireOverdueActivationsJob, "* * * * *");
+}

@@ -1,0 +1,80 @@
+/**
+ * The balance ledger (P9). Money only ever moves by appending an entry; a
+ * balance is the sum of an account's entries and is never stored or edited.
+ * The database refuses UPDATE and DELETE on "LedgerEntry" (see the migration
+ * `ledger_append_only`), except clearing the links to an erased account or
+ * activation; `accountRef` keeps the books whole after that.
+ *
+ * Entry kinds and their deltas (available, held), for a price p:
+ *   TOP_UP   (+amount, 0)   a payment arrived
+ *   HOLD     (-p, +p)       a number was ordered: the price is reserved
+ *   CHARGE   (0, -p)        the activation completed: the reservation is spent
+ *   RELEASE  (+p, -p)       canceled or timed out: the reservation comes back
+ */
+import type { LedgerEntryKind, Prisma, PrismaClient } from "@smsape/db";
+
+/** The one currency balances are kept in; prices and top-ups in another are refused. */
+export const ledgerCurrency = "USD";
+
+export type Tx = Prisma.TransactionClient;
+
+export interface Balance {
+  availableMinor: number;
+  heldMinor: number;
+  currency: string;
+}
+
+/** The balance of an account: the sum of its entries. */
+export async function balanceOf(db: Tx | PrismaClient, accountId: string): Promise<Balance> {
+  const sums = await db.ledgerEntry.aggregate({
+    where: { accountId },
+    _sum: { availableDelta: true, heldDelta: true },
+  });
+  return {
+    availableMinor: sums._sum.availableDelta ?? 0,
+    heldMinor: sums._sum.heldDelta ?? 0,
+    currency: ledgerCurrency,
+  };
+}
+
+const deltas: Record<
+  Exclude<LedgerEntryKind, "ADJUSTMENT">,
+  (amountMinor: number) => { availableDelta: number; heldDelta: number }
+> = {
+  TOP_UP: (amount) => ({ availableDelta: amount, heldDelta: 0 }),
+  HOLD: (amount) => ({ availableDelta: -amount, heldDelta: amount }),
+  CHARGE: (amount) => ({ availableDelta: 0, heldDelta: -amount }),
+  RELEASE: (amount) => ({ availableDelta: amount, heldDelta: -amount }),
+};
+
+/**
+ * Appends one entry. `accountRef` is the account id at the time of writing, so
+ * the entry still adds up in the books once the account is erased.
+ */
+export async function appendLedgerEntry(
+  tx: Tx,
+  entry: {
+    accountId: string;
+    kind: Exclude<LedgerEntryKind, "ADJUSTMENT">;
+    amountMinor: number;
+    at: Date;
+    activationId?: string;
+    paymentEventId?: string;
+  },
+) {
+  if (!Number.isInteger(entry.amountMinor) || entry.amountMinor <= 0) {
+    throw new Error(`A ledger amount is a positive integer of minor units, not ${entry.amountMinor}.`);
+  }
+  return tx.ledgerEntry.create({
+    data: {
+      accountId: entry.accountId,
+      accountRef: entry.accountId,
+      kind: entry.kind,
+      ...deltas[entry.kind](entry.amountMinor),
+      currency: ledgerCurrency,
+      activationId: entry.activationId ?? null,
+      paymentEventId: entry.paymentEventId ?? null,
+      createdAt: entry.at,
+    },
+  });
+}

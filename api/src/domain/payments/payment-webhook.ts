@@ -1,0 +1,104 @@
+/**
+ * POST /webhooks/payments: top-ups from the payment processor (P9, P10).
+ *
+ * In order: the signature (HMAC over the timestamp and raw body, within the
+ * tolerance) or 401; the body must be JSON or 400; then the whole payload is
+ * scanned for card numbers and wallet secrets, refused with 422 and logged by
+ * event id and reason only; then its shape, or 422; then it is recorded once per
+ * event id (a replay answers 200 and changes nothing).
+ *
+ * Body: { "id": "evt_…", "type": "topup.succeeded", "accountId": "<uuid>",
+ *         "amountMinor": 500, "currency": "USD" }
+ */
+import { z } from "zod";
+import type { WebhookRoute } from "../../http/server.ts";
+import { signatureHeader, verifyWebhookSignature } from "../../http/signed-webhook.ts";
+import type { Services } from "../../services/index.ts";
+import { DomainError } from "../errors.ts";
+import { findCardOrWalletData } from "./card-data.ts";
+import { recordTopUp } from "./topups.ts";
+
+export const paymentWebhookPath = "/webhooks/payments";
+
+/** Largest single top-up accepted, in minor units (10,000.00). */
+export const maxTopUpMinor = 1_000_000;
+
+const topUpPayload = z.object({
+  id: z.string().regex(/^[\w.:-]{1,200}$/, "expected an event id of letters, digits, _ . : or -"),
+  type: z.string().min(1),
+  accountId: z.uuid({ error: "expected the account id (a UUID)" }),
+  amountMinor: z.number().int().positive().max(maxTopUpMinor),
+  currency: z.string().regex(/^[A-Z]{3}$/, "expected an ISO 4217 code such as USD"),
+});
+
+export function paymentWebhookRoute(services: Services): WebhookRoute {
+  const log = services.logger.child({ component: "payment-webhook" });
+  return {
+    path: paymentWebhookPath,
+    async handle({ rawBody, headers }) {
+      const signature = verifyWebhookSignature({
+        secret: services.config.webhooks.paymentSecret,
+        rawBody,
+        header: headers[signatureHeader],
+        now: services.now(),
+        toleranceSeconds: services.config.webhooks.toleranceSeconds,
+      });
+      if (!signature.ok) {
+        log.warn({ reason: signature.reason }, "payment webhook refused: signature");
+        return { status: 401, body: { error: "The signature is missing, stale or wrong." } };
+      }
+
+      let payload: unknown;
+      try {
+        payload = JSON.parse(rawBody.toString("utf8"));
+      } catch {
+        return { status: 400, body: { error: "The body is not JSON." } };
+      }
+
+      const sensitive = findCardOrWalletData(payload);
+      if (sensitive) {
+        // The id is logged only when it is itself a plain id (the scan covered it too).
+        const id = (payload as { id?: unknown }).id;
+        const eventId = typeof id === "string" && /^[\w.:-]{1,200}$/.test(id) ? id : null;
+        log.warn(
+          { eventId, reason: sensitive },
+          "payment webhook refused: the payload looks like it carries card or wallet data",
+        );
+        return {
+          status: 422,
+          body: {
+            code: "SENSITIVE_PAYMENT_DATA",
+            error: `The payload looks like it carries ${sensitive === "card field" ? "a card data field" : `a ${sensitive}`}; it was discarded. Send no card or wallet data.`,
+          },
+        };
+      }
+
+      const parsed = topUpPayload.safeParse(payload);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return {
+          status: 422,
+          body: { code: "INVALID_PAYLOAD", error: `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}` },
+        };
+      }
+      const event = parsed.data;
+      if (event.type !== "topup.succeeded") {
+        // Other event kinds are acknowledged so the processor stops retrying them.
+        log.info({ eventId: event.id }, "payment webhook ignored: not a top-up event");
+        return { status: 200, body: { status: "ignored" } };
+      }
+
+      try {
+        const { replayed } = await recordTopUp(services, event);
+        log.info({ eventId: event.id, replayed }, "payment webhook processed");
+        return { status: 200, body: { status: replayed ? "duplicate" : "recorded" } };
+      } catch (error) {
+        if (error instanceof DomainError) {
+          log.warn({ eventId: event.id, errorCode: error.code }, "payment webhook refused");
+          return { status: 422, body: { code: error.code, error: error.message } };
+        }
+        throw error;
+      }
+    },
+  };
+}

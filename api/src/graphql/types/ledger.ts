@@ -1,0 +1,71 @@
+/**
+ * The balance and its ledger (P9): the balance is derived from the entries on
+ * every read; entries are listed newest first.
+ */
+import { type Balance, balanceOf } from "../../domain/ledger/ledger.ts";
+import { builder, notAuthorized } from "../builder.ts";
+import type { Viewer } from "../context.ts";
+
+export const BalanceType = builder.objectRef<Balance>("Balance").implement({
+  subGraphs: ["customer"],
+  description: "The sum of the account's ledger entries, in minor units.",
+  fields: (t) => ({
+    availableMinor: t.exposeInt("availableMinor", { description: "What can be spent on new numbers." }),
+    heldMinor: t.exposeInt("heldMinor", { description: "Reserved for activations in progress." }),
+    currency: t.exposeString("currency"),
+  }),
+});
+
+const LedgerEntryKindEnum = builder.enumType("LedgerEntryKind", {
+  subGraphs: ["customer"],
+  values: {
+    TOP_UP: { description: "A payment arrived." },
+    HOLD: { description: "A number was ordered: its price moved from available to held." },
+    CHARGE: { description: "An activation completed: its held price was spent." },
+    RELEASE: { description: "An activation was canceled or timed out: its held price came back." },
+    ADJUSTMENT: { description: "A correction written by staff." },
+  } as const,
+});
+
+builder.prismaObject("LedgerEntry", {
+  subGraphs: ["customer"],
+  description: "One movement of money. Entries are never changed or removed.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    kind: t.expose("kind", { type: LedgerEntryKindEnum }),
+    availableDelta: t.exposeInt("availableDelta", { description: "Change of the available balance, in minor units." }),
+    heldDelta: t.exposeInt("heldDelta", { description: "Change of the held balance, in minor units." }),
+    currency: t.exposeString("currency"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    activation: t.relation("activation", { nullable: true }),
+  }),
+});
+
+/** The account behind a field guarded by `authScopes: { account: true }`. */
+export function signedInAccountId(viewer: Viewer): string {
+  if (viewer.kind !== "account") throw notAuthorized();
+  return viewer.accountId;
+}
+
+builder.queryFields((t) => ({
+  balance: t.field({
+    type: BalanceType,
+    subGraphs: ["customer"],
+    authScopes: { account: true },
+    description: "The signed-in account's balance.",
+    resolve: (_root, _args, { services, viewer }) => balanceOf(services.db, signedInAccountId(viewer)),
+  }),
+  ledgerEntries: t.prismaConnection({
+    type: "LedgerEntry",
+    cursor: "id",
+    subGraphs: ["customer"],
+    authScopes: { account: true },
+    description: "The signed-in account's ledger, newest first.",
+    resolve: (query, _root, _args, { services, viewer }) =>
+      services.db.ledgerEntry.findMany({
+        ...query,
+        where: { accountId: signedInAccountId(viewer) },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      }),
+  }),
+}));

@@ -1,0 +1,142 @@
+import { createCustomer, startTestApp, type TestApp } from "@smsape/api/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bip39Sample } from "../../api/src/domain/payments/card-data.ts";
+import { balance } from "../activations/support.ts";
+import { postPaymentEvent } from "./support.ts";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+let eventCounter = 0;
+const topUp = (accountId: string, extra: Record<string, unknown> = {}) => ({
+  id: `evt_test_${++eventCounter}`,
+  type: "topup.succeeded",
+  accountId,
+  amountMinor: 500,
+  currency: "USD",
+  ...extra,
+});
+
+const stored = async (eventId: string) => ({
+  paymentEvents: await app.services.db.paymentEvent.count({ where: { id: eventId } }),
+  ledgerEntries: await app.services.db.ledgerEntry.count({ where: { paymentEventId: eventId } }),
+});
+
+describe("top-ups through the payment webhook", () => {
+  it("P9: records a signed top-up as a payment event and a TOP_UP entry", async () => {
+    const customer = await createCustomer(app);
+    const event = topUp(customer.accountId);
+    expect(await postPaymentEvent(app, event)).toEqual({ status: 200, body: { status: "recorded" } });
+    expect(await balance(customer.client)).toEqual({ availableMinor: 500, heldMinor: 0, currency: "USD" });
+    expect(await stored(event.id)).toEqual({ paymentEvents: 1, ledgerEntries: 1 });
+    const entry = await app.services.db.ledgerEntry.findUniqueOrThrow({ where: { paymentEventId: event.id } });
+    expect(entry).toMatchObject({ kind: "TOP_UP", availableDelta: 500, heldDelta: 0, accountRef: customer.accountId });
+  });
+
+  it("answers a replayed event 200 and changes nothing", async () => {
+    const customer = await createCustomer(app);
+    const event = topUp(customer.accountId);
+    await postPaymentEvent(app, event);
+    // A fresh signature over the same event: the processor retrying, or someone replaying it.
+    app.clock.advance(60_000);
+    expect(await postPaymentEvent(app, event)).toEqual({ status: 200, body: { status: "duplicate" } });
+    expect(await postPaymentEvent(app, { ...event, amountMinor: 900 })).toEqual({ status: 200, body: { status: "duplicate" } });
+    expect(await balance(customer.client)).toEqual({ availableMinor: 500, heldMinor: 0, currency: "USD" });
+    expect(await stored(event.id)).toEqual({ paymentEvents: 1, ledgerEntries: 1 });
+  });
+
+  it("refuses forged, unsigned and stale deliveries with 401 and stores nothing", async () => {
+    const customer = await createCustomer(app);
+    const forged = topUp(customer.accountId);
+    expect((await postPaymentEvent(app, forged, { secret: "not-the-payment-secret-at-all" })).status).toBe(401);
+    const unsigned = topUp(customer.accountId);
+    expect((await postPaymentEvent(app, unsigned, { signature: null })).status).toBe(401);
+    const stale = topUp(customer.accountId);
+    const tenMinutesAgo = Math.floor(app.services.now().getTime() / 1000) - 600;
+    expect((await postPaymentEvent(app, stale, { timestamp: tenMinutesAgo })).status).toBe(401);
+    // A valid signature over another body does not carry over.
+    const signedFor = topUp(customer.accountId);
+    const { signWebhook } = await import("../../api/src/http/signed-webhook.ts");
+    const now = Math.floor(app.services.now().getTime() / 1000);
+    const otherSignature = signWebhook(
+      app.services.config.webhooks.paymentSecret,
+      JSON.stringify({ ...signedFor, amountMinor: 1 }),
+      now,
+    );
+    expect((await postPaymentEvent(app, signedFor, { signature: otherSignature })).status).toBe(401);
+
+    for (const event of [forged, unsigned, stale, signedFor])
+      expect(await stored(event.id)).toEqual({ paymentEvents: 0, ledgerEntries: 0 });
+    expect(await balance(customer.client)).toEqual({ availableMinor: 0, heldMinor: 0, currency: "USD" });
+  });
+
+  it("refuses an event for an unknown account, or in another currency, with a typed 422", async () => {
+    const unknown = topUp("01960000-0000-7000-8000-000000000000");
+    expect(await postPaymentEvent(app, unknown)).toMatchObject({ status: 422, body: { code: "UNKNOWN_ACCOUNT" } });
+    const customer = await createCustomer(app);
+    const euros = topUp(customer.accountId, { currency: "EUR" });
+    expect(await postPaymentEvent(app, euros)).toMatchObject({ status: 422, body: { code: "UNSUPPORTED_CURRENCY" } });
+    const negative = topUp(customer.accountId, { amountMinor: -500 });
+    expect(await postPaymentEvent(app, negative)).toMatchObject({ status: 422, body: { code: "INVALID_PAYLOAD" } });
+    for (const event of [unknown, euros, negative])
+      expect(await stored(event.id)).toEqual({ paymentEvents: 0, ledgerEntries: 0 });
+  });
+});
+
+describe("card numbers and wallet secrets", () => {
+  const pan = "4111 1111 1111 1111";
+  const seedPhrase = bip39Sample.slice(0, 12).join(" ");
+
+  const payloads: Array<[string, (accountId: string) => Record<string, unknown>]> = [
+    ["a Luhn-valid card number in a nested note", (accountId) => topUp(accountId, { metadata: { note: `paid with ${pan}` } })],
+    ["a card number without spaces in a list", (accountId) => topUp(accountId, { lines: [{ ref: "5555555555554444" }] })],
+    ["a card number with dashes", (accountId) => topUp(accountId, { reference: "4012-8888-8888-1881" })],
+    ["a card security code field", (accountId) => topUp(accountId, { card: { cvv: "123", brand: "visa" } })],
+    ["a card number field", (accountId) => topUp(accountId, { card_number: "on file" })],
+    ["a seed phrase", (accountId) => topUp(accountId, { wallet: { memo: seedPhrase } })],
+    ["a 24-word seed phrase in a key", (accountId) => topUp(accountId, { [`${seedPhrase} ${seedPhrase}`]: true })],
+  ];
+
+  for (const [what, build] of payloads) {
+    it(`P10: refuses a payload carrying ${what} with 422, and neither stores nor logs it`, async () => {
+      const customer = await createCustomer(app);
+      const event = build(customer.accountId);
+      const response = await postPaymentEvent(app, event);
+      expect(response).toMatchObject({ status: 422, body: { code: "SENSITIVE_PAYMENT_DATA" } });
+      expect(JSON.stringify(response.body)).not.toMatch(/4111|5555|4012|abandon|\b123\b/);
+      expect(await stored(String(event.id))).toEqual({ paymentEvents: 0, ledgerEntries: 0 });
+      expect(await balance(customer.client)).toEqual({ availableMinor: 0, heldMinor: 0, currency: "USD" });
+
+      const logs = app.logs();
+      expect(logs).toContain(String(event.id));
+      for (const secret of [
+        pan,
+        pan.replace(/ /g, ""),
+        "5555555555554444",
+        "4012-8888-8888-1881",
+        "4012888888881881",
+        seedPhrase,
+        "abandon ability",
+      ]) {
+        expect(logs).not.toContain(secret);
+      }
+    });
+  }
+
+  it("still accepts ordinary payloads: UUIDs, timestamps, amounts and plain notes", async () => {
+    const customer = await createCustomer(app);
+    const event = topUp(customer.accountId, {
+      createdAt: "2026-11-25T10:00:00.000Z",
+      orderId: "01960000-1234-7123-8123-456789012345",
+      note: "Top-up for March, thank you!",
+      card: { brand: "visa", last4: "1111", expMonth: 12 },
+    });
+    expect(await postPaymentEvent(app, event)).toEqual({ status: 200, body: { status: "recorded" } });
+    expect(await balance(customer.client)).toEqual({ availableMinor: 500, heldMinor: 0, currency: "USD" });
+  });
+});
