@@ -2,10 +2,14 @@
  * Live events for subscriptions. In one process an in-memory event target
  * serves; with REDIS_URL every instance publishes to and hears from Redis, so a
  * subscriber connected to instance A receives what instance B published.
+ *
+ * Events carry ids only, never content: a subscription loads what it shows
+ * from the database, for its own subscriber, as each event arrives (P7).
  */
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
+import type { Logger } from "./logger.ts";
 
 /** Topics are keyed by the owning account: a subscriber only ever listens on its own. */
 export type LiveEvents = {
@@ -25,11 +29,18 @@ export interface LiveEventBus {
   close(): Promise<void>;
 }
 
-export function createLiveEventBus(redisUrl: string | null): LiveEventBus {
+export function createLiveEventBus(redisUrl: string | null, logger?: Logger): LiveEventBus {
   if (!redisUrl) return { pubsub: createPubSub<LiveEvents>(), transport: "memory", close: async () => {} };
+  const log = logger?.child({ component: "live-events" });
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  for (const client of [publishClient, subscribeClient]) {
+    client.on("error", (error: Error) => log?.warn({ err: { message: error.message } }, "redis connection error"));
+  }
+  const eventTarget = createRedisEventTarget({
+    publishClient: withCaughtCommands(publishClient, log),
+    subscribeClient: withCaughtCommands(subscribeClient, log),
+  });
   return {
     pubsub: createPubSub<LiveEvents>({ eventTarget }),
     transport: "redis",
@@ -38,4 +49,25 @@ export function createLiveEventBus(redisUrl: string | null): LiveEventBus {
       subscribeClient.disconnect();
     },
   };
+}
+
+/**
+ * The Redis event target fires publish/subscribe/unsubscribe without awaiting
+ * them: a failure (Redis away, or a subscription ending while the service shuts
+ * down) would be an unhandled rejection. Here it is logged instead; a live event
+ * lost that way is recovered by the client reading the current state.
+ */
+function withCaughtCommands(client: Redis, log: Logger | undefined): Redis {
+  const guarded = new Set<PropertyKey>(["publish", "subscribe", "unsubscribe"]);
+  return new Proxy(client, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      if (!guarded.has(property)) return value.bind(target);
+      return (...args: unknown[]) =>
+        (value.apply(target, args) as Promise<unknown>).catch((error: Error) => {
+          log?.warn({ err: { message: error.message }, command: String(property) }, "redis command failed");
+        });
+    },
+  });
 }

@@ -1,0 +1,43 @@
+/**
+ * Every encrypted column, with the context its values are bound to. Code that
+ * writes or reads one of these columns goes through these helpers, so the
+ * context (the row's id and the column's purpose) is spelt in one place, and the
+ * re-encryption command knows every column there is.
+ */
+import { decryptField, encryptField, type KeyRing } from "./field-encryption.ts";
+
+export const encryptedColumns = {
+  smsBody: { model: "smsMessage", column: "bodyCiphertext", context: (messageId: string) => `sms.body:${messageId}` },
+  smsCode: { model: "smsMessage", column: "codeCiphertext", context: (messageId: string) => `sms.code:${messageId}` },
+  activationRouting: {
+    model: "activation",
+    column: "routingCiphertext",
+    context: (activationId: string) => `activation.routing:${activationId}`,
+  },
+} as const;
+
+export type EncryptedColumn = keyof typeof encryptedColumns;
+
+export function sealColumn(ring: KeyRing, column: EncryptedColumn, rowId: string, plaintext: string): string {
+  return encryptField(ring, plaintext, encryptedColumns[column].context(rowId));
+}
+
+export function openColumn(ring: KeyRing, column: EncryptedColumn, rowId: string, value: string): string {
+  return decryptField(ring, value, encryptedColumns[column].context(rowId));
+}
+
+/** Upstream routing details of an activation (which operator route served it), encrypted as JSON. */
+export interface ActivationRouting {
+  /** The upstream operator's route or channel id. */
+  route: string | null;
+  /** The sender id the first SMS came from (e.g. "Telegram"). */
+  sender: string | null;
+}
+
+export function sealRouting(ring: KeyRing, activationId: string, routing: ActivationRouting): string {
+  return sealColumn(ring, "activationRouting", activationId, JSON.stringify(routing));
+}
+
+export function openRouting(ring: KeyRing, activationId: string, value: string): ActivationRouting {
+  return JSON.parse(openColumn(ring, "activationRouting", activationId, value)) as ActivationRouting;
+}

@@ -1,0 +1,66 @@
+import { createCustomer, startTestApp, type TestApp, type TestCustomer } from "@smsape/api/testing";
+import type { Client } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  deliverSms,
+  deliverSmsOk,
+  eventually,
+  type Listener,
+  listen,
+  orderNumber,
+  type SmsEvent,
+  smsFields,
+  untilLive,
+} from "../sms/support.ts";
+
+// The only skipped test: subscriptions across instances need a Redis server to share events through.
+const redisUnavailable = process.env.REDIS_URL
+  ? null
+  : "REDIS_URL is not set: no Redis to share live events between two instances";
+
+describe("live events across API instances sharing Redis", () => {
+  let first: TestApp;
+  let second: TestApp;
+  let alice: TestCustomer;
+  let socket: Client | undefined;
+
+  beforeAll(async () => {
+    if (redisUnavailable) return;
+    first = await startTestApp();
+    second = await startTestApp({}, { database: first.database });
+    alice = await createCustomer(first, { balanceMinor: 500 });
+  });
+  afterAll(async () => {
+    await socket?.dispose();
+    await second?.close();
+    await first?.close();
+  });
+
+  const title = "delivers to a subscriber on instance 1 an SMS that arrived by webhook at instance 2";
+  it.skipIf(redisUnavailable !== null)(redisUnavailable ? `${title} (skipped: ${redisUnavailable})` : title, async () => {
+    expect(first.services.config.redisUrl).toBeTruthy();
+    const activation = await orderNumber(alice);
+    const earlier = await deliverSmsOk(second, { to: activation.phoneNumber, text: "Your Telegram code is 1010" });
+
+    socket = alice.client.subscriptions();
+    const listener: Listener<SmsEvent> = listen(
+      socket,
+      `subscription($id: ID) { smsReceived(activationId: $id) { ${smsFields} } }`,
+      {
+        id: activation.id,
+      },
+    );
+    // Proved live through instance 2's bus, so Redis carries the probe too.
+    await untilLive(second, listener, { accountId: alice.accountId, activationId: activation.id, messageId: earlier.messageId });
+
+    const result = await deliverSms(second, { to: activation.phoneNumber, text: "Your Telegram code is 20304050" });
+    expect(result.status).toBe(200);
+    await eventually(() => listener.events.some((event) => event.smsReceived.code === "20304050"), {
+      what: "the SMS on instance 1",
+    });
+    expect(listener.events.find((event) => event.smsReceived.code === "20304050")?.smsReceived).toMatchObject({
+      text: "Your Telegram code is 20304050",
+      activation: { id: activation.id, status: "SMS_RECEIVED" },
+    });
+  });
+});
