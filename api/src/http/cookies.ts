@@ -23,8 +23,9 @@ function spec(config: Config, base: string): CookieSpec {
 export const customerSessionCookie = (config: Config) => spec(config, "smsape_session");
 export const staffSessionCookie = (config: Config) => spec(config, "smsape_staff");
 
+/** `request.cookieStore` comes from the useCookies plugin of the GraphQL server. */
 interface CookieContext {
-  request: Request & { cookieStore?: { set(options: object): Promise<void>; delete(options: object): Promise<void> } };
+  request: Request;
 }
 
 export async function setSessionCookie(context: CookieContext, cookie: CookieSpec, token: string, expires: Date) {

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@smsape/db";
 import type { Config } from "../config.ts";
+import type { MailTransport } from "../domain/email/mail-transport.ts";
 import type { JobQueue } from "../platform/jobs.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { PubSub } from "../platform/pubsub.ts";
@@ -14,6 +15,8 @@ export interface Services {
   logger: Logger;
   events: PubSub;
   jobs: JobQueue;
+  /** Sends email; only the outbox worker calls it (P3). */
+  mailer: MailTransport;
   /** The current time; tests move it forward instead of waiting. */
   now(): Date;
 }

@@ -1,8 +1,11 @@
+import { ValidationError } from "../../domain/errors.ts";
+import { acknowledgePolicy, PolicyVersionNotInForceError } from "../../domain/policy/acknowledgements.ts";
 import { currentPolicyVersion } from "../../domain/policy/policy-versions.ts";
-import { builder } from "../builder.ts";
+import { builder, notAuthorized } from "../builder.ts";
+import { registerErrorType } from "./errors.ts";
 
 export const PolicyVersionType = builder.prismaObject("PolicyVersion", {
-  description: "A version of the privacy policy; its `version` is the \"Last updated\" date it carries.",
+  description: 'A version of the privacy policy; its `version` is the "Last updated" date it carries.',
   fields: (t) => ({
     version: t.exposeString("version"),
     effectiveAt: t.expose("effectiveAt", { type: "DateTime" }),
@@ -17,5 +20,39 @@ builder.queryField("privacyPolicy", (t) =>
     subGraphs: ["customer", "staff"],
     description: "The privacy policy in force.",
     resolve: (query, _root, _args, { services }) => currentPolicyVersion(services, query),
+  }),
+);
+
+registerErrorType(PolicyVersionNotInForceError, "PolicyVersionNotInForceError", ["customer"]);
+
+const AcknowledgePolicyInput = builder.inputType("AcknowledgePolicyInput", {
+  subGraphs: ["customer"],
+  fields: (t) => ({
+    version: t.string({ required: true, description: "The version in force, as `privacyPolicy.version` gives it." }),
+  }),
+});
+
+const AcknowledgePolicyPayload = builder.objectRef<{ version: string }>("AcknowledgePolicyPayload").implement({
+  subGraphs: ["customer"],
+  fields: (t) => ({ version: t.exposeString("version", { description: "The version now accepted." }) }),
+});
+
+builder.mutationField("acknowledgePolicy", (t) =>
+  t.field({
+    type: AcknowledgePolicyPayload,
+    subGraphs: ["customer"],
+    authScopes: { account: true },
+    description: "Records that the signed-in account accepted the privacy policy version in force (P2).",
+    args: { input: t.arg({ type: AcknowledgePolicyInput, required: true }) },
+    errors: {
+      types: [ValidationError, PolicyVersionNotInForceError],
+      directResult: true,
+      union: { name: "AcknowledgePolicyResult", subGraphs: ["customer"] },
+    },
+    resolve: async (_root, { input }, { services, viewer }) => {
+      if (viewer.kind !== "account") throw notAuthorized();
+      await acknowledgePolicy(services, viewer.accountId, input.version);
+      return { version: input.version.trim() };
+    },
   }),
 );

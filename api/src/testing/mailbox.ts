@@ -1,0 +1,55 @@
+/**
+ * The test app's mail transport: a development mailbox whose provider can be
+ * made to fail, standing in for the outside mail service.
+ */
+import { deliverPendingEmails } from "../domain/email/delivery.ts";
+import { type DeliveredEmail, DevelopmentMailbox, type OutgoingEmail } from "../domain/email/mail-transport.ts";
+import type { Services } from "../services/index.ts";
+
+export class MailProviderUnavailable extends Error {
+  override name = "MailProviderUnavailable";
+  readonly code = "UNAVAILABLE";
+}
+
+export class TestMailbox extends DevelopmentMailbox {
+  private services: Services | null = null;
+  /** While true, every send fails as if the mail provider were down. */
+  unavailable = false;
+
+  constructor() {
+    super(1000);
+  }
+
+  override async send(email: OutgoingEmail): Promise<void> {
+    // The message quotes the address, as real providers' errors do; the outbox must not keep it.
+    if (this.unavailable) throw new MailProviderUnavailable(`cannot deliver to ${email.to}`);
+    await super.send(email);
+  }
+
+  attach(services: Services) {
+    this.services = services;
+  }
+
+  /** Delivers every due outbox email now, through the real worker code, and returns all messages delivered so far. */
+  async deliver(): Promise<readonly DeliveredEmail[]> {
+    if (!this.services) throw new Error("The mailbox is not attached to an app.");
+    await deliverPendingEmails(this.services);
+    return this.messages;
+  }
+
+  /** The messages delivered to `address`, oldest first. */
+  to(address: string): DeliveredEmail[] {
+    return this.messages.filter((message) => message.to === address.toLowerCase());
+  }
+
+  /** Delivers due email, then returns the newest message to `address` whose subject matches. */
+  async latest(address: string, subject: RegExp | string): Promise<DeliveredEmail> {
+    await this.deliver();
+    const found = this.to(address).filter((message) =>
+      typeof subject === "string" ? message.subject === subject : subject.test(message.subject),
+    );
+    const message = found.at(-1);
+    if (!message) throw new Error(`No email to ${address} with subject ${String(subject)}`);
+    return message;
+  }
+}
