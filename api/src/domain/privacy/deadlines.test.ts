@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { addCalendarMonths, extendedDueAt, legalDueAt, priorityRank, privacyRequestDeadlines } from "./deadlines.ts";
+
+const at = (iso: string) => new Date(iso);
+
+describe("calendar months", () => {
+  it("ends a month that starts on 31 January on the last day of February", () => {
+    expect(addCalendarMonths(at("2026-01-31T10:15:00.000Z"), 1)).toEqual(at("2026-02-28T10:15:00.000Z"));
+  });
+
+  it("ends it on 29 February in a leap year", () => {
+    expect(addCalendarMonths(at("2028-01-31T10:15:00.000Z"), 1)).toEqual(at("2028-02-29T10:15:00.000Z"));
+    expect(addCalendarMonths(at("2028-01-29T00:00:00.000Z"), 1)).toEqual(at("2028-02-29T00:00:00.000Z"));
+  });
+
+  it("keeps the day when the next month has it, across a year end", () => {
+    expect(addCalendarMonths(at("2026-03-15T23:59:59.999Z"), 1)).toEqual(at("2026-04-15T23:59:59.999Z"));
+    expect(addCalendarMonths(at("2026-12-31T08:00:00.000Z"), 1)).toEqual(at("2027-01-31T08:00:00.000Z"));
+    expect(addCalendarMonths(at("2026-03-31T08:00:00.000Z"), 1)).toEqual(at("2026-04-30T08:00:00.000Z"));
+  });
+
+  it("counts several months from the start, not month by month", () => {
+    // 31 Jan + 3 months is 30 April, not 28 April (which stepping through February would give).
+    expect(addCalendarMonths(at("2026-01-31T12:00:00.000Z"), 3)).toEqual(at("2026-04-30T12:00:00.000Z"));
+  });
+});
+
+describe("legal deadlines by jurisdiction", () => {
+  const receivedAt = at("2026-01-31T09:00:00.000Z");
+
+  it("P23: gives a GDPR request one calendar month, extendable by two further months", () => {
+    expect(legalDueAt("GDPR", receivedAt)).toEqual(at("2026-02-28T09:00:00.000Z"));
+    expect(extendedDueAt("GDPR", receivedAt)).toEqual(at("2026-04-30T09:00:00.000Z"));
+  });
+
+  it("P23: gives a CCPA request 45 days, extendable by 45 more", () => {
+    expect(legalDueAt("CCPA", receivedAt)).toEqual(at("2026-03-17T09:00:00.000Z"));
+    expect(extendedDueAt("CCPA", receivedAt)).toEqual(at("2026-05-01T09:00:00.000Z"));
+  });
+
+  it("P23: applies the stricter GDPR month when no specific law applies", () => {
+    expect(legalDueAt("OTHER", receivedAt)).toEqual(legalDueAt("GDPR", receivedAt));
+    expect(extendedDueAt("OTHER", receivedAt)).toEqual(extendedDueAt("GDPR", receivedAt));
+  });
+});
+
+describe("service level", () => {
+  it("P18: answers every request within the policy's 72 hours", () => {
+    const deadlines = privacyRequestDeadlines({ jurisdiction: "CCPA", receivedAt: at("2026-05-01T12:00:00.000Z") });
+    expect(deadlines.slaDueAt).toEqual(at("2026-05-04T12:00:00.000Z"));
+    expect(deadlines.slaDueAt.getTime()).toBeLessThan(deadlines.legalDueAt.getTime());
+  });
+
+  it("P22: puts a request about a minor's data first, on the 48-hour bound", () => {
+    const deadlines = privacyRequestDeadlines({
+      jurisdiction: "GDPR",
+      receivedAt: at("2026-05-01T12:00:00.000Z"),
+      aboutMinor: true,
+    });
+    expect(deadlines.slaDueAt).toEqual(at("2026-05-03T12:00:00.000Z"));
+    expect(deadlines.priority).toBe("MINOR_DATA");
+    expect(priorityRank.MINOR_DATA).toBeLessThan(priorityRank.PRIVACY_REQUEST);
+    expect(priorityRank.PRIVACY_REQUEST).toBeLessThan(priorityRank.ROUTINE_SUPPORT);
+  });
+});

@@ -1,0 +1,505 @@
+/**
+ * The data inventory (P1): every field of every model, once, with why we hold
+ * it, how long, whether the data-subject export includes it and what erasure
+ * does to it. Export (P14), erasure (P16), retention (P8) and the records of
+ * processing are computed from this object, never listed again by hand.
+ *
+ * The type makes the compiler demand an entry for every scalar field of every
+ * Prisma model and refuse entries for fields that do not exist; a test checks
+ * the same against the datamodel at run time.
+ *
+ * Reading guide:
+ * - personal: the value, in its record, says something about an identifiable
+ *   person (pseudonymous ids included). `subject` says whose data it is.
+ * - export: included in the customer's own copy of their data. A customer's
+ *   personal field left out says why (`notExportedBecause`).
+ * - erasure, when a customer's account is erased:
+ *   "delete": goes with its record; "anonymise": the record stays and the value
+ *   is cleared or replaced by one that points at nobody; "keep-legal-retention":
+ *   kept as is until its retention ends, because the law requires it;
+ *   "not-personal": untouched. A record is deleted when all its personal fields
+ *   say "delete", kept otherwise.
+ */
+import type { Prisma } from "@smsape/db";
+
+export type DataCategory =
+  | "identity"
+  | "credential"
+  | "consent"
+  | "contact"
+  | "activation"
+  | "message-content"
+  | "payment"
+  | "privacy-request"
+  | "technical"
+  | "audit"
+  | "reference";
+
+export type DataSubject = "customer" | "staff";
+export type Erasure = "delete" | "anonymise" | "keep-legal-retention" | "not-personal";
+
+/** Keys of the RetentionPolicy rows (seed/reference.ts): purged on a schedule. */
+export type RetentionPolicyKey = "sms.body" | "session" | "email.outbox" | "ledger";
+
+/** How long data without a scheduled purge of its own is kept. */
+export const retentionRules = {
+  "account-lifetime": "Kept while the account exists; erased with it.",
+  "token-expiry": "Useful only until used or expired; erased with the account at the latest.",
+  "privacy-request-record":
+    "Evidence that a rights request was answered (GDPR Art. 5(2) accountability); pseudonymised when the account is erased.",
+  evidence:
+    "Records of what the service and its staff did (audit entries, purge runs): never rewritten; they hold ids and field names, not personal values.",
+  "staff-access": "Kept while the staff member has access, and as long as the audit log needs to name who acted.",
+  reference: "Service data (catalogue, number pool, policy texts), kept while in use.",
+} as const;
+export type RetentionRule = keyof typeof retentionRules;
+
+export type Retention = { policy: RetentionPolicyKey } | { rule: RetentionRule };
+
+export interface FieldClassification {
+  category: DataCategory;
+  personal: boolean;
+  /** Whose personal data it is; null when it is not personal. */
+  subject: DataSubject | null;
+  purpose: string;
+  retention: Retention;
+  export: boolean;
+  /** Why a customer's personal field is left out of their export. */
+  notExportedBecause?: string;
+  erasure: Erasure;
+  /** Stored encrypted (P20): the export opens it. */
+  encrypted?: true;
+}
+
+type ScalarFieldOf<M extends Prisma.ModelName> = keyof Prisma.TypeMap["model"][M]["payload"]["scalars"];
+export type DataInventory = { [M in Prisma.ModelName]: { [F in ScalarFieldOf<M>]: FieldClassification } };
+
+// ---------------------------------------------------------------- shorthands
+
+const accountLifetime: Retention = { rule: "account-lifetime" };
+
+/** A customer's personal data that the export includes. */
+function customer(
+  category: DataCategory,
+  purpose: string,
+  retention: Retention,
+  erasure: Erasure,
+  extra: Partial<FieldClassification> = {},
+): FieldClassification {
+  return { category, personal: true, subject: "customer", purpose, retention, export: true, erasure, ...extra };
+}
+
+/** A customer's personal data left out of the export, with the reason. */
+function customerNotExported(
+  category: DataCategory,
+  purpose: string,
+  retention: Retention,
+  erasure: Erasure,
+  because: string,
+): FieldClassification {
+  return {
+    category,
+    personal: true,
+    subject: "customer",
+    purpose,
+    retention,
+    export: false,
+    notExportedBecause: because,
+    erasure,
+  };
+}
+
+/** A staff member's personal data: never in a customer's export, untouched by a customer's erasure. */
+function staff(category: DataCategory, purpose: string, retention: Retention, erasure: Erasure): FieldClassification {
+  return { category, personal: true, subject: "staff", purpose, retention, export: false, erasure };
+}
+
+function notPersonal(category: DataCategory, purpose: string, retention: Retention = { rule: "reference" }): FieldClassification {
+  return { category, personal: false, subject: null, purpose, retention, export: false, erasure: "not-personal" };
+}
+
+const hashOnly = "a one-way hash: of no use to the holder, and a risk if it leaked (P4)";
+const recordId = "Identifies the record";
+const ownerLink = "Links the record to the account that owns it";
+
+// ---------------------------------------------------------------- the inventory
+
+export const dataInventory: DataInventory = {
+  PolicyVersion: {
+    version: notPersonal("reference", 'The "Last updated" date of a policy version (P2)'),
+    effectiveAt: notPersonal("reference", "When the version took effect (P2)"),
+    text: notPersonal("reference", "The policy text itself (P2)"),
+    createdAt: notPersonal("technical", "When the version was loaded"),
+  },
+  PolicyAcknowledgement: {
+    id: customer("consent", recordId, accountLifetime, "delete"),
+    accountId: customer("consent", ownerLink, accountLifetime, "delete"),
+    policyVersion: customer("consent", "Which policy version the account holder acknowledged (P2)", accountLifetime, "delete"),
+    acknowledgedAt: customer("consent", "When they acknowledged it (P2)", accountLifetime, "delete"),
+  },
+  Account: {
+    id: customer("identity", "Identifies the account", accountLifetime, "delete"),
+    email: customer("contact", "Sign-in and the only contact channel (P3)", accountLifetime, "delete"),
+    emailVerifiedAt: customer("identity", "Proves the holder controls the email address", accountLifetime, "delete"),
+    passwordHash: customerNotExported(
+      "credential",
+      "Verifies the password without storing it (P4)",
+      accountLifetime,
+      "delete",
+      hashOnly,
+    ),
+    ageAttestedAt: customer("consent", "The holder's attestation of the age of majority (P22)", accountLifetime, "delete"),
+    jurisdiction: customer("identity", "Which privacy law's rights and deadlines apply (P23)", accountLifetime, "delete"),
+    restrictedAt: customer(
+      "privacy-request",
+      "Processing restricted while a request is reviewed (P17)",
+      accountLifetime,
+      "delete",
+    ),
+    createdAt: customer("technical", "When the account was opened", accountLifetime, "delete"),
+    updatedAt: customer("technical", "When the account last changed", accountLifetime, "delete"),
+  },
+  AccountToken: {
+    id: customer("technical", recordId, { rule: "token-expiry" }, "delete"),
+    accountId: customer("technical", ownerLink, { rule: "token-expiry" }, "delete"),
+    purpose: customer("technical", "Email verification or password reset", { rule: "token-expiry" }, "delete"),
+    tokenHash: customerNotExported(
+      "credential",
+      "Verifies a one-time emailed code without storing it",
+      { rule: "token-expiry" },
+      "delete",
+      hashOnly,
+    ),
+    expiresAt: customer("technical", "When the code stops working", { rule: "token-expiry" }, "delete"),
+    usedAt: customer("technical", "When the code was used; it works once", { rule: "token-expiry" }, "delete"),
+    createdAt: customer("technical", "When the code was sent", { rule: "token-expiry" }, "delete"),
+  },
+  Session: {
+    id: customer("technical", recordId, { policy: "session" }, "delete"),
+    accountId: customer("technical", ownerLink, { policy: "session" }, "delete"),
+    tokenHash: customerNotExported(
+      "credential",
+      "Recognises the session token without storing it (P5)",
+      { policy: "session" },
+      "delete",
+      hashOnly,
+    ),
+    createdAt: customer("technical", "When the holder signed in (P5)", { policy: "session" }, "delete"),
+    lastSeenAt: customer("technical", "Last use, for the idle expiry (P5)", { policy: "session" }, "delete"),
+    idleExpiresAt: customer("technical", "Idle expiry (P5)", { policy: "session" }, "delete"),
+    absoluteExpiresAt: customer("technical", "Absolute expiry (P5)", { policy: "session" }, "delete"),
+    revokedAt: customer("technical", "When the session was ended (P5)", { policy: "session" }, "delete"),
+  },
+  ApiKey: {
+    id: customer("technical", recordId, accountLifetime, "delete"),
+    accountId: customer("technical", ownerLink, accountLifetime, "delete"),
+    name: customer("technical", "The holder's name for the key", accountLifetime, "delete"),
+    prefix: customer("technical", "First characters, so the holder can tell keys apart", accountLifetime, "delete"),
+    keyHash: customerNotExported("credential", "Recognises the key without storing it", accountLifetime, "delete", hashOnly),
+    createdAt: customer("technical", "When the key was made", accountLifetime, "delete"),
+    lastUsedAt: customer("technical", "When the key was last used, so unused keys can be revoked", accountLifetime, "delete"),
+    revokedAt: customer("technical", "When the key was revoked", accountLifetime, "delete"),
+  },
+  OutboxEmail: {
+    id: customer("contact", recordId, { policy: "email.outbox" }, "delete"),
+    accountId: customer("contact", ownerLink, { policy: "email.outbox" }, "delete"),
+    toAddress: customer("contact", "Where to deliver; cleared once delivered (P11)", { policy: "email.outbox" }, "delete"),
+    template: customer("contact", "Which transactional email it is (P3)", { policy: "email.outbox" }, "delete"),
+    subject: customer("contact", "The email's subject line", { policy: "email.outbox" }, "delete"),
+    body: customerNotExported(
+      "message-content",
+      "The email to deliver; cleared once delivered (P11)",
+      { policy: "email.outbox" },
+      "delete",
+      "it may hold a live one-time sign-in or reset code; bodies leave the outbox at delivery (P11)",
+    ),
+    status: customer("contact", "Delivery state", { policy: "email.outbox" }, "delete"),
+    attempts: customer("technical", "Delivery attempts so far", { policy: "email.outbox" }, "delete"),
+    lastError: customer("technical", "Why the last delivery attempt failed", { policy: "email.outbox" }, "delete"),
+    createdAt: customer("contact", "When the email was queued", { policy: "email.outbox" }, "delete"),
+    sentAt: customer("contact", "Proof of delivery of security notices (5)", { policy: "email.outbox" }, "delete"),
+  },
+  StaffUser: {
+    id: staff("identity", "Identifies the staff member in the audit log", { rule: "staff-access" }, "keep-legal-retention"),
+    email: staff("contact", "Staff sign-in", { rule: "staff-access" }, "keep-legal-retention"),
+    displayName: staff("identity", "Shows who acted, in the console", { rule: "staff-access" }, "keep-legal-retention"),
+    passwordHash: staff("credential", "Verifies the staff password without storing it", { rule: "staff-access" }, "anonymise"),
+    role: staff("identity", "What the staff member may do", { rule: "staff-access" }, "keep-legal-retention"),
+    mfaSecret: staff("credential", "Second factor for staff sign-in, encrypted (P20)", { rule: "staff-access" }, "anonymise"),
+    createdAt: staff("technical", "When access was granted", { rule: "staff-access" }, "keep-legal-retention"),
+    disabledAt: staff("technical", "When access ended", { rule: "staff-access" }, "keep-legal-retention"),
+  },
+  StaffSession: {
+    id: staff("technical", recordId, { policy: "session" }, "delete"),
+    staffUserId: staff("technical", "Links the session to the staff member", { policy: "session" }, "delete"),
+    tokenHash: staff("credential", "Recognises the session token without storing it", { policy: "session" }, "delete"),
+    mfaVerifiedAt: staff("technical", "When the second factor was checked (P20)", { policy: "session" }, "delete"),
+    createdAt: staff("technical", "When the staff member signed in", { policy: "session" }, "delete"),
+    lastSeenAt: staff("technical", "Last use, for the idle expiry", { policy: "session" }, "delete"),
+    idleExpiresAt: staff("technical", "Idle expiry", { policy: "session" }, "delete"),
+    absoluteExpiresAt: staff("technical", "Absolute expiry", { policy: "session" }, "delete"),
+    revokedAt: staff("technical", "When the session was ended", { policy: "session" }, "delete"),
+  },
+  Country: {
+    code: notPersonal("reference", "Catalogue: where numbers are offered"),
+    name: notPersonal("reference", "Catalogue: the country's name"),
+  },
+  Service: {
+    code: notPersonal("reference", "Catalogue: the service a number is ordered for"),
+    name: notPersonal("reference", "Catalogue: the service's name"),
+    codePattern: notPersonal("reference", "How to find the code in this service's SMS"),
+  },
+  Price: {
+    countryCode: notPersonal("reference", "Catalogue: price per country"),
+    serviceCode: notPersonal("reference", "Catalogue: price per service"),
+    amountMinor: notPersonal("reference", "The price, in minor units"),
+    currency: notPersonal("reference", "The price's currency"),
+  },
+  VirtualNumber: {
+    id: notPersonal("reference", "Identifies a number of the service's pool"),
+    phoneNumber: notPersonal("reference", "A number of the service's own pool, not a customer's"),
+    countryCode: notPersonal("reference", "Where the number is from"),
+    status: notPersonal("reference", "Whether the number can be given out"),
+    createdAt: notPersonal("technical", "When the number joined the pool"),
+  },
+  NumberQuarantine: {
+    numberId: notPersonal("reference", "The resting number"),
+    serviceCode: notPersonal("reference", "The service it rests from"),
+    until: notPersonal("reference", "When it may serve that service again"),
+  },
+  Activation: {
+    id: customer("activation", recordId, accountLifetime, "delete"),
+    accountId: customer("activation", "The ordering account: the only one that may read its SMS (P7)", accountLifetime, "delete"),
+    idempotencyKey: customer("technical", "Makes a retried order place one activation", accountLifetime, "delete"),
+    serviceCode: customer("activation", "The service the number was ordered for (P6)", accountLifetime, "delete"),
+    countryCode: customer("activation", "The country of the number (P6)", accountLifetime, "delete"),
+    numberId: customer("activation", "The pool number given out (P6)", accountLifetime, "delete"),
+    phoneNumber: customer("activation", "The number as given out (P6)", accountLifetime, "delete"),
+    priceMinor: customer("payment", "What the activation costs (P9)", accountLifetime, "delete"),
+    currency: customer("payment", "The price's currency", accountLifetime, "delete"),
+    status: customer("activation", "Where the activation stands (P6)", accountLifetime, "delete"),
+    routingCiphertext: customer("activation", "Upstream routing details, encrypted (P6, P20)", accountLifetime, "delete", {
+      encrypted: true,
+    }),
+    createdAt: customer("activation", "When the number was ordered (P6)", accountLifetime, "delete"),
+    expiresAt: customer("activation", "When it times out with a refund (P6)", accountLifetime, "delete"),
+    cancelableAt: customer("activation", "When cancelling becomes possible", accountLifetime, "delete"),
+    endedAt: customer("activation", "When it finished, was cancelled or timed out (P6)", accountLifetime, "delete"),
+    updatedAt: customer("technical", "When it last changed", accountLifetime, "delete"),
+  },
+  ActivationStatusChange: {
+    id: customer("activation", recordId, accountLifetime, "delete"),
+    activationId: customer("activation", "The activation whose history this is (P6)", accountLifetime, "delete"),
+    fromStatus: customer("activation", "Status history (P6)", accountLifetime, "delete"),
+    toStatus: customer("activation", "Status history (P6)", accountLifetime, "delete"),
+    reason: customer("activation", "Why the status changed (P6)", accountLifetime, "delete"),
+    at: customer("activation", "When the status changed (P6)", accountLifetime, "delete"),
+  },
+  SmsMessage: {
+    id: customer("message-content", recordId, accountLifetime, "delete"),
+    activationId: customer("message-content", "The activation the SMS arrived for (P7)", accountLifetime, "delete"),
+    upstreamMessageId: customer("technical", "The operator's id: a retried delivery is stored once", accountLifetime, "delete"),
+    bodyCiphertext: customer(
+      "message-content",
+      "The SMS text, encrypted, until it ages out (P7, P8, P20)",
+      { policy: "sms.body" },
+      "delete",
+      {
+        encrypted: true,
+      },
+    ),
+    codeCiphertext: customer(
+      "message-content",
+      "The code found in the SMS, encrypted, until it ages out (P7, P8)",
+      { policy: "sms.body" },
+      "delete",
+      {
+        encrypted: true,
+      },
+    ),
+    receivedAt: customer("message-content", "When the SMS arrived", accountLifetime, "delete"),
+    purgedAt: customer("message-content", "When the text was removed by the retention purge (P8)", accountLifetime, "delete"),
+  },
+  LedgerEntry: {
+    id: customer("payment", recordId, { policy: "ledger" }, "keep-legal-retention"),
+    accountId: customer("payment", "Links the entry to the account; cleared on erasure", { policy: "ledger" }, "anonymise"),
+    accountRef: customer(
+      "payment",
+      "Pseudonymous reference that keeps the books whole after erasure (P9)",
+      { policy: "ledger" },
+      "keep-legal-retention",
+    ),
+    kind: customer("payment", "Top-up, hold, charge, release or adjustment (P9)", { policy: "ledger" }, "keep-legal-retention"),
+    availableDelta: customer(
+      "payment",
+      "Change to spendable funds, in minor units (P9)",
+      { policy: "ledger" },
+      "keep-legal-retention",
+    ),
+    heldDelta: customer("payment", "Change to funds held for an activation (P9)", { policy: "ledger" }, "keep-legal-retention"),
+    currency: customer("payment", "The entry's currency (P9)", { policy: "ledger" }, "keep-legal-retention"),
+    activationId: customer(
+      "payment",
+      "The activation the money moved for; cleared when it is erased",
+      { policy: "ledger" },
+      "anonymise",
+    ),
+    paymentEventId: customer(
+      "payment",
+      "The processor's event behind a top-up (P9)",
+      { policy: "ledger" },
+      "keep-legal-retention",
+    ),
+    createdAt: customer("payment", "When the money moved (P9)", { policy: "ledger" }, "keep-legal-retention"),
+  },
+  PaymentEvent: {
+    id: customer(
+      "payment",
+      "The processor's event id; makes delivery idempotent (P9)",
+      { policy: "ledger" },
+      "keep-legal-retention",
+    ),
+    accountId: customer("payment", "The account topped up; cleared on erasure", { policy: "ledger" }, "anonymise"),
+    kind: customer("payment", "What the processor reported (P9)", { policy: "ledger" }, "keep-legal-retention"),
+    amountMinor: customer(
+      "payment",
+      "The amount, in minor units; never card data (P10)",
+      { policy: "ledger" },
+      "keep-legal-retention",
+    ),
+    currency: customer("payment", "The amount's currency", { policy: "ledger" }, "keep-legal-retention"),
+    receivedAt: customer("payment", "When the processor reported it (P9)", { policy: "ledger" }, "keep-legal-retention"),
+  },
+  PrivacyRequest: {
+    id: customer("privacy-request", recordId, { rule: "privacy-request-record" }, "keep-legal-retention"),
+    accountId: customer(
+      "privacy-request",
+      "The requesting account; cleared on erasure",
+      { rule: "privacy-request-record" },
+      "anonymise",
+    ),
+    kind: customer(
+      "privacy-request",
+      "Which right was exercised (P14-P17)",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+    ),
+    status: customer("privacy-request", "Where the request stands", { rule: "privacy-request-record" }, "keep-legal-retention"),
+    source: customer(
+      "privacy-request",
+      "Self-service or recorded by support",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+    ),
+    jurisdiction: customer(
+      "privacy-request",
+      "The law that sets its deadlines (P23)",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+    ),
+    details: customer(
+      "privacy-request",
+      "What the request is about, in the requester's words",
+      { rule: "privacy-request-record" },
+      "anonymise",
+    ),
+    verifiedAt: customer(
+      "privacy-request",
+      "When the requester was confirmed as the holder",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+    ),
+    receivedAt: customer(
+      "privacy-request",
+      "When it arrived: the clocks start here (P18)",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+    ),
+    slaDueAt: customer(
+      "privacy-request",
+      "The policy's 72-hour answer (P18)",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+    ),
+    legalDueAt: customer(
+      "privacy-request",
+      "The jurisdiction's deadline (P18, P23)",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+    ),
+    completedAt: customer("privacy-request", "When it was closed", { rule: "privacy-request-record" }, "keep-legal-retention"),
+    resolution: customer(
+      "privacy-request",
+      "How it was closed; may quote the requester",
+      { rule: "privacy-request-record" },
+      "anonymise",
+    ),
+  },
+  AuditEntry: {
+    seq: notPersonal("audit", "Order of the tamper-evident chain", { rule: "evidence" }),
+    at: customer("audit", "When the action happened", { rule: "evidence" }, "keep-legal-retention"),
+    actorType: customer("audit", "Whether the holder, staff or the system acted", { rule: "evidence" }, "keep-legal-retention"),
+    actorId: customerNotExported(
+      "audit",
+      "Who acted: the account or the staff member",
+      { rule: "evidence" },
+      "keep-legal-retention",
+      "for staff actions it names an employee; the export says that staff acted (actorType), not who",
+    ),
+    action: customer("audit", "What was done", { rule: "evidence" }, "keep-legal-retention"),
+    subjectType: customer("audit", "Which kind of record was touched", { rule: "evidence" }, "keep-legal-retention"),
+    subjectId: customer("audit", "Which record was touched (an id, never a value)", { rule: "evidence" }, "keep-legal-retention"),
+    reason: customer("audit", "Why staff acted", { rule: "evidence" }, "keep-legal-retention"),
+    details: customer(
+      "audit",
+      "Ids and field names of what changed, never their values",
+      { rule: "evidence" },
+      "keep-legal-retention",
+    ),
+    prevHash: notPersonal("audit", "Chains the entry to the one before (tamper evidence)", { rule: "evidence" }),
+    hash: notPersonal("audit", "Covers the entry and the chain before it (tamper evidence)", { rule: "evidence" }),
+  },
+  RetentionPolicy: {
+    key: notPersonal("reference", "The data category a retention policy governs (P8)"),
+    description: notPersonal("reference", "What the policy covers"),
+    retentionSecs: notPersonal("reference", "How long the data is kept"),
+    legalBasis: notPersonal("reference", "Why it is kept that long"),
+    updatedAt: notPersonal("technical", "When the policy last changed"),
+  },
+  PurgeRun: {
+    id: notPersonal("audit", "Identifies a purge run (P8 evidence)", { rule: "evidence" }),
+    policyKey: notPersonal("audit", "The policy the run enforced", { rule: "evidence" }),
+    startedAt: notPersonal("audit", "When the run started", { rule: "evidence" }),
+    finishedAt: notPersonal("audit", "When it finished", { rule: "evidence" }),
+    cutoff: notPersonal("audit", "Data older than this was removed", { rule: "evidence" }),
+    removedCount: notPersonal("audit", "How many values the run removed", { rule: "evidence" }),
+  },
+};
+
+export type InventoriedModel = keyof DataInventory;
+
+/** Every classified field as a flat list, for the computations built on the inventory. */
+export function inventoryFields(): Array<{ model: InventoriedModel; field: string } & FieldClassification> {
+  return (Object.entries(dataInventory) as Array<[InventoriedModel, Record<string, FieldClassification>]>).flatMap(
+    ([model, fields]) => Object.entries(fields).map(([field, classification]) => ({ model, field, ...classification })),
+  );
+}
+
+/** The fields of `model` that a customer's export includes. */
+export function exportedFields(model: InventoriedModel): string[] {
+  return Object.entries(dataInventory[model] as Record<string, FieldClassification>)
+    .filter(([, classification]) => classification.export)
+    .map(([field]) => field);
+}
+
+/** What erasing a customer does to a record of `model`: delete it, keep it with some fields cleared, or nothing. */
+export function erasureOf(model: InventoriedModel): { record: "delete" | "keep" | "untouched"; anonymise: string[] } {
+  const fields = Object.entries(dataInventory[model] as Record<string, FieldClassification>);
+  const personal = fields.filter(([, classification]) => classification.subject === "customer");
+  if (personal.length === 0) return { record: "untouched", anonymise: [] };
+  if (personal.every(([, classification]) => classification.erasure === "delete")) return { record: "delete", anonymise: [] };
+  return {
+    record: "keep",
+    anonymise: fields.filter(([, classification]) => classification.erasure === "anonymise").map(([field]) => field),
+  };
+}
