@@ -7,19 +7,21 @@ import { fileURLToPath } from "node:url";
 import { type Database, openDatabase } from "@smsape/db";
 import { applyMigrations } from "@smsape/db/migrations";
 import type { Config } from "./config.ts";
+import { DevelopmentMailbox, type MailTransport } from "./domain/email/mail-transport.ts";
+import { startUpstreamSimulator } from "./domain/simulator/upstream-operator.ts";
 import { buildSchemas } from "./graphql/schema.ts";
 import { createHttpServer } from "./http/server.ts";
 import { webhookRoutes } from "./http/webhooks.ts";
 import { registerJobs } from "./jobs/index.ts";
 import { createJobQueue } from "./platform/jobs.ts";
-import { type Logger, createLogger } from "./platform/logger.ts";
+import { createLogger, type Logger } from "./platform/logger.ts";
 import { createLiveEventBus } from "./platform/pubsub.ts";
 import { seedDemoData } from "./seed/demo.ts";
 import { seedReferenceData } from "./seed/reference.ts";
 import type { Services } from "./services/index.ts";
 
 export type { Config } from "./config.ts";
-export { loadConfig, ConfigError } from "./config.ts";
+export { ConfigError, loadConfig } from "./config.ts";
 
 export interface App {
   services: Services;
@@ -40,7 +42,7 @@ export const defaultConsoleDir = fileURLToPath(new URL("../../console/dist", imp
 
 export async function createApp(
   config: Config,
-  options: { logger?: Logger; now?: () => Date; startWorkers?: boolean } = {},
+  options: { logger?: Logger; now?: () => Date; startWorkers?: boolean; mailTransport?: MailTransport } = {},
 ): Promise<App> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const cleanups: Array<() => Promise<void>> = [];
@@ -59,7 +61,7 @@ export async function createApp(
     await seedReferenceData(database.prisma);
     if (config.demoData) await seedDemoData(database.prisma);
 
-    const bus = createLiveEventBus(config.redisUrl);
+    const bus = createLiveEventBus(config.redisUrl, logger);
     cleanups.push(() => bus.close());
     // The embedded database is one session: the queue gets one connection of its own.
     const jobs = createJobQueue({ url: database.url, maxConnections: database.embedded ? 1 : 4, logger });
@@ -69,6 +71,7 @@ export async function createApp(
       logger,
       events: bus.pubsub,
       jobs,
+      mailer: options.mailTransport ?? new DevelopmentMailbox(),
       now: options.now ?? (() => new Date()),
     };
     await jobs.start();
@@ -99,9 +102,11 @@ export async function createApp(
     cleanups.push(() => http.close());
 
     const host = config.http.host === "0.0.0.0" || config.http.host === "::" ? "127.0.0.1" : config.http.host;
+    const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    if (config.simulator) cleanups.push(startUpstreamSimulator(services, { baseUrl: url }).stop);
     return {
       services,
-      url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+      url,
       port,
       database: { embedded: database.embedded, url: database.url },
       migrationsApplied,
@@ -128,6 +133,8 @@ async function openDatabaseOrExplain(config: Config): Promise<Database> {
           "Start PostgreSQL, fix DATABASE_URL, or unset it to use the embedded database.",
       );
     }
-    throw new StartupError(`The embedded database in ${config.database.dataDir} did not open: ${String(error)}. Remove that folder to start afresh.`);
+    throw new StartupError(
+      `The embedded database in ${config.database.dataDir} did not open: ${String(error)}. Remove that folder to start afresh.`,
+    );
   }
 }

@@ -15,7 +15,10 @@ const minutes = z.coerce.number({ error: "expected a number of minutes" }).int()
 /** A key ring: `id:base64key,id2:base64key2`; each key is 32 bytes (AES-256). */
 const keyRing = z.string().transform((value, ctx) => {
   const keys = new Map<string, Buffer>();
-  for (const part of value.split(",").map((item) => item.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const [id, material] = part.split(":");
     const key = material ? Buffer.from(material, "base64") : Buffer.alloc(0);
     if (!id || key.length !== 32) {
@@ -68,7 +71,9 @@ const developmentSecret = "development-webhook-secret";
  * The process environment with some variables replaced, for running the service
  * in-process (tests) with the settings of the surrounding environment.
  */
-export function environmentWith(overrides: Partial<Record<keyof Environment, string | undefined>>): Record<string, string | undefined> {
+export function environmentWith(
+  overrides: Partial<Record<keyof Environment, string | undefined>>,
+): Record<string, string | undefined> {
   return { ...process.env, ...overrides };
 }
 

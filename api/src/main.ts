@@ -1,6 +1,7 @@
 /** `pnpm start`: the service as one process. */
+
+import { createApp, StartupError } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
-import { StartupError, createApp } from "./app.ts";
 import { createLogger } from "./platform/logger.ts";
 import { demoStaff } from "./seed/demo.ts";
 
@@ -22,7 +23,8 @@ async function main() {
     lines.push("  demo staff logins for the console:");
     for (const staff of demoStaff) lines.push(`    ${staff.role.padEnd(11)} ${staff.email} / ${staff.password}`);
   }
-  if (config.encryption.developmentKeys) lines.push("  note: development encryption keys in use (set ENCRYPTION_KEYS in production)");
+  if (config.encryption.developmentKeys)
+    lines.push("  note: development encryption keys in use (set ENCRYPTION_KEYS in production)");
   process.stdout.write(`${lines.join("\n")}\n\n`);
 
   let stopping = false;

@@ -48,7 +48,9 @@ async function main(): Promise<number> {
         return 2;
       }
       const folder = await createMigration(name);
-      console.log(folder ? `Created prisma/migrations/${folder}/migration.sql` : "schema.prisma matches the migrations; nothing to create.");
+      console.log(
+        folder ? `Created prisma/migrations/${folder}/migration.sql` : "schema.prisma matches the migrations; nothing to create.",
+      );
       return 0;
     }
     case "reset": {

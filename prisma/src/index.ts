@@ -1,10 +1,10 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/prisma/client.ts";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded.ts";
+import { PrismaClient } from "./generated/prisma/client.ts";
 
-export * from "./generated/prisma/client.ts";
-export { getDatamodel } from "./generated/pothos-types.ts";
 export type { default as PrismaTypes } from "./generated/pothos-types.ts";
+export { getDatamodel } from "./generated/pothos-types.ts";
+export * from "./generated/prisma/client.ts";
 
 export type DatabaseTarget =
   /** A PostgreSQL server. */

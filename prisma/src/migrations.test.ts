@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded.ts";
 import { applyMigrations, migrationStatus, pendingSchemaChanges, readMigrations } from "./migrations.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded.ts";
 
 // Runs on the embedded database, and on the PostgreSQL server too when DATABASE_URL is set.
 let database: TestDatabase;

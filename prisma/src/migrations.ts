@@ -4,14 +4,14 @@
  * keep Prisma's layout and are recorded in `_prisma_migrations`, so
  * `prisma migrate deploy` elsewhere sees them as applied.
  */
-import { readFileSync, readdirSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
 import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type * as Engine from "@prisma/schema-engine-wasm";
+import pg from "pg";
 import { startEmbeddedPostgres } from "./embedded.ts";
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -21,9 +21,11 @@ const lockfileName = "migration_lock.toml";
 const noFilters = { externalTables: [], externalEnums: [] };
 
 /** Node's WebAssembly global, which this package's type libraries (ES2023, no DOM) do not declare. */
-const wasmRuntime = (globalThis as unknown as {
-  WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: object } }> };
-}).WebAssembly;
+const wasmRuntime = (
+  globalThis as unknown as {
+    WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: object } }> };
+  }
+).WebAssembly;
 
 let lastPanic: string | undefined;
 let engineModule: Promise<typeof Engine> | undefined;
@@ -265,7 +267,10 @@ function writeLockfile(): void {
 
 /** Writes a new migration folder from the schema diff; returns its name, or null when nothing changed. */
 export async function createMigration(name: string, now = new Date()): Promise<string | null> {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_|_$/g, "");
   if (!slug) throw new Error("A migration needs a name made of letters or digits, e.g. `add_api_keys`.");
   const sql = await pendingSchemaChanges();
   if (!sql) return null;

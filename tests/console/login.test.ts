@@ -1,4 +1,4 @@
-import { type TestApp, startTestApp } from "@smsape/api/testing";
+import { startTestApp, type TestApp } from "@smsape/api/testing";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserUnavailable, launchChromium } from "../support/browser.ts";

@@ -25,7 +25,14 @@ afterAll(() => {
 function startService(env: Record<string, string>) {
   const child = spawn(process.execPath, [tsxCli, "api/src/main.ts"], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "development", SIMULATOR: "false", LOG_LEVEL: "warn", ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "development",
+      SIMULATOR: "false",
+      LOG_LEVEL: "warn",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -1,4 +1,4 @@
-import { GraphqlClient, type TestApp, startTestApp } from "@smsape/api/testing";
+import { GraphqlClient, startTestApp, type TestApp } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let app: TestApp;
@@ -55,7 +55,9 @@ describe("one port serves every route", () => {
     const client = new GraphqlClient(app.url);
     const { __schema } = await client.data(`{ __schema { types { name fields { name } } } }`);
     const names: string[] = __schema.types.map((type: { name: string }) => type.name);
-    const fields: string[] = __schema.types.flatMap((type: { fields: { name: string }[] | null }) => (type.fields ?? []).map((f) => f.name));
+    const fields: string[] = __schema.types.flatMap((type: { fields: { name: string }[] | null }) =>
+      (type.fields ?? []).map((f) => f.name),
+    );
     expect(names).not.toContain("StaffUser");
     expect(names).not.toContain("StaffRole");
     expect(fields).not.toContain("staffViewer");

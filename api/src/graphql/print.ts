@@ -5,4 +5,8 @@ import { printSchemas, schemaFiles } from "./sdl.ts";
 
 const sdl = printSchemas();
 for (const [name, path] of Object.entries(schemaFiles)) writeFileSync(path, sdl[name as keyof typeof sdl]);
-console.log(`Wrote ${Object.values(schemaFiles).map((path) => join("schema", path.split("/").at(-1) ?? "")).join(", ")}`);
+console.log(
+  `Wrote ${Object.values(schemaFiles)
+    .map((path) => join("schema", path.split("/").at(-1) ?? ""))
+    .join(", ")}`,
+);

@@ -2,8 +2,16 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "./builder.ts";
 import "./types/root.ts";
 import "./types/errors.ts";
+import "./types/accounts.ts";
+import "./types/catalogue.ts";
+import "./types/ledger.ts";
+import "./types/activations.ts";
+import "./types/payments.ts";
 import "./types/policy.ts";
+import "./types/privacy.ts";
+import "./types/sms.ts";
 import "./types/staff.ts";
+import "./types/subscriptions.ts";
 
 let built: { customer: GraphQLSchema; staff: GraphQLSchema } | undefined;
 
@@ -34,6 +42,8 @@ function withoutEmptyRoots(schema: GraphQLSchema): GraphQLSchema {
     ...config,
     mutation,
     subscription,
-    types: config.types.filter((type) => type !== config.mutation || mutation).filter((type) => type !== config.subscription || subscription),
+    types: config.types
+      .filter((type) => type !== config.mutation || mutation)
+      .filter((type) => type !== config.subscription || subscription),
   });
 }

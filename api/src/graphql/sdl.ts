@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+
 export { printSchemas } from "./schema.ts";
 
 /** Where the printed SDL of each schema is checked in. */

@@ -23,14 +23,16 @@ function bearer(authorization: string | null): string | null {
  */
 export async function resolveViewer(services: Services, audience: Audience, credentials: Credentials): Promise<Viewer> {
   if (audience === "staff") {
-    const token = bearer(credentials.authorization) ?? readCookie(credentials.cookieHeader, staffSessionCookie(services.config).name);
+    const token =
+      bearer(credentials.authorization) ?? readCookie(credentials.cookieHeader, staffSessionCookie(services.config).name);
     if (!token) return { kind: "anonymous" };
     const session = await resolveStaffSession(services, token);
     return session
       ? { kind: "staff", staffUserId: session.staff.id, role: session.staff.role, sessionId: session.sessionId }
       : { kind: "anonymous" };
   }
-  const token = bearer(credentials.authorization) ?? readCookie(credentials.cookieHeader, customerSessionCookie(services.config).name);
+  const token =
+    bearer(credentials.authorization) ?? readCookie(credentials.cookieHeader, customerSessionCookie(services.config).name);
   if (!token) return { kind: "anonymous" };
   const credential = await resolveCustomerToken(services, token);
   return credential ? { kind: "account", ...credential } : { kind: "anonymous" };

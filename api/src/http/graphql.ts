@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { useCookies } from "@whatwg-node/server-plugin-cookies";
 import { GraphQLError, type GraphQLSchema } from "graphql";
-import { type YogaServerInstance, createGraphQLError, createYoga } from "graphql-yoga";
+import { createGraphQLError, createYoga, type YogaServerInstance } from "graphql-yoga";
 import type { RequestContext } from "../graphql/context.ts";
 import { type Audience, resolveViewer } from "../graphql/viewer.ts";
 import type { Services } from "../services/index.ts";

@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
-import { join } from "node:path";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { join } from "node:path";
 import type { GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import sirv from "sirv";
 import { WebSocketServer } from "ws";
 import type { Services } from "../services/index.ts";
-import { type Yoga, createGraphqlServer } from "./graphql.ts";
+import { createGraphqlServer, type Yoga } from "./graphql.ts";
 
 export interface WebhookRoute {
   path: string;
@@ -35,7 +35,12 @@ export function createHttpServer(options: {
 }): HttpServer {
   const { services } = options;
   const log = services.logger.child({ component: "http" });
-  const customer = createGraphqlServer({ services, schema: options.schemas.customer, audience: "customer", endpoint: "/graphql" });
+  const customer = createGraphqlServer({
+    services,
+    schema: options.schemas.customer,
+    audience: "customer",
+    endpoint: "/graphql",
+  });
   const staff = createGraphqlServer({ services, schema: options.schemas.staff, audience: "staff", endpoint: "/admin/graphql" });
   const consoleFiles =
     options.consoleDir && existsSync(join(options.consoleDir, "index.html"))
@@ -78,7 +83,10 @@ export function createHttpServer(options: {
         return sendJson(res, 503, { error: "The console is not built. Run `pnpm --filter @smsape/console build`." });
       }
       req.url = (req.url ?? "").slice("/console".length) || "/";
-      res.setHeader("content-security-policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
+      res.setHeader(
+        "content-security-policy",
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+      );
       res.setHeader("referrer-policy", "no-referrer");
       res.setHeader("x-content-type-options", "nosniff");
       return consoleFiles(req, res, () => sendJson(res, 404, { error: "Not found." }));

@@ -14,7 +14,11 @@ export interface SqlExecutor {
 export type JobHandler<T> = (data: T) => Promise<void>;
 
 export interface JobQueue {
-  send<T extends object>(name: string, data: T, options?: { startAfter?: Date; singletonKey?: string; within?: SqlExecutor }): Promise<void>;
+  send<T extends object>(
+    name: string,
+    data: T,
+    options?: { startAfter?: Date; singletonKey?: string; within?: SqlExecutor },
+  ): Promise<void>;
   work<T>(name: string, handler: JobHandler<T>): Promise<void>;
   /** Creates a queue up front, so jobs can be sent to it inside a transaction. */
   declare(name: string): Promise<void>;
@@ -24,7 +28,12 @@ export interface JobQueue {
   stop(): Promise<void>;
 }
 
-export function createJobQueue(options: { url: string; maxConnections: number; logger: Logger; pollingIntervalSeconds?: number }): JobQueue {
+export function createJobQueue(options: {
+  url: string;
+  maxConnections: number;
+  logger: Logger;
+  pollingIntervalSeconds?: number;
+}): JobQueue {
   const boss = new PgBoss({ connectionString: options.url, max: options.maxConnections, schema: "pgboss" });
   const log = options.logger.child({ component: "jobs" });
   const queues = new Map<string, Promise<void>>();
@@ -66,7 +75,13 @@ export function createJobQueue(options: { url: string; maxConnections: number; l
         ...(sendOptions.startAfter ? { startAfter: sendOptions.startAfter } : {}),
         ...(sendOptions.singletonKey ? { singletonKey: sendOptions.singletonKey } : {}),
         ...(within
-          ? { db: { executeSql: async (text: string, values: unknown[]) => ({ rows: await within.$queryRawUnsafe<unknown[]>(text, ...values) }) } }
+          ? {
+              db: {
+                executeSql: async (text: string, values: unknown[]) => ({
+                  rows: await within.$queryRawUnsafe<unknown[]>(text, ...values),
+                }),
+              },
+            }
           : {}),
       });
     },

@@ -33,7 +33,10 @@ describe("live events", () => {
     const events = subscriber.pubsub.subscribe("smsReceived", "account-a")[Symbol.asyncIterator]();
     const next = firstEvent(events);
     // The subscription reaches Redis asynchronously; publish until it is heard.
-    const timer = setInterval(() => publisher.pubsub.publish("smsReceived", "account-a", { activationId: "x", messageId: "m" }), 100);
+    const timer = setInterval(
+      () => publisher.pubsub.publish("smsReceived", "account-a", { activationId: "x", messageId: "m" }),
+      100,
+    );
     try {
       expect(await next).toEqual({ activationId: "x", messageId: "m" });
     } finally {

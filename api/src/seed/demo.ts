@@ -31,7 +31,12 @@ export async function seedDemoData(db: PrismaClient): Promise<void> {
     const existing = await db.staffUser.findUnique({ where: { email: staff.email } });
     if (existing) continue;
     await db.staffUser.create({
-      data: { email: staff.email, displayName: staff.displayName, role: staff.role, passwordHash: await hashPassword(staff.password) },
+      data: {
+        email: staff.email,
+        displayName: staff.displayName,
+        role: staff.role,
+        passwordHash: await hashPassword(staff.password),
+      },
     });
   }
   for (const country of demoCatalogue.countries) {

@@ -9,10 +9,30 @@ const policyVersions = [{ version: "2026-03-20", effectiveAt: new Date("2026-03-
 
 const day = 24 * 60 * 60;
 export const retentionDefaults = [
-  { key: "sms.body", description: "Text and code of received SMS", retentionSecs: day, legalBasis: "Service delivery; the policy keeps bodies only until they have been read (4.4)" },
-  { key: "session", description: "Expired or revoked sign-in sessions", retentionSecs: 30 * day, legalBasis: "Account security (4.2)" },
-  { key: "email.outbox", description: "Delivered transactional emails (metadata only; bodies leave at delivery)", retentionSecs: 90 * day, legalBasis: "Proof of delivery of security notices (5)" },
-  { key: "ledger", description: "Top-ups and balance movements, pseudonymised after erasure", retentionSecs: 10 * 365 * day, legalBasis: "Accounting and tax law (4.5)" },
+  {
+    key: "sms.body",
+    description: "Text and code of received SMS",
+    retentionSecs: day,
+    legalBasis: "Service delivery; the policy keeps bodies only until they have been read (4.4)",
+  },
+  {
+    key: "session",
+    description: "Expired or revoked sign-in sessions",
+    retentionSecs: 30 * day,
+    legalBasis: "Account security (4.2)",
+  },
+  {
+    key: "email.outbox",
+    description: "Delivered transactional emails (metadata only; bodies leave at delivery)",
+    retentionSecs: 90 * day,
+    legalBasis: "Proof of delivery of security notices (5)",
+  },
+  {
+    key: "ledger",
+    description: "Top-ups and balance movements, pseudonymised after erasure",
+    retentionSecs: 10 * 365 * day,
+    legalBasis: "Accounting and tax law (4.5)",
+  },
 ];
 
 export async function seedReferenceData(db: PrismaClient): Promise<void> {

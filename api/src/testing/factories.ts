@@ -4,11 +4,11 @@
  * database the service uses.
  */
 import { randomBytes } from "node:crypto";
+import type { App } from "../app.ts";
+import { sessionTokenPrefix } from "../domain/accounts/credentials.ts";
+import { hashPassword } from "../domain/auth/passwords.ts";
 import { newSessionExpiry } from "../domain/auth/sessions.ts";
 import { newSecretToken } from "../domain/auth/tokens.ts";
-import { hashPassword } from "../domain/auth/passwords.ts";
-import { sessionTokenPrefix } from "../domain/accounts/credentials.ts";
-import type { App } from "../app.ts";
 import { GraphqlClient } from "./graphql-client.ts";
 
 export interface TestCustomer {
@@ -22,7 +22,13 @@ export interface TestCustomer {
 
 export async function createCustomer(
   app: App,
-  options: { email?: string; password?: string; balanceMinor?: number; verified?: boolean; jurisdiction?: "GDPR" | "CCPA" | "OTHER" } = {},
+  options: {
+    email?: string;
+    password?: string;
+    balanceMinor?: number;
+    verified?: boolean;
+    jurisdiction?: "GDPR" | "CCPA" | "OTHER";
+  } = {},
 ): Promise<TestCustomer> {
   const { db } = app.services;
   const now = app.services.now();
@@ -54,9 +60,8 @@ export async function createCustomer(
 
 export async function signInStaffClient(app: App, email = "support@smsape.test", password = "support-demo-password") {
   const client = new GraphqlClient(app.url, "/admin/graphql");
-  await client.data(
-    `mutation($input: StaffSignInInput!) { staffSignIn(input: $input) { __typename } }`,
-    { input: { email, password } },
-  );
+  await client.data(`mutation($input: StaffSignInInput!) { staffSignIn(input: $input) { __typename } }`, {
+    input: { email, password },
+  });
   return client;
 }

@@ -35,7 +35,11 @@ export class GraphqlClient {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
     if (this.bearer) headers.authorization = `Bearer ${this.bearer}`;
-    const response = await fetch(`${this.baseUrl}${this.endpoint}`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(`${this.baseUrl}${this.endpoint}`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(";");
       const [name, ...value] = (pair ?? "").split("=");

@@ -7,11 +7,14 @@ import { createTestDatabase } from "@smsape/db/testing";
 import { type App, createApp } from "../app.ts";
 import { type Environment, environmentWith, loadConfig } from "../config.ts";
 import { createLogger } from "../platform/logger.ts";
+import { TestMailbox } from "./mailbox.ts";
 
 export interface TestApp extends App {
   /** Everything the service logged, one JSON line per entry. */
   logs(): string;
   clock: TestClock;
+  /** Email the service delivered (P3); `deliver()` sends what is due in the outbox now. */
+  mailbox: TestMailbox;
 }
 
 export class TestClock {
@@ -22,11 +25,23 @@ export class TestClock {
   }
 }
 
-export async function startTestApp(env: Partial<Record<keyof Environment, string>> = {}): Promise<TestApp> {
+/**
+ * `options.database`: run over another test app's database (a second instance
+ * of the service, as in production), instead of a fresh one; it is left to
+ * that app to drop.
+ */
+export async function startTestApp(
+  env: Partial<Record<keyof Environment, string>> = {},
+  options: { database?: App["database"] } = {},
+): Promise<TestApp> {
   const config = loadConfig(
     environmentWith({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", DEMO_DATA: "true", SIMULATOR: "false", ...env }),
   );
-  const database = await createTestDatabase(config.database.kind === "server" ? config.database.url : undefined);
+  const shared = options.database;
+  const database = shared
+    ? // The embedded database is one session: a second app gets one connection to it too.
+      { target: { kind: "server", url: shared.url, poolSize: shared.embedded ? 1 : 5 } as const, drop: async () => {} }
+    : await createTestDatabase(config.database.kind === "server" ? config.database.url : undefined);
   const lines: string[] = [];
   const logger = createLogger({
     level: env.LOG_LEVEL ?? "info",
@@ -39,11 +54,14 @@ export async function startTestApp(env: Partial<Record<keyof Environment, string
   });
   const testConfig = { ...config, database: database.target };
   const clock = new TestClock();
+  const mailbox = new TestMailbox();
   try {
-    const app = await createApp(testConfig, { logger, now: clock.now });
+    const app = await createApp(testConfig, { logger, now: clock.now, mailTransport: mailbox });
+    mailbox.attach(app.services);
     return {
       ...app,
       clock,
+      mailbox,
       logs: () => lines.join(""),
       async close() {
         await app.close();
@@ -56,5 +74,6 @@ export async function startTestApp(env: Partial<Record<keyof Environment, string
   }
 }
 
-export { GraphqlClient, collect, type GraphqlResponse } from "./graphql-client.ts";
 export { createCustomer, signInStaffClient, type TestCustomer } from "./factories.ts";
+export { collect, GraphqlClient, type GraphqlResponse } from "./graphql-client.ts";
+export { MailProviderUnavailable, TestMailbox } from "./mailbox.ts";

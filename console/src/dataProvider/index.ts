@@ -6,9 +6,9 @@
  */
 import type { DataProvider } from "react-admin";
 
-export { staffGraphql, STAFF_GRAPHQL_URL } from "./staffGraphql.ts";
-export * as staffSession from "./staffSession.ts";
+export { STAFF_GRAPHQL_URL, staffGraphql } from "./staffGraphql.ts";
 export type { StaffMember, StaffRole } from "./staffSession.ts";
+export * as staffSession from "./staffSession.ts";
 
 /**
  * How one react-admin resource maps onto staff API operations. A resource

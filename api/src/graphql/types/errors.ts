@@ -30,7 +30,6 @@ builder.objectType(ValidationError, {
  * types of the domain the error belongs to.
  */
 export function registerErrorType<T extends Error & { code: string }>(
-  // biome-ignore lint/suspicious/noExplicitAny: any constructor signature
   errorClass: new (...args: any[]) => T,
   name: string,
   subGraphs: Array<"customer" | "staff"> = ["customer", "staff"],
