@@ -17,7 +17,7 @@ import { createJobQueue } from "./platform/jobs.ts";
 import { createLogger, type Logger } from "./platform/logger.ts";
 import { createLiveEventBus } from "./platform/pubsub.ts";
 import { seedDemoData } from "./seed/demo.ts";
-import { seedReferenceData } from "./seed/reference.ts";
+import { latestPolicyVersion, seedReferenceData } from "./seed/reference.ts";
 import type { Services } from "./services/index.ts";
 
 export type { Config } from "./config.ts";
@@ -29,6 +29,8 @@ export interface App {
   url: string;
   port: number;
   database: { embedded: boolean; url: string };
+  /** Where a developer reads the emails the service sent, when no mail provider is configured. */
+  devMailboxUrl: string | null;
   migrationsApplied: string[];
   close(): Promise<void>;
 }
@@ -42,7 +44,7 @@ export const defaultConsoleDir = fileURLToPath(new URL("../../console/dist", imp
 
 export async function createApp(
   config: Config,
-  options: { logger?: Logger; now?: () => Date; startWorkers?: boolean; mailTransport?: MailTransport } = {},
+  options: { logger?: Logger; now?: () => Date; mailTransport?: MailTransport } = {},
 ): Promise<App> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const cleanups: Array<() => Promise<void>> = [];
@@ -59,30 +61,33 @@ export async function createApp(
     if (migrationsApplied.length) logger.info({ migrations: migrationsApplied }, "database migrated");
 
     await seedReferenceData(database.prisma);
-    if (config.demoData) await seedDemoData(database.prisma);
+    if (config.demoData) await seedDemoData(database.prisma, latestPolicyVersion);
 
     const bus = createLiveEventBus(config.redisUrl, logger);
     cleanups.push(() => bus.close());
     // The embedded database is one session: the queue gets one connection of its own.
     const jobs = createJobQueue({ url: database.url, maxConnections: database.embedded ? 1 : 4, logger });
+    const mailer = options.mailTransport ?? new DevelopmentMailbox();
     const services: Services = {
       db: database.prisma,
       config,
       logger,
       events: bus.pubsub,
       jobs,
-      mailer: options.mailTransport ?? new DevelopmentMailbox(),
+      mailer,
       now: options.now ?? (() => new Date()),
     };
     await jobs.start();
     cleanups.push(() => jobs.stop());
-    if (options.startWorkers !== false) await registerJobs(services);
+    await registerJobs(services);
 
     const http = createHttpServer({
       services,
       schemas: buildSchemas(),
       consoleDir: config.consoleDir ?? defaultConsoleDir,
       webhooks: webhookRoutes(services),
+      // Without a mail provider a developer still needs to read verification emails.
+      devMailbox: !config.production && mailer instanceof DevelopmentMailbox ? mailer : null,
       checkHealth: async () => ({
         database: await database.prisma.$queryRaw`SELECT 1`.then(
           () => "ok",
@@ -109,6 +114,7 @@ export async function createApp(
       url,
       port,
       database: { embedded: database.embedded, url: database.url },
+      devMailboxUrl: !config.production && mailer instanceof DevelopmentMailbox ? `${url}/dev/mailbox` : null,
       migrationsApplied,
       close: closeAll,
     };

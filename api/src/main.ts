@@ -3,7 +3,7 @@
 import { createApp, StartupError } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./platform/logger.ts";
-import { demoStaff } from "./seed/demo.ts";
+import { demoCustomer, demoStaff } from "./seed/demo.ts";
 
 async function main() {
   const config = loadConfig();
@@ -19,9 +19,13 @@ async function main() {
     `  health         ${app.url}/healthz`,
     `  database       ${app.database.embedded ? `embedded, data in ${config.database.kind === "embedded" ? config.database.dataDir : ""}` : "PostgreSQL (DATABASE_URL)"}`,
   ];
+  if (app.devMailboxUrl) lines.push(`  dev mailbox    ${app.devMailboxUrl}  (emails sent, e.g. verification links)`);
+  if (config.simulator) lines.push("  simulator      on: `simulateTopUp` tops up, ordered numbers receive an SMS within seconds");
   if (config.demoData) {
     lines.push("  demo staff logins for the console:");
     for (const staff of demoStaff) lines.push(`    ${staff.role.padEnd(11)} ${staff.email} / ${staff.password}`);
+    lines.push("  demo customer for the customer API (verified, with a balance):");
+    lines.push(`    ${demoCustomer.email} / ${demoCustomer.password}`);
   }
   if (config.encryption.developmentKeys)
     lines.push("  note: development encryption keys in use (set ENCRYPTION_KEYS in production)");

@@ -5,6 +5,7 @@ import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { demoCustomer } from "@smsape/api/demo";
 import { afterAll, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -108,6 +109,23 @@ describe("the service process", () => {
       expect(first.output().stdout).toContain(`data in ${join(dataDir, "postgres")}`);
       expect(first.output().stdout).toContain('"msg":"database migrated"');
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+
+      // The demo customer printed at start can sign in; the emails sent are readable in development.
+      expect(first.output().stdout).toContain(`${demoCustomer.email} / ${demoCustomer.password}`);
+      const signIn = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          query: `mutation($input: SignInInput!) { signIn(input: $input) { __typename } }`,
+          variables: { input: { email: demoCustomer.email, password: demoCustomer.password } },
+        }),
+      });
+      expect((await signIn.json()).data.signIn.__typename).toBe("SignInPayload");
+      expect(first.output().stdout).toContain(`dev mailbox    http://127.0.0.1:${port}/dev/mailbox`);
+      const mailbox = await fetch(`http://127.0.0.1:${port}/dev/mailbox`);
+      expect(mailbox.status).toBe(200);
+      expect(Array.isArray((await mailbox.json()).messages)).toBe(true);
+
       first.child.kill("SIGTERM");
       expect(await first.exited).toBe(0);
       expect(first.output().stdout).toContain('"msg":"stopped"');
@@ -125,5 +143,5 @@ describe("the service process", () => {
     } finally {
       stop(second.child);
     }
-  });
+  }, 180_000);
 });

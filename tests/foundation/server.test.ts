@@ -83,4 +83,19 @@ describe("one port serves every route", () => {
     expect(body.errors[0].message).toMatch(/Syntax Error/);
     expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
   });
+
+  it("masks an unexpected failure: the client gets a code and a plain message, the log gets the detail", async () => {
+    const { db } = app.services;
+    await db.$executeRawUnsafe(`ALTER TABLE "Country" RENAME TO "CountryElsewhere"`);
+    try {
+      const result = await new GraphqlClient(app.url).request(`{ countries(first: 1) { edges { node { code } } } }`);
+      expect(result.errors).toEqual([
+        expect.objectContaining({ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR" } }),
+      ]);
+      expect(JSON.stringify(result)).not.toMatch(/Country|prisma|\.ts/i);
+      expect(app.logs()).toMatch(/unexpected error in a resolver/);
+    } finally {
+      await db.$executeRawUnsafe(`ALTER TABLE "CountryElsewhere" RENAME TO "Country"`);
+    }
+  });
 });

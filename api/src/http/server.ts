@@ -6,6 +6,7 @@ import type { GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import sirv from "sirv";
 import { WebSocketServer } from "ws";
+import type { DevelopmentMailbox } from "../domain/email/mail-transport.ts";
 import type { Services } from "../services/index.ts";
 import { createGraphqlServer, type Yoga } from "./graphql.ts";
 
@@ -31,6 +32,7 @@ export function createHttpServer(options: {
   schemas: { customer: GraphQLSchema; staff: GraphQLSchema };
   consoleDir: string | null;
   webhooks: WebhookRoute[];
+  devMailbox: DevelopmentMailbox | null;
   checkHealth(): Promise<Record<string, string>>;
 }): HttpServer {
   const { services } = options;
@@ -73,6 +75,10 @@ export function createHttpServer(options: {
       if (!rawBody) return sendJson(res, 413, { error: `The body is larger than ${maxWebhookBytes} bytes.` });
       const result = await webhook.handle({ rawBody, headers: req.headers });
       return sendJson(res, result.status, result.body);
+    }
+    if (path === "/dev/mailbox" && options.devMailbox) {
+      const messages = [...options.devMailbox.messages].reverse();
+      return sendJson(res, 200, { note: "Development only: the emails this process sent, newest first.", messages });
     }
     if (path === "/" || path === "/console") {
       res.writeHead(302, { location: "/console/" }).end();

@@ -11,6 +11,9 @@ export const demoStaff: Array<{ email: string; displayName: string; role: StaffR
   { email: "admin@smsape.test", displayName: "Alex Admin", role: "ADMIN", password: "admin-demo-password" },
 ];
 
+/** A customer ready to order numbers: email verified, policy acknowledged, with a balance. */
+export const demoCustomer = { email: "demo@smsape.test", password: "demo-customer-password", balanceMinor: 1_000 };
+
 export const demoCatalogue = {
   countries: [
     { code: "GB", name: "United Kingdom", prefix: "+4477009" },
@@ -26,7 +29,24 @@ export const demoCatalogue = {
   numbersPerCountry: 20,
 };
 
-export async function seedDemoData(db: PrismaClient): Promise<void> {
+export async function seedDemoData(db: PrismaClient, policyVersion: string): Promise<void> {
+  if (!(await db.account.findUnique({ where: { email: demoCustomer.email } }))) {
+    const now = new Date();
+    const account = await db.account.create({
+      data: {
+        email: demoCustomer.email,
+        passwordHash: await hashPassword(demoCustomer.password),
+        emailVerifiedAt: now,
+        ageAttestedAt: now,
+        acknowledgements: { create: { policyVersion } },
+      },
+    });
+    // The opening balance is a top-up like any other: the ledger is the only record of money.
+    await db.ledgerEntry.create({
+      data: { accountId: account.id, accountRef: account.id, kind: "TOP_UP", availableDelta: demoCustomer.balanceMinor },
+    });
+  }
+
   for (const staff of demoStaff) {
     const existing = await db.staffUser.findUnique({ where: { email: staff.email } });
     if (existing) continue;

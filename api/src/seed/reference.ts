@@ -7,6 +7,9 @@ import type { PrismaClient } from "@smsape/db";
 
 const policyVersions = [{ version: "2026-03-20", effectiveAt: new Date("2026-03-20T00:00:00Z") }];
 
+/** The newest version this release ships. */
+export const latestPolicyVersion = policyVersions.at(-1)?.version ?? "2026-03-20";
+
 const day = 24 * 60 * 60;
 export const retentionDefaults = [
   {
