@@ -6,8 +6,8 @@
 import type { IncomingMessage } from "node:http";
 import { ValidationError } from "../../domain/errors.ts";
 import { balanceOf } from "../../domain/ledger/ledger.ts";
-import { SimulatedPaymentFailedError, SimulatorDisabledError, simulateTopUp } from "../../domain/payments/simulator.ts";
 import type { Services } from "../../services/index.ts";
+import { SimulatedPaymentFailedError, SimulatorDisabledError, simulateTopUp } from "../../simulators/payment-processor.ts";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { registerErrorType } from "./errors.ts";

@@ -5,11 +5,11 @@
  * Refused unless SIMULATOR is on (it is off in production by default).
  */
 import { randomUUID } from "node:crypto";
-import { signWebhook } from "../../http/signed-webhook.ts";
-import type { Services } from "../../services/index.ts";
-import { DomainError, ValidationError } from "../errors.ts";
-import { ledgerCurrency } from "../ledger/ledger.ts";
-import { maxTopUpMinor, paymentWebhookPath } from "./payment-webhook.ts";
+import { DomainError, ValidationError } from "../domain/errors.ts";
+import { ledgerCurrency } from "../domain/ledger/ledger.ts";
+import { signWebhook } from "../http/signed-webhook.ts";
+import { maxTopUpMinor, paymentWebhookPath } from "../http/webhooks/payments.ts";
+import type { Services } from "../services/index.ts";
 
 export class SimulatorDisabledError extends DomainError {
   readonly code = "SIMULATOR_DISABLED";

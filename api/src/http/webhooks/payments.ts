@@ -11,12 +11,12 @@
  *         "amountMinor": 500, "currency": "USD" }
  */
 import { z } from "zod";
-import type { WebhookRoute } from "../../http/server.ts";
-import { signatureHeader, verifyWebhookSignature } from "../../http/signed-webhook.ts";
+import { DomainError } from "../../domain/errors.ts";
+import { findCardOrWalletData } from "../../domain/payments/card-data.ts";
+import { recordTopUp } from "../../domain/payments/topups.ts";
 import type { Services } from "../../services/index.ts";
-import { DomainError } from "../errors.ts";
-import { findCardOrWalletData } from "./card-data.ts";
-import { recordTopUp } from "./topups.ts";
+import type { WebhookRoute } from "../server.ts";
+import { signedJsonWebhook } from "../signed-webhook.ts";
 
 export const paymentWebhookPath = "/webhooks/payments";
 
@@ -33,28 +33,12 @@ const topUpPayload = z.object({
 
 export function paymentWebhookRoute(services: Services): WebhookRoute {
   const log = services.logger.child({ component: "payment-webhook" });
-  return {
+  return signedJsonWebhook({
+    services,
     path: paymentWebhookPath,
-    async handle({ rawBody, headers }) {
-      const signature = verifyWebhookSignature({
-        secret: services.config.webhooks.paymentSecret,
-        rawBody,
-        header: headers[signatureHeader],
-        now: services.now(),
-        toleranceSeconds: services.config.webhooks.toleranceSeconds,
-      });
-      if (!signature.ok) {
-        log.warn({ reason: signature.reason }, "payment webhook refused: signature");
-        return { status: 401, body: { error: "The signature is missing, stale or wrong." } };
-      }
-
-      let payload: unknown;
-      try {
-        payload = JSON.parse(rawBody.toString("utf8"));
-      } catch {
-        return { status: 400, body: { error: "The body is not JSON." } };
-      }
-
+    sender: "payment",
+    secret: services.config.webhooks.paymentSecret,
+    async handle(payload) {
       const sensitive = findCardOrWalletData(payload);
       if (sensitive) {
         // The id is logged only when it is itself a plain id (the scan covered it too).
@@ -100,5 +84,5 @@ export function paymentWebhookRoute(services: Services): WebhookRoute {
         throw error;
       }
     },
-  };
+  });
 }

@@ -11,9 +11,9 @@
  * the activation).
  */
 import { randomInt } from "node:crypto";
-import { signWebhook } from "../../http/signed-webhook.ts";
-import type { Services } from "../../services/index.ts";
-import { type InboundSmsPayload, smsWebhookPath } from "../sms/sms-webhook.ts";
+import { signWebhook } from "../http/signed-webhook.ts";
+import { type InboundSmsPayload, smsWebhookPath } from "../http/webhooks/sms.ts";
+import type { Services } from "../services/index.ts";
 
 export interface UpstreamSimulator {
   /** One round: delivers an SMS to every activation that has waited long enough. Returns how many were sent. */

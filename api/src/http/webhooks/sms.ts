@@ -10,10 +10,10 @@
  * (no activation holds the number), 400 (bad body), 401 (bad signature).
  */
 import { z } from "zod";
-import type { WebhookRoute } from "../../http/server.ts";
-import { signatureHeader, verifyWebhookSignature } from "../../http/signed-webhook.ts";
+import { ingestInboundSms } from "../../domain/sms/ingest.ts";
 import type { Services } from "../../services/index.ts";
-import { ingestInboundSms } from "./ingest.ts";
+import type { WebhookRoute } from "../server.ts";
+import { signedJsonWebhook } from "../signed-webhook.ts";
 
 export const smsWebhookPath = "/webhooks/sms";
 
@@ -30,29 +30,12 @@ export type InboundSmsPayload = z.input<typeof inboundSmsPayload>;
 
 export function smsWebhookRoute(services: Services): WebhookRoute {
   const log = services.logger.child({ component: "sms-webhook" });
-  return {
+  return signedJsonWebhook({
+    services,
     path: smsWebhookPath,
-    async handle({ rawBody, headers }) {
-      const check = verifyWebhookSignature({
-        secret: services.config.webhooks.smsSecret,
-        rawBody,
-        header: headers[signatureHeader],
-        now: services.now(),
-        toleranceSeconds: services.config.webhooks.toleranceSeconds,
-      });
-      if (!check.ok) {
-        log.warn({ reason: check.reason }, "sms webhook refused: signature");
-        return {
-          status: 401,
-          body: { error: `The signature is ${check.reason === "stale" ? "too old or too new" : check.reason}.` },
-        };
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(rawBody.toString("utf8"));
-      } catch {
-        return { status: 400, body: { error: "The body is not JSON." } };
-      }
+    sender: "sms",
+    secret: services.config.webhooks.smsSecret,
+    async handle(json) {
       const parsed = inboundSmsPayload.safeParse(json);
       if (!parsed.success) {
         const issues = parsed.error.issues.map((issue) => ({ field: issue.path.join(".") || "body", message: issue.message }));
@@ -71,5 +54,5 @@ export function smsWebhookRoute(services: Services): WebhookRoute {
       if (result.outcome === "no-live-activation") return { status: 202, body: { status: "dropped" } };
       return { status: 200, body: { status: result.outcome } };
     },
-  };
+  });
 }
