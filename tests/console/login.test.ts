@@ -20,7 +20,7 @@ describe.skipIf(browserUnavailable)("the staff console in a real browser", () =>
     const page = await browser.newPage();
     await page.goto(`${app.url}/console/`);
     await page.waitForURL(/#\/login/);
-    await expect(page.getByText("SMSAPE staff console").first().isVisible()).resolves.toBe(true);
+    await page.getByText("SMSAPE staff console").first().waitFor();
 
     await page.getByRole("textbox", { name: "Email" }).fill("support@smsape.test");
     await page.locator("input[type=password]").fill("not-the-password");
