@@ -26,7 +26,8 @@ export async function signInStaff(
   const expiry = newSessionExpiry(services.config.sessions, now);
   await db.staffSession.create({ data: { staffUserId: staff.id, tokenHash: hash, createdAt: now, lastSeenAt: now, ...expiry } });
   services.logger.info({ staffUserId: staff.id }, "staff signed in");
-  return { staff, token, expiresAt: expiry.idleExpiresAt };
+  // The cookie lives as long as the session can; idle expiry is enforced on the server.
+  return { staff, token, expiresAt: expiry.absoluteExpiresAt };
 }
 
 export async function resolveStaffSession(services: Services, token: string) {
