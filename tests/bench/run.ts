@@ -57,7 +57,7 @@ function percentile(sorted: number[], p: number) {
 async function measure(app: TestApp, scenario: Scenario) {
   const customer = await createCustomer(app, { balanceMinor: 1_000_000 });
   const runs = Math.ceil(requestsPerScenario / scenario.requestsPerRun);
-  for (let i = 0; i < 5; i++) await scenario.run(customer.client, i); // warm-up
+  for (let i = 0; i < 20; i++) await scenario.run(customer.client, i); // warm-up
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -89,6 +89,8 @@ async function bench(label: string, env: Record<string, string>) {
     await app.services.db.virtualNumber.createMany({
       data: Array.from({ length: 400 }, (_, i) => ({ phoneNumber: `+44770100${String(i).padStart(4, "0")}`, countryCode: "GB" })),
     });
+    // Let start-up work (job queue maintenance, schedules) settle before measuring.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
     const rows = [];
     for (const scenario of scenarios) rows.push(await measure(app, scenario));
     return rows.map((row) => ({ database: label, ...row }));

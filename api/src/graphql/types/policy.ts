@@ -6,6 +6,8 @@ import { registerErrorType } from "./errors.ts";
 
 export const PolicyVersionType = builder.prismaObject("PolicyVersion", {
   description: 'A version of the privacy policy; its `version` is the "Last updated" date it carries.',
+  // Select mode: the full text (kilobytes) is read only when a client asks for it.
+  select: { version: true },
   fields: (t) => ({
     version: t.exposeString("version"),
     effectiveAt: t.expose("effectiveAt", { type: "DateTime" }),
