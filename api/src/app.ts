@@ -4,7 +4,7 @@
  * theirs, on a port of their own.
  */
 import { fileURLToPath } from "node:url";
-import { type Database, openDatabase } from "@smsape/db";
+import { type Database, EmbeddedDatabaseInUseError, openDatabase } from "@smsape/db";
 import { applyMigrations } from "@smsape/db/migrations";
 import type { Config } from "./config.ts";
 import { DevelopmentMailbox, type MailTransport } from "./domain/email/mail-transport.ts";
@@ -125,7 +125,10 @@ export async function createApp(
 }
 
 async function openDatabaseOrExplain(config: Config): Promise<Database> {
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database).catch((error: unknown) => {
+    if (error instanceof EmbeddedDatabaseInUseError) throw new StartupError(error.message);
+    throw error;
+  });
   try {
     await database.prisma.$queryRaw`SELECT 1`;
     return database;

@@ -9,7 +9,7 @@
  */
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { startEmbeddedPostgres } from "./embedded.ts";
+import { EmbeddedDatabaseInUseError, startEmbeddedPostgres } from "./embedded.ts";
 import { applyMigrations, createMigration, migrationStatus, pendingSchemaChanges, resetDatabase } from "./migrations.ts";
 
 const [command, ...args] = process.argv.slice(2);
@@ -57,6 +57,13 @@ async function main(): Promise<number> {
       if (!process.env.DATABASE_URL) {
         // An embedded database is reset most cleanly by removing its folder.
         const dataDir = resolve(process.env.INIT_CWD ?? process.cwd(), process.env.DATA_DIR ?? ".data");
+        // Never remove the folder under a running service: opening it checks its lock.
+        await startEmbeddedPostgres({ dataDir: resolve(dataDir, "postgres") }).then(
+          (embedded) => embedded.stop(),
+          (error: unknown) => {
+            if (error instanceof EmbeddedDatabaseInUseError) throw error;
+          },
+        );
         rmSync(dataDir, { recursive: true, force: true });
         console.log(`Removed ${dataDir}.`);
       }

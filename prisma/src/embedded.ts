@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
@@ -10,26 +10,78 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
+/** The data folder is already open in another process (two PGlite instances on one folder corrupt it). */
+export class EmbeddedDatabaseInUseError extends Error {
+  override name = "EmbeddedDatabaseInUseError";
+}
+
 /**
  * Starts PGlite (PostgreSQL compiled to WebAssembly) in this process and serves
  * it over the PostgreSQL wire protocol on a loopback port.
  *
  * PGlite is a single PostgreSQL session: the socket server queues the queries of
  * its connections, so while one connection holds a transaction open the others
- * wait. Callers use one pool connection for the application (see createDatabase).
+ * wait. Callers use one pool connection for the application (see openDatabase).
  */
 export async function startEmbeddedPostgres(options: { dataDir: string | null }): Promise<EmbeddedPostgres> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 16 });
-  await server.start();
-  const conn = server.getServerConn();
-  return {
-    url: `postgres://postgres@${conn}/postgres?sslmode=disable`,
-    dataDir: options.dataDir,
-    async stop() {
-      await server.stop();
-      await db.close();
-    },
-  };
+  const release = options.dataDir ? lockDataDir(options.dataDir) : () => {};
+  try {
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+    const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 16 });
+    await server.start();
+    const conn = server.getServerConn();
+    return {
+      url: `postgres://postgres@${conn}/postgres?sslmode=disable`,
+      dataDir: options.dataDir,
+      async stop() {
+        await server.stop();
+        await db.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/**
+ * PGlite does not guard its folder the way a PostgreSQL server's postmaster.pid
+ * does, so we do: `<dataDir>.lock` holds the owning process id while it is open.
+ * A lock left by a process that no longer runs is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockPath = `${dataDir}.lock`;
+  mkdirSync(`${dataDir}/..`, { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number(readFileSync(lockPath, "utf8").trim());
+      if (owner && owner !== process.pid && processIsAlive(owner)) {
+        throw new EmbeddedDatabaseInUseError(
+          `The embedded database in ${dataDir} is open in process ${owner}. Stop that process first, or set DATA_DIR to another folder.`,
+        );
+      }
+      if (owner === process.pid) {
+        throw new EmbeddedDatabaseInUseError(`The embedded database in ${dataDir} is already open in this process.`);
+      }
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new EmbeddedDatabaseInUseError(`Could not lock the embedded database in ${dataDir}.`);
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

@@ -1,5 +1,8 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded.ts";
+
+export { EmbeddedDatabaseInUseError } from "./embedded.ts";
+
 import { PrismaClient } from "./generated/prisma/client.ts";
 
 export type { default as PrismaTypes } from "./generated/pothos-types.ts";

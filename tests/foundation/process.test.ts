@@ -122,6 +122,11 @@ describe("the service process", () => {
       });
       expect((await signIn.json()).data.signIn.__typename).toBe("SignInPayload");
       expect(first.output().stdout).toContain(`dev mailbox    http://127.0.0.1:${port}/dev/mailbox`);
+
+      // A second process on the same data folder would corrupt it: it is refused.
+      const intruder = startService({ PORT: "0", DATA_DIR: dataDir });
+      expect(await intruder.exited).toBe(1);
+      expect(intruder.output().stderr).toMatch(/is open in process \d+\. Stop that process first/);
       const mailbox = await fetch(`http://127.0.0.1:${port}/dev/mailbox`);
       expect(mailbox.status).toBe(200);
       expect(Array.isArray((await mailbox.json()).messages)).toBe(true);
