@@ -5,20 +5,31 @@
  *   create <name>    write a migration from the difference between the migrations and schema.prisma
  *   reset            drop everything and apply all migrations (asks no questions: development only)
  *   check            exit 1 when schema.prisma has changes no migration holds
- * The database is DATABASE_URL, or the embedded one in DATA_DIR (default .data/) when it is unset.
+ * The database is DATABASE_URL, or the embedded one in DATA_DIR (default .data/) when it is unset,
+ * read through the service's own configuration.
  */
 import { rmSync } from "node:fs";
-import { resolve } from "node:path";
-import { EmbeddedDatabaseInUseError, startEmbeddedPostgres } from "./embedded.ts";
-import { applyMigrations, createMigration, migrationStatus, pendingSchemaChanges, resetDatabase } from "./migrations.ts";
+import { EmbeddedDatabaseInUseError, startEmbeddedPostgres } from "@smsape/db/embedded";
+import { applyMigrations, createMigration, migrationStatus, pendingSchemaChanges, resetDatabase } from "@smsape/db/migrations";
+import { ConfigError, loadConfig } from "../config.ts";
 
 const [command, ...args] = process.argv.slice(2);
 
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+})();
+
 async function withDatabaseUrl<T>(run: (url: string) => Promise<T>): Promise<T> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) return run(serverUrl);
-  const dataDir = resolve(process.env.INIT_CWD ?? process.cwd(), process.env.DATA_DIR ?? ".data", "postgres");
-  const embedded = await startEmbeddedPostgres({ dataDir });
+  if (config.database.kind === "server") return run(config.database.url);
+  const embedded = await startEmbeddedPostgres({ dataDir: config.database.dataDir });
   try {
     return await run(embedded.url);
   } finally {
@@ -54,16 +65,16 @@ async function main(): Promise<number> {
       return 0;
     }
     case "reset": {
-      if (!process.env.DATABASE_URL) {
-        // An embedded database is reset most cleanly by removing its folder.
-        const dataDir = resolve(process.env.INIT_CWD ?? process.cwd(), process.env.DATA_DIR ?? ".data");
+      if (config.database.kind === "embedded" && config.database.dataDir) {
+        const { dataDir } = config.database;
         // Never remove the folder under a running service: opening it checks its lock.
-        await startEmbeddedPostgres({ dataDir: resolve(dataDir, "postgres") }).then(
+        await startEmbeddedPostgres({ dataDir }).then(
           (embedded) => embedded.stop(),
           (error: unknown) => {
             if (error instanceof EmbeddedDatabaseInUseError) throw error;
           },
         );
+        // An embedded database is reset most cleanly by removing its folder.
         rmSync(dataDir, { recursive: true, force: true });
         console.log(`Removed ${dataDir}.`);
       }
