@@ -65,6 +65,10 @@ async function main(): Promise<number> {
       return 0;
     }
     case "reset": {
+      if (config.production) {
+        console.error("Refusing to reset a production database (NODE_ENV=production).");
+        return 2;
+      }
       if (config.database.kind === "embedded" && config.database.dataDir) {
         const { dataDir } = config.database;
         // Never remove the folder under a running service: opening it checks its lock.
