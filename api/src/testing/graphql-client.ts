@@ -68,6 +68,8 @@ export class GraphqlClient {
       },
       connectionParams: bearer ? { authorization: `Bearer ${bearer}` } : {},
       lazy: options.lazy ?? true,
+      // A non-lazy client reports its close to the test through `on("closed")`, not the console.
+      onNonLazyError: () => {},
       retryAttempts: 0,
     });
   }
