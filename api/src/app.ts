@@ -15,6 +15,7 @@ import { registerJobs } from "./jobs/index.ts";
 import { createJobQueue } from "./platform/jobs.ts";
 import { createLogger, type Logger } from "./platform/logger.ts";
 import { createLiveEventBus } from "./platform/pubsub.ts";
+import { createSmtpTransport } from "./platform/smtp.ts";
 import { seedDemoData } from "./seed/demo.ts";
 import { latestPolicyVersion, seedReferenceData } from "./seed/reference.ts";
 import type { Services } from "./services/index.ts";
@@ -67,7 +68,12 @@ export async function createApp(
     cleanups.push(() => bus.close());
     // The embedded database is one session: the queue gets one connection of its own.
     const jobs = createJobQueue({ url: database.url, maxConnections: database.embedded ? 1 : 4, logger });
-    const mailer = options.mailTransport ?? new DevelopmentMailbox();
+    const mailer =
+      options.mailTransport ??
+      (config.mail.smtpUrl
+        ? createSmtpTransport({ url: config.mail.smtpUrl, from: config.mail.from })
+        : new DevelopmentMailbox());
+    if ("close" in mailer && typeof mailer.close === "function") cleanups.push(async () => (mailer as { close(): void }).close());
     const services: Services = {
       db: database.prisma,
       config,

@@ -43,6 +43,16 @@ describe("configuration", () => {
         PUBLIC_URL: "https://sms.example.com",
       }),
     ).toBe("DATABASE_URL: required when NODE_ENV=production");
+    expect(
+      explain({
+        NODE_ENV: "production",
+        ENCRYPTION_KEYS: `k1:${key}`,
+        PAYMENT_WEBHOOK_SECRET: "x".repeat(32),
+        SMS_WEBHOOK_SECRET: "y".repeat(32),
+        PUBLIC_URL: "https://sms.example.com",
+        DATABASE_URL: "postgres://db.internal/smsape",
+      }),
+    ).toBe("SMTP_URL: required when NODE_ENV=production");
   });
 
   it("turns the simulator and demo data off in production and uses secure cookies over https", () => {
@@ -55,6 +65,7 @@ describe("configuration", () => {
         SMS_WEBHOOK_SECRET: "y".repeat(32),
         PUBLIC_URL: "https://sms.example.com",
         DATABASE_URL: "postgres://db.internal/smsape",
+        SMTP_URL: "smtps://mailer:secret@smtp.example.com",
       },
       "/srv",
     );

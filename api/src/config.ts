@@ -58,6 +58,11 @@ const environment = z.object({
   SESSION_IDLE_MINUTES: minutes.default(30),
   SESSION_ABSOLUTE_MINUTES: minutes.default(12 * 60),
   CONSOLE_DIR: z.string().min(1).optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "expected an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("SMSAPE <no-reply@smsape.test>"),
 });
 
 export type Environment = z.input<typeof environment>;
@@ -98,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   require("SMS_WEBHOOK_SECRET", e.SMS_WEBHOOK_SECRET);
   require("PUBLIC_URL", e.PUBLIC_URL);
   require("DATABASE_URL", e.DATABASE_URL);
+  require("SMTP_URL", e.SMTP_URL);
 
   const keys = e.ENCRYPTION_KEYS ?? new Map([[developmentKeyId, developmentKey]]);
   const activeKeyId = e.ENCRYPTION_ACTIVE_KEY ?? [...keys.keys()].at(-1) ?? developmentKeyId;
@@ -128,6 +134,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     sessions: { idleMinutes: e.SESSION_IDLE_MINUTES, absoluteMinutes: e.SESSION_ABSOLUTE_MINUTES },
     consoleDir: e.CONSOLE_DIR ? resolve(cwd, e.CONSOLE_DIR) : null,
+    /** Without an SMTP relay, emails stay in the process (development mailbox). */
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
   };
 }
 

@@ -56,7 +56,9 @@ export async function startTestApp(
   const clock = new TestClock();
   const mailbox = new TestMailbox();
   try {
-    const app = await createApp(testConfig, { logger, now: clock.now, mailTransport: mailbox });
+    // With SMTP_URL the service sends through that relay, as in production; else the test mailbox catches mail.
+    const mailTransport = config.mail.smtpUrl ? undefined : mailbox;
+    const app = await createApp(testConfig, { logger, now: clock.now, ...(mailTransport ? { mailTransport } : {}) });
     mailbox.attach(app.services);
     return {
       ...app,
