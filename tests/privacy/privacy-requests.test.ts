@@ -115,7 +115,7 @@ describe("filing a privacy request", () => {
   it("P16: accepts a deletion request only with the current password", async () => {
     const customer = await createCustomer(app, { jurisdiction: "GDPR" });
     const wrong = await call(customer.client, "requestDeletion", { currentPassword: "not-my-password" });
-    expect(wrong).toMatchObject({ __typename: "InvalidCredentialsError", code: "INVALID_CREDENTIALS" });
+    expect(wrong).toMatchObject({ __typename: "WrongPasswordError", code: "WRONG_PASSWORD" });
     const empty = await call(customer.client, "requestDeletion", { currentPassword: "" });
     expect(empty.issues).toEqual([{ field: "currentPassword", message: expect.any(String) }]);
     expect(await app.services.db.privacyRequest.count({ where: { accountId: customer.accountId } })).toBe(0);

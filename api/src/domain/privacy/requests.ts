@@ -7,9 +7,10 @@
 import type { Jurisdiction, Prisma, PrivacyRequest, PrivacyRequestKind, PrivacyRequestStatus } from "@smsape/db";
 import { z } from "zod";
 import type { Services } from "../../services/index.ts";
+import { WrongPasswordError } from "../accounts/errors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
 import { verifyPassword } from "../auth/passwords.ts";
-import { InvalidCredentialsError, NotFoundError, ValidationError } from "../errors.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
 import { privacyRequestDeadlines } from "./deadlines.ts";
 import { PrivacyRequestAlreadyOpenError, PrivacyRequestNotWithdrawableError } from "./errors.ts";
 
@@ -94,7 +95,7 @@ export async function createPrivacyRequest(
   });
   if (!account) throw new NotFoundError("The account");
   const passwordConfirmed = currentPassword ? await verifyPassword(account.passwordHash, currentPassword) : false;
-  if (kind === "DELETION" && !passwordConfirmed) throw new InvalidCredentialsError();
+  if (kind === "DELETION" && !passwordConfirmed) throw new WrongPasswordError();
 
   const now = services.now();
   const jurisdiction = chosenJurisdiction ?? account.jurisdiction;

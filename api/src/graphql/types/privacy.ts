@@ -7,7 +7,8 @@
  * own result union. `privacyRequests` lists the viewer's own requests.
  */
 import type { Jurisdiction, PrivacyRequest, PrivacyRequestKind } from "@smsape/db";
-import { InvalidCredentialsError, NotFoundError, ValidationError } from "../../domain/errors.ts";
+import { WrongPasswordError } from "../../domain/accounts/errors.ts";
+import { NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { PrivacyRequestAlreadyOpenError, PrivacyRequestNotWithdrawableError } from "../../domain/privacy/errors.ts";
 import {
   createPrivacyRequest,
@@ -128,11 +129,7 @@ function requestMutation(
         : {}),
     }),
   });
-  const errors = [
-    ValidationError,
-    PrivacyRequestAlreadyOpenError,
-    ...(inputFields.currentPassword ? [InvalidCredentialsError] : []),
-  ];
+  const errors = [ValidationError, PrivacyRequestAlreadyOpenError, ...(inputFields.currentPassword ? [WrongPasswordError] : [])];
   builder.mutationField(name, (t) =>
     t.field({
       type: PrivacyRequestPayload,
