@@ -29,3 +29,27 @@ export async function resolveCustomerToken(services: Services, token: string): P
   }
   return { accountId: session.accountId, sessionId: session.id, apiKeyId: null };
 }
+
+/**
+ * Whether a credential resolved earlier, when a WebSocket connected, still
+ * stands: the session not revoked nor past its absolute expiry (an open socket
+ * is activity, so idle expiry does not end it), the API key not revoked.
+ * Live events are delivered only while it does.
+ */
+export async function credentialStillValid(
+  services: Services,
+  credential: Omit<CustomerCredential, "accountId">,
+): Promise<boolean> {
+  if (credential.sessionId) {
+    const session = await services.db.session.findUnique({
+      where: { id: credential.sessionId },
+      select: { revokedAt: true, absoluteExpiresAt: true },
+    });
+    return Boolean(session && !session.revokedAt && session.absoluteExpiresAt > services.now());
+  }
+  if (credential.apiKeyId) {
+    const key = await services.db.apiKey.findUnique({ where: { id: credential.apiKeyId }, select: { revokedAt: true } });
+    return Boolean(key && !key.revokedAt);
+  }
+  return false;
+}

@@ -2,11 +2,13 @@
  * Live events over graphql-ws (customer API). The socket is authenticated at
  * connection init (anonymous sockets are refused, see http/server.ts); each
  * subscription listens only on topics keyed by the subscriber's own account id,
- * and every event is authorised again as it is delivered: the payload is loaded
+ * and every event is authorised again as it is delivered: the credential the
+ * socket connected with must still stand (not signed out or revoked), the payload is loaded
  * from the database with the subscriber's account id in the query, and an event
  * that does not belong to the subscriber is dropped, never sent (P7).
  */
 import { filter, pipe } from "graphql-yoga";
+import { credentialStillValid } from "../../domain/accounts/credentials.ts";
 import { balanceOf } from "../../domain/ledger/ledger.ts";
 import type { LiveEvents } from "../../platform/pubsub.ts";
 import { builder, notAuthorized } from "../builder.ts";
@@ -31,9 +33,14 @@ function ownEvents<Topic extends keyof LiveEvents>(
     accountId: string,
   ) => AsyncIterable<LiveEvents[Topic][1]>;
   const events = subscribe(topic, accountId);
+  const viewer = context.viewer as Extract<Context["viewer"], { kind: "account" }>;
   return pipe(
     events,
-    filter((payload: LiveEvents[Topic][1]) => owns(payload, accountId)),
+    // A socket outlives sign-out: each event re-checks that its credential still stands.
+    filter(
+      async (payload: LiveEvents[Topic][1]) =>
+        (await credentialStillValid(context.services, viewer)) && (await owns(payload, accountId)),
+    ),
   );
 }
 
