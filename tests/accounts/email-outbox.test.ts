@@ -42,11 +42,11 @@ describe("the email outbox", () => {
     expect(senders).toEqual(["app.ts", "domain/email/delivery.ts", "services/index.ts"]);
     const callers = sourceFiles(apiSource).filter((path) => /mailer\.send\(|\.mailer\.send\(/.test(readFileSync(path, "utf8")));
     expect(callers.map((path) => relative(apiSource, path))).toEqual(["domain/email/delivery.ts"]);
-    // No mail library reaches the service past the outbox.
-    const mailLibraries = sourceFiles(apiSource).filter((path) =>
-      /from "(nodemailer|@sendgrid|postmark|mailgun|@aws-sdk\/client-ses)/.test(readFileSync(path, "utf8")),
-    );
-    expect(mailLibraries).toEqual([]);
+    // A mail library is used only by the SMTP transport, which app.ts hands to the outbox worker as `mailer`.
+    const mailLibraries = sourceFiles(apiSource)
+      .filter((path) => /from "(nodemailer|@sendgrid|postmark|mailgun|@aws-sdk\/client-ses)/.test(readFileSync(path, "utf8")))
+      .map((path) => relative(apiSource, path));
+    expect(mailLibraries).toEqual(["platform/smtp.ts"]);
   });
 
   it("P3: every email delivered is a row of the outbox, written with the change that caused it", async () => {
