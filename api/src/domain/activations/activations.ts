@@ -17,6 +17,7 @@ import type { Activation, ActivationStatus } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import { priceFor } from "../catalogue/catalogue.ts";
 import { type FieldIssue, NotFoundError, ValidationError } from "../errors.ts";
+import { isUuid } from "../ids.ts";
 import { appendLedgerEntry, balanceOf, ledgerCurrency, type Tx } from "../ledger/ledger.ts";
 import {
   AccountRestrictedError,
@@ -35,7 +36,6 @@ export const activationTimeoutJob = "activation.timeout";
 export const expireOverdueActivationsJob = "activation.expire-overdue";
 
 const terminalStatuses: ReadonlySet<ActivationStatus> = new Set(["COMPLETED", "CANCELED", "TIMED_OUT"]);
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const minutes = (count: number) => count * 60_000;
 
 export interface OrderNumberInput {
@@ -226,7 +226,7 @@ export async function cancelActivation(services: Services, accountId: string, ac
  * Returns the ended activation, or null when nothing changed.
  */
 export async function expireActivation(services: Services, activationId: string): Promise<Activation | null> {
-  if (!uuidPattern.test(activationId)) return null;
+  if (!isUuid(activationId)) return null;
   const now = services.now();
   const activation = await services.db.$transaction(async (tx) => {
     const current = await tx.activation.findUnique({ where: { id: activationId } });
@@ -282,7 +282,7 @@ export type SmsArrival =
  * `statusChanged` (and `smsReceived`) to `accountId`.
  */
 export async function recordSmsArrival(tx: Tx, activationId: string, at: Date): Promise<SmsArrival> {
-  const current = uuidPattern.test(activationId) ? await tx.activation.findUnique({ where: { id: activationId } }) : null;
+  const current = isUuid(activationId) ? await tx.activation.findUnique({ where: { id: activationId } }) : null;
   if (!current) return { accepted: false, reason: "unknown" };
   if (terminalStatuses.has(current.status)) return { accepted: false, reason: "ended" };
   if (at >= current.expiresAt) return { accepted: false, reason: "expired" };
@@ -300,9 +300,7 @@ export async function recordSmsArrival(tx: Tx, activationId: string, at: Date): 
 
 /** The account's activation, or NotFound: another account's id is indistinguishable from an unknown one. */
 async function ownActivation(tx: Tx, accountId: string, activationId: string): Promise<Activation> {
-  const activation = uuidPattern.test(activationId)
-    ? await tx.activation.findFirst({ where: { id: activationId, accountId } })
-    : null;
+  const activation = isUuid(activationId) ? await tx.activation.findFirst({ where: { id: activationId, accountId } }) : null;
   if (!activation) throw new NotFoundError("The activation");
   return activation;
 }

@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ActorType, AuditEntry, Prisma, PrismaClient } from "@smsape/db";
+import { isUuid } from "../ids.ts";
 
 export type AuditDetailValue = string | number | boolean | null | AuditDetailValue[] | { [key: string]: AuditDetailValue };
 export type AuditDetails = { [key: string]: AuditDetailValue };
@@ -122,7 +123,6 @@ export async function verifyAuditChain(
   }
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const looksLikeEmail = /@/;
 const looksLikePhoneOrCard = /\+?\d[\d\s().-]{5,}\d/;
 
@@ -133,7 +133,7 @@ const looksLikePhoneOrCard = /\+?\d[\d\s().-]{5,}\d/;
  */
 function assertNoPersonalValues(value: AuditDetailValue, path = "details"): void {
   if (typeof value === "string") {
-    if (uuid.test(value)) return;
+    if (isUuid(value)) return;
     if (looksLikeEmail.test(value) || looksLikePhoneOrCard.test(value)) {
       throw new Error(`Audit ${path} looks like personal data; audit details hold ids and field names only.`);
     }

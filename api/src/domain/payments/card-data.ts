@@ -20,6 +20,8 @@
  *   and extended private keys (xprv...) count too.
  */
 
+import { isUuid } from "../ids.ts";
+
 export type SensitiveDataKind = "card number" | "card field" | "seed phrase" | "wallet key" | "nesting too deep to inspect";
 
 const cardFieldNames = new Set([
@@ -79,7 +81,6 @@ export const bip39Sample = [
   "warm",
 ] as const;
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const digitRun = /\d(?:[ -]?\d)*/g;
 const seedWord = /^[a-z]{3,8}$/;
 const extendedPrivateKey = /\b[xyzt]prv[1-9A-HJ-NP-Za-km-z]{100,}/;
@@ -115,7 +116,7 @@ function containsSeedPhrase(text: string): boolean {
 }
 
 function inspectText(text: string): SensitiveDataKind | null {
-  if (uuidPattern.test(text)) return null;
+  if (isUuid(text)) return null;
   if (containsCardNumber(text)) return "card number";
   if (containsSeedPhrase(text)) return "seed phrase";
   if (extendedPrivateKey.test(text)) return "wallet key";

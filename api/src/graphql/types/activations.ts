@@ -26,6 +26,7 @@ import {
 } from "../../domain/activations/errors.ts";
 import { ServiceNotOfferedError, UnknownCountryError, UnknownServiceError } from "../../domain/catalogue/catalogue.ts";
 import { NotFoundError, ValidationError } from "../../domain/errors.ts";
+import { isUuid } from "../../domain/ids.ts";
 import { balanceOf } from "../../domain/ledger/ledger.ts";
 import type { Services } from "../../services/index.ts";
 import { builder } from "../builder.ts";
@@ -33,7 +34,6 @@ import { ErrorInterface, registerErrorType } from "./errors.ts";
 import { BalanceType, signedInAccountId } from "./ledger.ts";
 
 const customer = ["customer"] as Array<"customer">;
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const ActivationStatusEnum = builder.enumType("ActivationStatus", {
   subGraphs: customer,
@@ -140,7 +140,7 @@ builder.queryFields((t) => ({
     description: "One of the signed-in account's activations; null for any other id.",
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, { id }, { services, viewer }) =>
-      uuidPattern.test(String(id))
+      isUuid(String(id))
         ? services.db.activation.findFirst({ ...query, where: { id: String(id), accountId: signedInAccountId(viewer) } })
         : null,
   }),

@@ -1,0 +1,9 @@
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Record ids are UUIDs. A string that is not one names no record: lookups
+ * answer "not found" without asking the database, which would reject the cast.
+ */
+export function isUuid(value: string): boolean {
+  return uuid.test(value);
+}
