@@ -11,6 +11,7 @@ import { WrongPasswordError } from "../accounts/errors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
 import { verifyPassword } from "../auth/passwords.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
+import { isUuid } from "../ids.ts";
 import { privacyRequestDeadlines } from "./deadlines.ts";
 import { PrivacyRequestAlreadyOpenError, PrivacyRequestNotWithdrawableError } from "./errors.ts";
 
@@ -131,28 +132,12 @@ export async function createPrivacyRequest(
       subjectId: created.id,
       details: { kind, jurisdiction, source: "SELF_SERVICE", verified: created.verifiedAt !== null },
     });
-    if (kind === "RESTRICTION") {
-      const restricted = await tx.account.updateMany({
-        where: { id: account.id, restrictedAt: null },
-        data: { restrictedAt: now },
-      });
-      if (restricted.count > 0) {
-        await appendAuditEntry(tx, {
-          ...actor,
-          action: "account.restricted",
-          subjectType: "Account",
-          subjectId: account.id,
-          details: { privacyRequestId: created.id },
-        });
-      }
-    }
+    if (kind === "RESTRICTION") await setRestriction(tx, actor, account.id, created.id, true);
     return created;
   });
   services.logger.info({ accountId: account.id, privacyRequestId: request.id, kind }, "privacy request received");
   return request;
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Withdraws the requester's own request while nobody has started on it. A
@@ -164,7 +149,7 @@ export async function withdrawPrivacyRequest(
   requester: PrivacyRequester,
   requestId: string,
 ): Promise<PrivacyRequest> {
-  if (!uuidPattern.test(requestId)) throw new NotFoundError("The privacy request");
+  if (!isUuid(requestId)) throw new NotFoundError("The privacy request");
   const now = services.now();
   const request = await services.db.$transaction(async (tx) => {
     const withdrawn = await tx.privacyRequest.updateMany({
@@ -182,25 +167,36 @@ export async function withdrawPrivacyRequest(
       subjectId: request.id,
       details: { kind: request.kind },
     });
-    if (request.kind === "RESTRICTION") {
-      const lifted = await tx.account.updateMany({
-        where: { id: requester.accountId, restrictedAt: { not: null } },
-        data: { restrictedAt: null },
-      });
-      if (lifted.count > 0) {
-        await appendAuditEntry(tx, {
-          ...actor,
-          action: "account.restriction_lifted",
-          subjectType: "Account",
-          subjectId: requester.accountId,
-          details: { privacyRequestId: request.id },
-        });
-      }
-    }
+    if (request.kind === "RESTRICTION") await setRestriction(tx, actor, requester.accountId, request.id, false);
     return request;
   });
   services.logger.info({ accountId: requester.accountId, privacyRequestId: request.id }, "privacy request withdrawn");
   return request;
+}
+
+/**
+ * P17: sets or lifts the account's restriction flag, which processing respects
+ * (new orders are refused while it is set), and audits the change if there was one.
+ */
+async function setRestriction(
+  tx: Prisma.TransactionClient,
+  actor: { actorType: "ACCOUNT"; actorId: string; at: Date },
+  accountId: string,
+  privacyRequestId: string,
+  restricted: boolean,
+): Promise<void> {
+  const changed = await tx.account.updateMany({
+    where: { id: accountId, restrictedAt: restricted ? null : { not: null } },
+    data: { restrictedAt: restricted ? actor.at : null },
+  });
+  if (changed.count === 0) return;
+  await appendAuditEntry(tx, {
+    ...actor,
+    action: restricted ? "account.restricted" : "account.restriction_lifted",
+    subjectType: "Account",
+    subjectId: accountId,
+    details: { privacyRequestId },
+  });
 }
 
 /** The account's own requests, newest first. `query` carries the caller's selection and paging. */
@@ -223,6 +219,6 @@ export function findOwnPrivacyRequest(
   requestId: string,
   query: Omit<Prisma.PrivacyRequestFindFirstArgs, "where"> = {},
 ): Promise<PrivacyRequest | null> {
-  if (!uuidPattern.test(requestId)) return Promise.resolve(null);
+  if (!isUuid(requestId)) return Promise.resolve(null);
   return services.db.privacyRequest.findFirst({ ...query, where: { id: requestId, accountId } });
 }
