@@ -45,6 +45,3 @@ export function registerErrorType<T extends Error & { code: string }>(
 registerErrorType(InvalidCredentialsError, "InvalidCredentialsError");
 registerErrorType(NotFoundError, "NotFoundError");
 registerErrorType(ConflictError, "ConflictError");
-
-/** The errors any mutation may return. */
-export const commonErrors = [ValidationError];

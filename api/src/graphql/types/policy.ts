@@ -4,7 +4,7 @@ import { currentPolicyVersion } from "../../domain/policy/policy-versions.ts";
 import { builder, notAuthorized } from "../builder.ts";
 import { registerErrorType } from "./errors.ts";
 
-export const PolicyVersionType = builder.prismaObject("PolicyVersion", {
+builder.prismaObject("PolicyVersion", {
   description: 'A version of the privacy policy; its `version` is the "Last updated" date it carries.',
   // Select mode: the full text (kilobytes) is read only when a client asks for it.
   select: { version: true },
