@@ -60,7 +60,7 @@ async function file(client: GraphqlClient, mutation: Mutation, input?: Record<st
 const elapsed = (from: string, to: string) => Date.parse(to) - Date.parse(from);
 
 describe("filing a privacy request", () => {
-  it("P14: stores a request for a copy of one's data, verified as the signed-in holder, with its clocks", async () => {
+  it("stores a request for a copy of one's data, verified as the signed-in holder, with its clocks", async () => {
     const customer = await createCustomer(app, { jurisdiction: "GDPR" });
     const request = await file(customer.client, "requestDataCopy");
     expect(request).toMatchObject({
@@ -72,7 +72,7 @@ describe("filing a privacy request", () => {
     });
     expect(request.verifiedAt).toBe(request.receivedAt);
     expect(request.receivedAt).toMatch(/^2027-01-31T10:/);
-    // P18: the policy's 72 hours.
+    // The policy's 72 hours to answer.
     expect(elapsed(request.receivedAt, request.slaDueAt)).toBe(72 * hour);
     // P23: GDPR's month from 31 January ends on 28 February, same time of day.
     expect(elapsed(request.receivedAt, request.legalDueAt)).toBe(28 * day);
@@ -95,7 +95,7 @@ describe("filing a privacy request", () => {
     expect(elapsed(chosen.receivedAt, chosen.legalDueAt)).toBe(45 * day);
   });
 
-  it("P15: refuses a correction that does not say what is wrong, naming the field", async () => {
+  it("refuses a correction request that does not say what is wrong, naming the field", async () => {
     const customer = await createCustomer(app);
     const refused = await call(customer.client, "requestCorrection", { details: "   " });
     expect(refused).toMatchObject({ __typename: "ValidationError", code: "VALIDATION_FAILED" });
@@ -112,7 +112,7 @@ describe("filing a privacy request", () => {
     });
   });
 
-  it("P16: accepts a deletion request only with the current password", async () => {
+  it("accepts a deletion request only with the current password", async () => {
     const customer = await createCustomer(app, { jurisdiction: "GDPR" });
     const wrong = await call(customer.client, "requestDeletion", { currentPassword: "not-my-password" });
     expect(wrong).toMatchObject({ __typename: "WrongPasswordError", code: "WRONG_PASSWORD" });
@@ -216,7 +216,7 @@ describe("following and withdrawing one's requests", () => {
     expect(second.pageInfo.hasNextPage).toBe(false);
   });
 
-  it("P14: another account cannot see a request, by id or in its list", async () => {
+  it("another account cannot see a privacy request, by id or in its list", async () => {
     const byId = await other.client.data(`query($id: ID!) { privacyRequest(id: $id) { id details } }`, { id: ids[1] });
     expect(byId.privacyRequest).toBeNull();
     const list = await other.client.data(`{ privacyRequests(first: 50) { edges { node { id } } } }`);
@@ -228,7 +228,7 @@ describe("following and withdrawing one's requests", () => {
     ).toEqual({ id: ids[1] });
   });
 
-  it("P16: another account cannot withdraw a request, and learns no more than that it was not found", async () => {
+  it("another account cannot withdraw a privacy request, and learns no more than that it was not found", async () => {
     const attempt = await call(other.client, "withdrawPrivacyRequest", { id: ids[0] });
     expect(attempt).toEqual({ __typename: "NotFoundError", code: "NOT_FOUND", message: "The privacy request was not found." });
     const unknown = await call(other.client, "withdrawPrivacyRequest", { id: "0196a1d2-0000-7000-8000-00000000dead" });

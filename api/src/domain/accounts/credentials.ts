@@ -24,7 +24,7 @@ export async function resolveCustomerToken(services: Services, token: string): P
   if (shouldTouch(session, now)) {
     await services.db.session.update({
       where: { id: session.id },
-      data: { lastSeenAt: now, idleExpiresAt: extendedIdleExpiry(session, services.config.sessions, now) },
+      data: { lastSeenAt: now, idleExpiresAt: extendedIdleExpiry(services.config.sessions, now) },
     });
   }
   return { accountId: session.accountId, sessionId: session.id, apiKeyId: null };

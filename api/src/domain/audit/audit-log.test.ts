@@ -1,6 +1,7 @@
+import type { Prisma } from "@smsape/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../testing/index.ts";
-import { appendAuditEntry, canonicalJson, genesisHash, verifyAuditChain } from "./audit-log.ts";
+import { type AuditChainVerification, appendAuditEntry, canonicalJson, genesisHash, verifyAuditChain } from "./audit-log.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -23,6 +24,45 @@ const append = (action: string, details: Record<string, string | number | string
       at: app.services.now(),
     }),
   );
+
+/** Appends three entries; `positions` are their 1-based places in the whole chain. */
+async function appendThree() {
+  const before = await app.services.db.auditEntry.count();
+  const entries = [
+    await append("account.read", { fields: ["email"] }),
+    await append("account.corrected", { fields: ["jurisdiction"] }),
+    await append("account.read", { fields: ["jurisdiction"] }),
+  ] as const;
+  return { entries, positions: [before + 1, before + 2, before + 3] as const };
+}
+
+/**
+ * Tampers with the log and verifies it inside one transaction, then rolls it
+ * back: the table is altered the way someone with database access could, and
+ * every test still starts from an intact chain.
+ */
+async function verifyWhileTampered(
+  tamper: (tx: Prisma.TransactionClient) => Promise<unknown>,
+  batchSize?: number,
+): Promise<AuditChainVerification> {
+  const rollback = new Error("roll back the tampering");
+  let result: AuditChainVerification | undefined;
+  try {
+    await app.services.db.$transaction(
+      async (tx) => {
+        await tamper(tx);
+        result = await verifyAuditChain(tx, batchSize);
+        throw rollback;
+      },
+      { timeout: 30_000 },
+    );
+  } catch (error) {
+    if (error !== rollback) throw error;
+  }
+  expect((await verifyAuditChain(app.services.db)).valid, "the tampering was rolled back").toBe(true);
+  if (!result) throw new Error("The chain was not verified.");
+  return result;
+}
 
 describe("the audit log", () => {
   it("writes canonical JSON whatever the key order", () => {
@@ -47,15 +87,37 @@ describe("the audit log", () => {
   });
 
   it("fails verification at the entry whose details were changed afterwards", async () => {
-    const target = await append("account.read", { fields: ["email"] });
-    await append("account.read", { fields: ["jurisdiction"] });
-    await app.services.db
-      .$executeRaw`UPDATE "AuditEntry" SET details = ${JSON.stringify({ fields: ["passwordHash"] })}::jsonb WHERE seq = ${target.seq}`;
-    expect(await verifyAuditChain(app.services.db)).toMatchObject({
+    const { entries, positions } = await appendThree();
+    const result = await verifyWhileTampered(
+      (tx) =>
+        tx.$executeRaw`UPDATE "AuditEntry" SET details = ${JSON.stringify({ fields: ["passwordHash"] })}::jsonb WHERE seq = ${entries[1].seq}`,
+    );
+    expect(result).toEqual({
       valid: false,
-      brokenAtSeq: target.seq,
+      brokenAtSeq: entries[1].seq,
+      brokenAtPosition: positions[1],
       problem: "hash-mismatch",
     });
+  });
+
+  it("fails verification after a removed middle entry, at the entry that followed it", async () => {
+    const { entries, positions } = await appendThree();
+    const removed = { valid: false, brokenAtSeq: entries[2].seq, brokenAtPosition: positions[1], problem: "chain-broken" };
+    const remove = (tx: Prisma.TransactionClient) => tx.$executeRaw`DELETE FROM "AuditEntry" WHERE seq = ${entries[1].seq}`;
+    expect(await verifyWhileTampered(remove)).toEqual(removed);
+    // The same place when the log is read in small batches.
+    expect(await verifyWhileTampered(remove, 2)).toEqual(removed);
+  });
+
+  it("fails verification at the first of two entries whose order was swapped", async () => {
+    const { entries, positions } = await appendThree();
+    const [first, second] = [entries[0].seq, entries[1].seq];
+    const result = await verifyWhileTampered(async (tx) => {
+      await tx.$executeRaw`UPDATE "AuditEntry" SET seq = -1 WHERE seq = ${first}`;
+      await tx.$executeRaw`UPDATE "AuditEntry" SET seq = ${first} WHERE seq = ${second}`;
+      await tx.$executeRaw`UPDATE "AuditEntry" SET seq = ${second} WHERE seq = -1`;
+    });
+    expect(result).toEqual({ valid: false, brokenAtSeq: first, brokenAtPosition: positions[0], problem: "chain-broken" });
   });
 
   it("refuses details that look like personal values", async () => {

@@ -85,16 +85,31 @@ export function canonicalJson(value: unknown): string {
 
 export type AuditChainVerification =
   | { valid: true; entries: number }
-  | { valid: false; entries: number; brokenAtSeq: bigint; problem: "hash-mismatch" | "chain-broken" };
+  | {
+      valid: false;
+      /** The first entry that does not follow from the entries before it. */
+      brokenAtSeq: bigint;
+      /** Where that entry stands in the chain as read in seq order, counting from 1. */
+      brokenAtPosition: number;
+      /**
+       * `chain-broken`: it does not name the entry before it (one was removed, inserted or
+       * reordered); `hash-mismatch`: its own content was changed.
+       */
+      problem: "chain-broken" | "hash-mismatch";
+    };
 
-/** Recomputes every hash in order. The first entry that does not match is where the log was altered. */
+/**
+ * Walks the chain in seq order, carrying the hash of the entry before. Each entry
+ * is checked against that running hash, never against the `prevHash` it stores:
+ * a stored link proves nothing about the entry actually before it.
+ */
 export async function verifyAuditChain(
   db: PrismaClient | Prisma.TransactionClient,
   batchSize = 500,
 ): Promise<AuditChainVerification> {
   let prevHash = genesisHash;
   let after: bigint | null = null;
-  let entries = 0;
+  let position = 0;
   for (;;) {
     const batch: AuditEntry[] = await db.auditEntry.findMany({
       where: after === null ? {} : { seq: { gt: after } },
@@ -102,8 +117,10 @@ export async function verifyAuditChain(
       take: batchSize,
     });
     for (const entry of batch) {
-      entries += 1;
-      if (entry.prevHash !== prevHash) return { valid: false, entries, brokenAtSeq: entry.seq, problem: "chain-broken" };
+      position += 1;
+      const broken = (problem: "chain-broken" | "hash-mismatch") =>
+        ({ valid: false, brokenAtSeq: entry.seq, brokenAtPosition: position, problem }) as const;
+      if (entry.prevHash !== prevHash) return broken("chain-broken");
       const content = auditContent({
         at: entry.at,
         actorType: entry.actorType,
@@ -114,11 +131,10 @@ export async function verifyAuditChain(
         reason: entry.reason,
         details: (entry.details ?? null) as AuditDetails | null,
       });
-      if (auditHash(prevHash, content) !== entry.hash)
-        return { valid: false, entries, brokenAtSeq: entry.seq, problem: "hash-mismatch" };
+      if (auditHash(prevHash, content) !== entry.hash) return broken("hash-mismatch");
       prevHash = entry.hash;
     }
-    if (batch.length < batchSize) return { valid: true, entries };
+    if (batch.length < batchSize) return { valid: true, entries: position };
     after = batch[batch.length - 1]!.seq;
   }
 }

@@ -11,6 +11,7 @@ export function newSessionExpiry(policy: SessionPolicy, now: Date) {
   };
 }
 
+/** A session lives while it is not revoked and both its idle and its absolute expiry lie ahead. */
 export function isSessionLive(
   session: { idleExpiresAt: Date; absoluteExpiresAt: Date; revokedAt: Date | null },
   now: Date,
@@ -18,10 +19,13 @@ export function isSessionLive(
   return !session.revokedAt && session.idleExpiresAt > now && session.absoluteExpiresAt > now;
 }
 
-/** Sliding idle expiry, never past the absolute one. */
-export function extendedIdleExpiry(session: { absoluteExpiresAt: Date }, policy: SessionPolicy, now: Date): Date {
-  const idle = now.getTime() + policy.idleMinutes * 60_000;
-  return new Date(Math.min(idle, session.absoluteExpiresAt.getTime()));
+/**
+ * Sliding idle expiry: the idle time again from this use. It may pass the
+ * absolute expiry; `isSessionLive` enforces that one on its own, so each limit
+ * has exactly one check.
+ */
+export function extendedIdleExpiry(policy: SessionPolicy, now: Date): Date {
+  return new Date(now.getTime() + policy.idleMinutes * 60_000);
 }
 
 /** Avoid a write on every request: refresh the idle expiry at most once a minute. */

@@ -45,7 +45,7 @@ describe("legal deadlines by jurisdiction", () => {
 });
 
 describe("service level", () => {
-  it("P18: answers every request within the policy's 72 hours", () => {
+  it("sets a request's service-level due time 72 hours after receipt, ahead of the legal deadline", () => {
     const deadlines = privacyRequestDeadlines({ jurisdiction: "CCPA", receivedAt: at("2026-05-01T12:00:00.000Z") });
     expect(deadlines.slaDueAt).toEqual(at("2026-05-04T12:00:00.000Z"));
     expect(deadlines.slaDueAt.getTime()).toBeLessThan(deadlines.legalDueAt.getTime());

@@ -79,7 +79,7 @@ describe("the data inventory", () => {
     expect(exportedFields("Account")).toEqual(expect.arrayContaining(["email", "jurisdiction", "ageAttestedAt"]));
   });
 
-  it("P8: classifies SMS bodies and codes as message content under the sms.body retention", () => {
+  it("classifies SMS bodies and codes as message content under the sms.body retention", () => {
     for (const field of [dataInventory.SmsMessage.bodyCiphertext, dataInventory.SmsMessage.codeCiphertext]) {
       expect(field).toMatchObject({
         category: "message-content",

@@ -40,7 +40,7 @@ export async function resolveStaffSession(services: Services, token: string) {
   if (shouldTouch(session, now)) {
     await services.db.staffSession.update({
       where: { id: session.id },
-      data: { lastSeenAt: now, idleExpiresAt: extendedIdleExpiry(session, services.config.sessions, now) },
+      data: { lastSeenAt: now, idleExpiresAt: extendedIdleExpiry(services.config.sessions, now) },
     });
   }
   return { sessionId: session.id, staff: session.staffUser };
