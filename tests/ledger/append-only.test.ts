@@ -45,8 +45,8 @@ describe("the ledger", () => {
       orderBy: { createdAt: "asc" },
     });
     expect(kept.map((entry) => [entry.kind, entry.accountId, entry.availableDelta, entry.heldDelta])).toEqual([
-      ["TOP_UP", null, 500, 0],
-      ["HOLD", null, -25, 25],
+      ["TOP_UP", null, 500n, 0n],
+      ["HOLD", null, -25n, 25n],
     ]);
     // Clearing the link is the only change allowed; setting it to another account is not.
     const other = await createCustomer(app);

@@ -35,7 +35,7 @@ describe("top-ups through the payment webhook", () => {
     expect(await balance(customer.client)).toEqual({ availableMinor: 500, heldMinor: 0, currency: "USD" });
     expect(await stored(event.id)).toEqual({ paymentEvents: 1, ledgerEntries: 1 });
     const entry = await app.services.db.ledgerEntry.findUniqueOrThrow({ where: { paymentEventId: event.id } });
-    expect(entry).toMatchObject({ kind: "TOP_UP", availableDelta: 500, heldDelta: 0, accountRef: customer.accountId });
+    expect(entry).toMatchObject({ kind: "TOP_UP", availableDelta: 500n, heldDelta: 0n, accountRef: customer.accountId });
   });
 
   it("answers a replayed event 200 and changes nothing", async () => {
