@@ -1,5 +1,6 @@
 import { createCustomer, startTestApp, type TestApp } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { balanceCeilingMinor } from "../../api/src/domain/ledger/ledger.ts";
 import { balance } from "../activations/support.ts";
 
 const simulateTopUp = `mutation($amount: BigInt!) { simulateTopUp(amountMinor: $amount) { __typename
@@ -30,6 +31,18 @@ describe("the payment-processor simulator", () => {
     const customer = await createCustomer(app);
     const { simulateTopUp: result } = await customer.client.data(simulateTopUp, { amount: 0 });
     expect(result.code).toBe("VALIDATION_FAILED");
+  });
+
+  it("passes on the payment endpoint's refusal, such as the balance limit", async () => {
+    const customer = await createCustomer(app, { balanceMinor: balanceCeilingMinor });
+    const { simulateTopUp: result } = await customer.client.data(simulateTopUp, { amount: 1 });
+    expect(result.code).toBe("SIMULATED_PAYMENT_FAILED");
+    expect(result.message).toMatch(/HTTP 422: .*past the limit/);
+    expect(await balance(customer.client)).toEqual({
+      availableMinor: Number(balanceCeilingMinor),
+      heldMinor: 0,
+      currency: "USD",
+    });
   });
 });
 
