@@ -30,10 +30,10 @@ describe("concurrent orders", () => {
       where: { accountId: customer.accountId },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     });
-    let available = 0;
+    let available = 0n;
     for (const entry of entries) {
       available += entry.availableDelta;
-      expect(available).toBeGreaterThanOrEqual(0);
+      expect(available).toBeGreaterThanOrEqual(0n);
     }
   });
 

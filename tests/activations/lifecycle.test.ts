@@ -248,6 +248,27 @@ describe("orders that cannot be placed", () => {
     expect(await balance(customer.client)).toEqual({ availableMinor: 30, heldMinor: 0, currency: "USD" });
   });
 
+  it("refuses a negative or absurd maximum price as invalid input, and holds nothing", async () => {
+    const customer = await createCustomer(app, { balanceMinor: 100 });
+    const refusal = async (maxPriceMinor: unknown) => {
+      const result = await customer.client.request(
+        `mutation($input: OrderNumberInput!) { orderNumber(input: $input) { __typename ... on Error { code message } } }`,
+        { input: { service: "telegram", country: "US", maxPriceMinor } },
+      );
+      return result.data?.orderNumber?.code ?? result.errors?.map((error) => error.extensions?.code ?? error.message);
+    };
+    // Within 64 bits: typed validation errors from the domain.
+    expect(await refusal(-1)).toBe("VALIDATION_FAILED");
+    expect(await refusal("1000000000001")).toBe("VALIDATION_FAILED");
+    // Not a 64-bit whole number, or a JSON number already rounded: refused as input, never an internal error.
+    for (const unreadable of ["99999999999999999999", 2 ** 53 + 2, 1.5, "25 cents", true]) {
+      const answer = await refusal(unreadable);
+      expect(answer).toEqual([expect.stringMatching(/BigInt|whole number/)]);
+    }
+    expect(await balance(customer.client)).toEqual({ availableMinor: 100, heldMinor: 0, currency: "USD" });
+    expect(app.logs()).not.toContain("unexpected error");
+  });
+
   it("refuses an account whose email is not verified", async () => {
     const customer = await createCustomer(app, { balanceMinor: 100, verified: false });
     expect((await order(customer.client, { service: "telegram", country: "US" })).code).toBe("EMAIL_NOT_VERIFIED");

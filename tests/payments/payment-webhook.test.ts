@@ -1,7 +1,8 @@
 import { createCustomer, startTestApp, type TestApp } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { balanceCeilingMinor } from "../../api/src/domain/ledger/ledger.ts";
 import { bip39Sample } from "../../api/src/domain/payments/card-data.ts";
-import { balance } from "../activations/support.ts";
+import { balance, order } from "../activations/support.ts";
 import { postPaymentEvent } from "./support.ts";
 
 let app: TestApp;
@@ -35,7 +36,7 @@ describe("top-ups through the payment webhook", () => {
     expect(await balance(customer.client)).toEqual({ availableMinor: 500, heldMinor: 0, currency: "USD" });
     expect(await stored(event.id)).toEqual({ paymentEvents: 1, ledgerEntries: 1 });
     const entry = await app.services.db.ledgerEntry.findUniqueOrThrow({ where: { paymentEventId: event.id } });
-    expect(entry).toMatchObject({ kind: "TOP_UP", availableDelta: 500, heldDelta: 0, accountRef: customer.accountId });
+    expect(entry).toMatchObject({ kind: "TOP_UP", availableDelta: 500n, heldDelta: 0n, accountRef: customer.accountId });
   });
 
   it("answers a replayed event 200 and changes nothing", async () => {
@@ -85,6 +86,24 @@ describe("top-ups through the payment webhook", () => {
     expect(await postPaymentEvent(app, negative)).toMatchObject({ status: 422, body: { code: "INVALID_PAYLOAD" } });
     for (const event of [unknown, euros, negative])
       expect(await stored(event.id)).toEqual({ paymentEvents: 0, ledgerEntries: 0 });
+  });
+});
+
+describe("the balance ceiling", () => {
+  it("refuses a top-up that would take available plus held past the ceiling with BALANCE_LIMIT_EXCEEDED, and credits nothing", async () => {
+    const customer = await createCustomer(app, { balanceMinor: balanceCeilingMinor - 1_000n });
+    await order(customer.client, { service: "telegram", country: "US" }); // 25 held, still counted
+    const fits = topUp(customer.accountId, { amountMinor: 1_000 });
+    expect(await postPaymentEvent(app, fits)).toEqual({ status: 200, body: { status: "recorded" } });
+    const ceiling = Number(balanceCeilingMinor);
+    expect(await balance(customer.client)).toEqual({ availableMinor: ceiling - 25, heldMinor: 25, currency: "USD" });
+
+    const over = topUp(customer.accountId, { amountMinor: 1 });
+    const refused = await postPaymentEvent(app, over);
+    expect(refused).toMatchObject({ status: 422, body: { code: "BALANCE_LIMIT_EXCEEDED" } });
+    expect(refused.body.error).toMatch(/limit of 1000000000000 per account.*nothing was credited/);
+    expect(await stored(over.id)).toEqual({ paymentEvents: 0, ledgerEntries: 0 });
+    expect(await balance(customer.client)).toEqual({ availableMinor: ceiling - 25, heldMinor: 25, currency: "USD" });
   });
 });
 

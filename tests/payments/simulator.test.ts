@@ -1,8 +1,9 @@
 import { createCustomer, startTestApp, type TestApp } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { balanceCeilingMinor } from "../../api/src/domain/ledger/ledger.ts";
 import { balance } from "../activations/support.ts";
 
-const simulateTopUp = `mutation($amount: Int!) { simulateTopUp(amountMinor: $amount) { __typename
+const simulateTopUp = `mutation($amount: BigInt!) { simulateTopUp(amountMinor: $amount) { __typename
   ... on SimulateTopUpPayload { paymentEventId balance { availableMinor heldMinor currency } }
   ... on Error { code message } } }`;
 
@@ -23,13 +24,25 @@ describe("the payment-processor simulator", () => {
     expect(await balance(customer.client)).toEqual({ availableMinor: 1_000, heldMinor: 0, currency: "USD" });
     // It took the real path: a payment event recorded by the webhook.
     const event = await app.services.db.paymentEvent.findUniqueOrThrow({ where: { id: result.paymentEventId } });
-    expect(event).toMatchObject({ accountId: customer.accountId, amountMinor: 1_000, currency: "USD", kind: "topup.succeeded" });
+    expect(event).toMatchObject({ accountId: customer.accountId, amountMinor: 1_000n, currency: "USD", kind: "topup.succeeded" });
   });
 
   it("refuses amounts that are not a positive whole number", async () => {
     const customer = await createCustomer(app);
     const { simulateTopUp: result } = await customer.client.data(simulateTopUp, { amount: 0 });
     expect(result.code).toBe("VALIDATION_FAILED");
+  });
+
+  it("passes on the payment endpoint's refusal, such as the balance limit", async () => {
+    const customer = await createCustomer(app, { balanceMinor: balanceCeilingMinor });
+    const { simulateTopUp: result } = await customer.client.data(simulateTopUp, { amount: 1 });
+    expect(result.code).toBe("SIMULATED_PAYMENT_FAILED");
+    expect(result.message).toMatch(/HTTP 422: .*past the limit/);
+    expect(await balance(customer.client)).toEqual({
+      availableMinor: Number(balanceCeilingMinor),
+      heldMinor: 0,
+      currency: "USD",
+    });
   });
 });
 

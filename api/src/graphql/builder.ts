@@ -10,8 +10,8 @@ import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import SubGraphPlugin from "@pothos/plugin-sub-graph";
 import { getDatamodel, type PrismaClient, type PrismaTypes, type StaffRole } from "@smsape/db";
-import { GraphQLError } from "graphql";
-import { DateTimeResolver } from "graphql-scalars";
+import { GraphQLError, Kind } from "graphql";
+import { DateTimeResolver, GraphQLBigInt } from "graphql-scalars";
 import type { Context } from "./context.ts";
 
 export type SubGraph = "customer" | "staff";
@@ -21,7 +21,7 @@ export const builder = new SchemaBuilder<{
   PrismaTypes: PrismaTypes;
   SubGraphs: SubGraph;
   AuthScopes: { account: boolean; staff: boolean; staffRole: StaffRole };
-  Scalars: { DateTime: { Input: Date; Output: Date } };
+  Scalars: { DateTime: { Input: Date; Output: Date }; BigInt: { Input: bigint; Output: bigint } };
   DefaultFieldNullability: false;
 }>({
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, SubGraphPlugin],
@@ -52,6 +52,34 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.addScalarType("DateTime", DateTimeResolver);
+
+/**
+ * Money (every `*Minor` and `*Delta` field and argument): 64-bit whole minor
+ * units. graphql-scalars writes a safe integer as a JSON number and a larger
+ * one as a decimal string, so no digit is lost and BigInt.prototype needs no
+ * patch. Inputs are read by `wholeNumber` instead: the library would take a
+ * JSON number past 2^53, already rounded by JSON parsing, as if the client had
+ * sent it, and it hands safe ones back as numbers where the domain takes bigint.
+ */
+builder.addScalarType("BigInt", GraphQLBigInt, {
+  description:
+    "A 64-bit whole number of minor units (cents). Sent as a JSON number while it is a safe integer " +
+    "(from -9007199254740991 to 9007199254740991, that is 2^53 - 1); beyond that as a string of decimal digits, " +
+    "so that no digit is lost. Accepted as a safe JSON integer or as a string of decimal digits.",
+  parseValue: (value) => wholeNumber(value),
+  parseLiteral: (node) => wholeNumber(node.kind === Kind.INT || node.kind === Kind.STRING ? node.value : undefined),
+});
+
+function wholeNumber(value: unknown): bigint {
+  const parsed =
+    (typeof value === "number" && Number.isSafeInteger(value)) || (typeof value === "string" && /^-?\d{1,19}$/.test(value))
+      ? BigInt(value)
+      : null;
+  if (parsed === null || BigInt.asIntN(64, parsed) !== parsed) {
+    throw new GraphQLError("Use a whole number within 64 bits: a JSON integer up to 2^53 - 1, or a string of decimal digits.");
+  }
+  return parsed;
+}
 
 /** What every refused read or write returns: it says only that it is not allowed, never why. */
 export function notAuthorized(): GraphQLError {

@@ -12,7 +12,7 @@ export const demoStaff: Array<{ email: string; displayName: string; role: StaffR
 ];
 
 /** A customer ready to order numbers: email verified, policy acknowledged, with a balance. */
-export const demoCustomer = { email: "demo@smsape.test", password: "demo-customer-password", balanceMinor: 1_000 };
+export const demoCustomer = { email: "demo@smsape.test", password: "demo-customer-password", balanceMinor: 1_000n };
 
 export const demoCatalogue = {
   countries: [
@@ -25,7 +25,7 @@ export const demoCatalogue = {
     { code: "whatsapp", name: "WhatsApp" },
     { code: "other", name: "Any other service" },
   ],
-  priceMinor: { GB: 45, DE: 40, US: 25 } as Record<string, number>,
+  priceMinor: { GB: 45n, DE: 40n, US: 25n } as Record<string, bigint>,
   numbersPerCountry: 20,
 };
 
@@ -67,7 +67,7 @@ export async function seedDemoData(db: PrismaClient, policyVersion: string): Pro
   }
   for (const country of demoCatalogue.countries) {
     for (const service of demoCatalogue.services) {
-      const amountMinor = demoCatalogue.priceMinor[country.code] ?? 50;
+      const amountMinor = demoCatalogue.priceMinor[country.code] ?? 50n;
       await db.price.upsert({
         where: { countryCode_serviceCode: { countryCode: country.code, serviceCode: service.code } },
         create: { countryCode: country.code, serviceCode: service.code, amountMinor },

@@ -20,8 +20,8 @@ export class SimulatorDisabledError extends DomainError {
 
 export class SimulatedPaymentFailedError extends DomainError {
   readonly code = "SIMULATED_PAYMENT_FAILED";
-  constructor(status: number) {
-    super(`The payment endpoint answered the simulated top-up with HTTP ${status}.`);
+  constructor(status: number, reason?: string) {
+    super(`The payment endpoint answered the simulated top-up with HTTP ${status}${reason ? `: ${reason}` : "."}`);
   }
 }
 
@@ -31,10 +31,10 @@ export class SimulatedPaymentFailedError extends DomainError {
  */
 export async function simulateTopUp(
   services: Services,
-  options: { accountId: string; amountMinor: number; serviceUrl: URL },
+  options: { accountId: string; amountMinor: bigint; serviceUrl: URL },
 ): Promise<string> {
   if (!services.config.simulator) throw new SimulatorDisabledError();
-  if (!Number.isInteger(options.amountMinor) || options.amountMinor <= 0 || options.amountMinor > maxTopUpMinor) {
+  if (options.amountMinor <= 0n || options.amountMinor > maxTopUpMinor) {
     throw new ValidationError([
       { field: "amountMinor", message: `Use a whole number of minor units from 1 to ${maxTopUpMinor}.` },
     ]);
@@ -44,7 +44,8 @@ export async function simulateTopUp(
     id,
     type: "topup.succeeded",
     accountId: options.accountId,
-    amountMinor: options.amountMinor,
+    // At most maxTopUpMinor: exact as a JSON number, as the processor sends it.
+    amountMinor: Number(options.amountMinor),
     currency: ledgerCurrency,
   });
   const timestamp = Math.floor(services.now().getTime() / 1000);
@@ -57,6 +58,10 @@ export async function simulateTopUp(
     body,
     signal: AbortSignal.timeout(10_000),
   });
-  if (!response.ok) throw new SimulatedPaymentFailedError(response.status);
+  if (!response.ok) {
+    // The webhook's refusal says why (e.g. the balance limit); pass it on.
+    const refusal = (await response.json().catch(() => null)) as { error?: unknown } | null;
+    throw new SimulatedPaymentFailedError(response.status, typeof refusal?.error === "string" ? refusal.error : undefined);
+  }
   return id;
 }

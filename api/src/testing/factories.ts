@@ -25,7 +25,7 @@ export async function createCustomer(
   options: {
     email?: string;
     password?: string;
-    balanceMinor?: number;
+    balanceMinor?: bigint | number;
     verified?: boolean;
     jurisdiction?: "GDPR" | "CCPA" | "OTHER";
   } = {},

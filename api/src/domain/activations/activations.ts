@@ -18,7 +18,7 @@ import type { Services } from "../../services/index.ts";
 import { priceFor } from "../catalogue/catalogue.ts";
 import { type FieldIssue, NotFoundError, ValidationError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
-import { appendLedgerEntry, balanceOf, ledgerCurrency, type Tx } from "../ledger/ledger.ts";
+import { appendLedgerEntry, balanceCeilingMinor, balanceOf, ledgerCurrency, type Tx } from "../ledger/ledger.ts";
 import {
   AccountRestrictedError,
   ActivationStatusError,
@@ -41,7 +41,7 @@ const minutes = (count: number) => count * 60_000;
 export interface OrderNumberInput {
   serviceCode: string;
   countryCode: string;
-  maxPriceMinor?: number | null;
+  maxPriceMinor?: bigint | null;
   idempotencyKey?: string | null;
 }
 
@@ -58,8 +58,9 @@ function validateOrder(input: OrderNumberInput) {
   if (!serviceCode) issues.push({ field: "service", message: "Name a service code, e.g. telegram." });
   if (!/^[A-Z]{2}$/.test(countryCode)) issues.push({ field: "country", message: "Use a two-letter country code, e.g. GB." });
   const maxPriceMinor = input.maxPriceMinor ?? null;
-  if (maxPriceMinor !== null && (!Number.isInteger(maxPriceMinor) || maxPriceMinor < 0)) {
-    issues.push({ field: "maxPriceMinor", message: "Use a whole number of minor units, 0 or more." });
+  // No price can be above what an account may hold: a larger maximum is a mistake.
+  if (maxPriceMinor !== null && (maxPriceMinor < 0n || maxPriceMinor > balanceCeilingMinor)) {
+    issues.push({ field: "maxPriceMinor", message: `Use a whole number of minor units from 0 to ${balanceCeilingMinor}.` });
   }
   const idempotencyKey = input.idempotencyKey ?? null;
   if (idempotencyKey !== null && !/^[\x21-\x7e]{1,100}$/.test(idempotencyKey)) {

@@ -4,8 +4,8 @@ import { DomainError } from "../errors.ts";
 export class InsufficientBalanceError extends DomainError {
   readonly code = "INSUFFICIENT_BALANCE";
   constructor(
-    readonly requiredMinor: number,
-    readonly availableMinor: number,
+    readonly requiredMinor: bigint,
+    readonly availableMinor: bigint,
   ) {
     super(`This number costs ${requiredMinor} and the available balance is ${availableMinor} (minor units). Top up first.`);
   }
@@ -21,8 +21,8 @@ export class NoNumbersAvailableError extends DomainError {
 export class PriceAboveMaximumError extends DomainError {
   readonly code = "PRICE_ABOVE_MAXIMUM";
   constructor(
-    readonly priceMinor: number,
-    readonly maxPriceMinor: number,
+    readonly priceMinor: bigint,
+    readonly maxPriceMinor: bigint,
   ) {
     super(`The price is ${priceMinor}, above the maximum of ${maxPriceMinor} you set (minor units).`);
   }

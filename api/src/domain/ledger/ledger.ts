@@ -10,17 +10,27 @@
  *   HOLD     (-p, +p)       a number was ordered: the price is reserved
  *   CHARGE   (0, -p)        the activation completed: the reservation is spent
  *   RELEASE  (+p, -p)       canceled or timed out: the reservation comes back
+ *
+ * Amounts are whole minor units (cents) as `bigint`, 64-bit in the database.
  */
 import type { LedgerEntryKind, Prisma, PrismaClient } from "@smsape/db";
 
 /** The one currency balances are kept in; prices and top-ups in another are refused. */
 export const ledgerCurrency = "USD";
 
+/**
+ * The most one account may hold (available plus held), in minor units:
+ * 10,000,000,000.00 USD, far beyond any prepaid balance for numbers. A top-up
+ * that would pass it is refused. It keeps every balance below 2^53, so clients
+ * that read amounts as JSON numbers read them exactly.
+ */
+export const balanceCeilingMinor = 1_000_000_000_000n;
+
 export type Tx = Prisma.TransactionClient;
 
 export interface Balance {
-  availableMinor: number;
-  heldMinor: number;
+  availableMinor: bigint;
+  heldMinor: bigint;
   currency: string;
 }
 
@@ -31,19 +41,19 @@ export async function balanceOf(db: Tx | PrismaClient, accountId: string): Promi
     _sum: { availableDelta: true, heldDelta: true },
   });
   return {
-    availableMinor: sums._sum.availableDelta ?? 0,
-    heldMinor: sums._sum.heldDelta ?? 0,
+    availableMinor: sums._sum.availableDelta ?? 0n,
+    heldMinor: sums._sum.heldDelta ?? 0n,
     currency: ledgerCurrency,
   };
 }
 
 const deltas: Record<
   Exclude<LedgerEntryKind, "ADJUSTMENT">,
-  (amountMinor: number) => { availableDelta: number; heldDelta: number }
+  (amountMinor: bigint) => { availableDelta: bigint; heldDelta: bigint }
 > = {
-  TOP_UP: (amount) => ({ availableDelta: amount, heldDelta: 0 }),
+  TOP_UP: (amount) => ({ availableDelta: amount, heldDelta: 0n }),
   HOLD: (amount) => ({ availableDelta: -amount, heldDelta: amount }),
-  CHARGE: (amount) => ({ availableDelta: 0, heldDelta: -amount }),
+  CHARGE: (amount) => ({ availableDelta: 0n, heldDelta: -amount }),
   RELEASE: (amount) => ({ availableDelta: amount, heldDelta: -amount }),
 };
 
@@ -56,13 +66,13 @@ export async function appendLedgerEntry(
   entry: {
     accountId: string;
     kind: Exclude<LedgerEntryKind, "ADJUSTMENT">;
-    amountMinor: number;
+    amountMinor: bigint;
     at: Date;
     activationId?: string;
     paymentEventId?: string;
   },
 ) {
-  if (!Number.isInteger(entry.amountMinor) || entry.amountMinor <= 0) {
+  if (entry.amountMinor <= 0n) {
     throw new Error(`A ledger amount is a positive integer of minor units, not ${entry.amountMinor}.`);
   }
   return tx.ledgerEntry.create({

@@ -1,12 +1,13 @@
 /**
  * Top-ups (P9, P10): a payment event from the processor becomes a PaymentEvent
  * and a TOP_UP ledger entry, in one transaction. The processor's event id is
- * the primary key, so a delivery seen before changes nothing.
+ * the primary key, so a delivery seen before changes nothing. A top-up that
+ * would take the account past the balance ceiling is refused whole.
  */
 import { Prisma } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import { DomainError } from "../errors.ts";
-import { appendLedgerEntry, ledgerCurrency } from "../ledger/ledger.ts";
+import { appendLedgerEntry, balanceCeilingMinor, balanceOf, ledgerCurrency } from "../ledger/ledger.ts";
 
 export class UnknownPaymentAccountError extends DomainError {
   readonly code = "UNKNOWN_ACCOUNT";
@@ -22,10 +23,22 @@ export class UnsupportedCurrencyError extends DomainError {
   }
 }
 
+export class BalanceLimitExceededError extends DomainError {
+  readonly code = "BALANCE_LIMIT_EXCEEDED";
+  constructor(
+    readonly balanceMinor: bigint,
+    readonly amountMinor: bigint,
+  ) {
+    super(
+      `This top-up of ${amountMinor} would take the balance from ${balanceMinor} past the limit of ${balanceCeilingMinor} per account (minor units); nothing was credited.`,
+    );
+  }
+}
+
 export interface TopUpEvent {
   id: string;
   accountId: string;
-  amountMinor: number;
+  amountMinor: bigint;
   currency: string;
 }
 
@@ -37,8 +50,13 @@ export async function recordTopUp(services: Services, event: TopUpEvent): Promis
   try {
     replayed = await services.db.$transaction(async (tx) => {
       if (await tx.paymentEvent.findUnique({ where: { id: event.id }, select: { id: true } })) return true;
-      const account = await tx.account.findUnique({ where: { id: event.accountId }, select: { id: true } });
+      // The account row is locked, as orders lock it, so two top-ups cannot both pass the ceiling.
+      const [account] = await tx.$queryRaw<Array<{ id: string }>>`
+        SELECT "id" FROM "Account" WHERE "id" = ${event.accountId}::uuid FOR UPDATE`;
       if (!account) throw new UnknownPaymentAccountError();
+      const balance = await balanceOf(tx, account.id);
+      const total = balance.availableMinor + balance.heldMinor;
+      if (total + event.amountMinor > balanceCeilingMinor) throw new BalanceLimitExceededError(total, event.amountMinor);
       await tx.paymentEvent.create({
         data: {
           id: event.id,

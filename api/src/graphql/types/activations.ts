@@ -70,7 +70,10 @@ export const ActivationType = builder.prismaObject("Activation", {
     serviceCode: t.exposeString("serviceCode"),
     countryCode: t.exposeString("countryCode"),
     phoneNumber: t.exposeString("phoneNumber", { description: "The number to give the service, in E.164." }),
-    priceMinor: t.exposeInt("priceMinor", { description: "Held at order, charged on completion, released otherwise." }),
+    priceMinor: t.expose("priceMinor", {
+      type: "BigInt",
+      description: "Held at order, charged on completion, released otherwise.",
+    }),
     currency: t.exposeString("currency"),
     status: t.expose("status", { type: ActivationStatusEnum }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
@@ -90,8 +93,8 @@ builder.objectType(InsufficientBalanceError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof InsufficientBalanceError,
   fields: (t) => ({
-    requiredMinor: t.exposeInt("requiredMinor"),
-    availableMinor: t.exposeInt("availableMinor"),
+    requiredMinor: t.expose("requiredMinor", { type: "BigInt" }),
+    availableMinor: t.expose("availableMinor", { type: "BigInt" }),
   }),
 });
 
@@ -101,8 +104,8 @@ builder.objectType(PriceAboveMaximumError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof PriceAboveMaximumError,
   fields: (t) => ({
-    priceMinor: t.exposeInt("priceMinor"),
-    maxPriceMinor: t.exposeInt("maxPriceMinor"),
+    priceMinor: t.expose("priceMinor", { type: "BigInt" }),
+    maxPriceMinor: t.expose("maxPriceMinor", { type: "BigInt" }),
   }),
 });
 
@@ -188,7 +191,11 @@ const OrderNumberInput = builder.inputType("OrderNumberInput", {
   fields: (t) => ({
     service: t.string({ required: true, description: "A service code, e.g. telegram." }),
     country: t.string({ required: true, description: "A country code, e.g. GB." }),
-    maxPriceMinor: t.int({ required: false, description: "Refuse the order if the price is above this (minor units)." }),
+    maxPriceMinor: t.field({
+      type: "BigInt",
+      required: false,
+      description: "Refuse the order if the price is above this (minor units).",
+    }),
     idempotencyKey: t.string({
       required: false,
       description: "Retrying with the same key returns the activation of the first attempt instead of ordering again.",

@@ -40,7 +40,7 @@ export const PriceType = builder.prismaObject("Price", {
   fields: (t) => ({
     country: t.relation("country"),
     service: t.relation("service"),
-    amountMinor: t.exposeInt("amountMinor", { description: "In minor units of `currency` (cents)." }),
+    amountMinor: t.expose("amountMinor", { type: "BigInt", description: "In minor units of `currency` (cents)." }),
     currency: t.exposeString("currency"),
     availableNumbers: t.int({
       description: "Numbers of the country in the pool and not resting in quarantine for the service.",

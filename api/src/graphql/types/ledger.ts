@@ -10,8 +10,8 @@ export const BalanceType = builder.objectRef<Balance>("Balance").implement({
   subGraphs: ["customer"],
   description: "The sum of the account's ledger entries, in minor units.",
   fields: (t) => ({
-    availableMinor: t.exposeInt("availableMinor", { description: "What can be spent on new numbers." }),
-    heldMinor: t.exposeInt("heldMinor", { description: "Reserved for activations in progress." }),
+    availableMinor: t.expose("availableMinor", { type: "BigInt", description: "What can be spent on new numbers." }),
+    heldMinor: t.expose("heldMinor", { type: "BigInt", description: "Reserved for activations in progress." }),
     currency: t.exposeString("currency"),
   }),
 });
@@ -33,8 +33,11 @@ builder.prismaObject("LedgerEntry", {
   fields: (t) => ({
     id: t.exposeID("id"),
     kind: t.expose("kind", { type: LedgerEntryKindEnum }),
-    availableDelta: t.exposeInt("availableDelta", { description: "Change of the available balance, in minor units." }),
-    heldDelta: t.exposeInt("heldDelta", { description: "Change of the held balance, in minor units." }),
+    availableDelta: t.expose("availableDelta", {
+      type: "BigInt",
+      description: "Change of the available balance, in minor units.",
+    }),
+    heldDelta: t.expose("heldDelta", { type: "BigInt", description: "Change of the held balance, in minor units." }),
     currency: t.exposeString("currency"),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     activation: t.relation("activation", { nullable: true }),

@@ -46,7 +46,7 @@ builder.mutationField("simulateTopUp", (t) =>
     subGraphs: ["customer"],
     authScopes: { account: true },
     description: "Development only: tops the balance up through a simulated payment processor (a signed webhook to this server).",
-    args: { amountMinor: t.arg.int({ required: true, description: "In minor units (cents)." }) },
+    args: { amountMinor: t.arg({ type: "BigInt", required: true, description: "In minor units (cents)." }) },
     errors: {
       types: [ValidationError, SimulatorDisabledError, SimulatedPaymentFailedError],
       directResult: true,

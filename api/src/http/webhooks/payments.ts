@@ -27,7 +27,12 @@ const topUpPayload = z.object({
   id: z.string().regex(/^[\w.:-]{1,200}$/, "expected an event id of letters, digits, _ . : or -"),
   type: z.string().min(1),
   accountId: z.uuid({ error: "expected the account id (a UUID)" }),
-  amountMinor: z.number().int().positive().max(maxTopUpMinor),
+  amountMinor: z
+    .number()
+    .int()
+    .positive()
+    .max(maxTopUpMinor)
+    .transform((amount) => BigInt(amount)),
   currency: z.string().regex(/^[A-Z]{3}$/, "expected an ISO 4217 code such as USD"),
 });
 
