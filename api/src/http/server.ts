@@ -6,7 +6,7 @@ import type { GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import sirv from "sirv";
 import { WebSocketServer } from "ws";
-import type { DevelopmentMailbox } from "../domain/email/mail-transport.ts";
+import type { DevelopmentMailbox } from "../platform/mail-transport.ts";
 import type { Services } from "../services/index.ts";
 import { createGraphqlServer, type Yoga } from "./graphql.ts";
 
