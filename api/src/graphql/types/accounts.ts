@@ -16,9 +16,9 @@ import { signIn, signOut, signOutEverywhere } from "../../domain/accounts/sign-i
 import { resendVerification, signUp, verifyEmail } from "../../domain/accounts/sign-up.ts";
 import { ConflictError, InvalidCredentialsError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { acknowledgementState, PolicyVersionNotInForceError } from "../../domain/policy/acknowledgements.ts";
-import { clearSessionCookie, customerSessionCookie, setSessionCookie } from "../../http/cookies.ts";
 import { builder, notAuthorized } from "../builder.ts";
 import type { Context, Viewer } from "../context.ts";
+import { clearSessionCookie, customerSessionCookie, setSessionCookie } from "../session-cookies.ts";
 import { registerErrorType } from "./errors.ts";
 import { JurisdictionEnum } from "./privacy.ts";
 

@@ -1,8 +1,8 @@
 import type { StaffUser } from "@smsape/db";
 import { InvalidCredentialsError, ValidationError } from "../../domain/errors.ts";
 import { signInStaff, signOutStaff } from "../../domain/staff/staff-auth.ts";
-import { clearSessionCookie, setSessionCookie, staffSessionCookie } from "../../http/cookies.ts";
 import { builder } from "../builder.ts";
+import { clearSessionCookie, setSessionCookie, staffSessionCookie } from "../session-cookies.ts";
 
 const StaffRoleEnum = builder.enumType("StaffRole", {
   subGraphs: ["staff"],
