@@ -1,5 +1,5 @@
-import { resolveCustomerToken } from "../domain/accounts/credentials.ts";
-import { resolveStaffSession } from "../domain/staff/staff-auth.ts";
+import { resolveCustomerToken, watchCustomerCredential } from "../domain/accounts/credentials.ts";
+import { resolveStaffSession, watchStaffSession } from "../domain/staff/staff-auth.ts";
 import type { Services } from "../services/index.ts";
 import type { Viewer } from "./context.ts";
 
@@ -20,4 +20,21 @@ export async function resolveViewer(services: Services, audience: Audience, toke
   }
   const credential = await resolveCustomerToken(services, token);
   return credential ? { kind: "account", ...credential } : { kind: "anonymous" };
+}
+
+/**
+ * Watches the credential a WebSocket connected with and calls `ended` once it
+ * no longer stands (signed out, revoked, past its absolute expiry). Returns the
+ * function that stops watching, for when the socket closes.
+ */
+export function watchViewer(services: Services, viewer: Viewer, ended: () => void): () => void {
+  switch (viewer.kind) {
+    case "account":
+      return watchCustomerCredential(services, viewer, ended);
+    case "staff":
+      return watchStaffSession(services, viewer, ended);
+    case "anonymous":
+      ended();
+      return () => {};
+  }
 }

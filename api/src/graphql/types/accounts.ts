@@ -244,7 +244,7 @@ builder.mutationField("signOut", (t) =>
     description: "Ends the current session and clears its cookie. API keys are not affected.",
     resolve: async (_root, _args, context) => {
       if (context.viewer.kind === "account" && context.viewer.sessionId)
-        await signOut(context.services, context.viewer.sessionId);
+        await signOut(context.services, { accountId: context.viewer.accountId, sessionId: context.viewer.sessionId });
       await clearSessionCookie(context, customerSessionCookie(context.services.config));
       return true;
     },

@@ -67,7 +67,7 @@ builder.mutationField("staffSignOut", (t) =>
     subGraphs: ["staff"],
     description: "Ends the current staff session.",
     resolve: async (_root, _args, context) => {
-      if (context.viewer.kind === "staff") await signOutStaff(context.services, context.viewer.sessionId);
+      if (context.viewer.kind === "staff") await signOutStaff(context.services, context.viewer);
       await clearSessionCookie(context, staffSessionCookie(context.services.config));
       return true;
     },
