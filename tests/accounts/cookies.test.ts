@@ -1,6 +1,6 @@
 import { startTestApp, type TestApp } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cookieInventory } from "../../api/src/http/cookies.ts";
+import { cookieInventory } from "../../api/src/graphql/session-cookies.ts";
 import { newEmail, newPassword, policyVersion, signInMutation, signUpMutation, viewerQuery } from "./helpers.ts";
 
 /** Runs sign-up, verification, sign-in, use, sign-out and sign-out-everywhere over raw HTTP, keeping every Set-Cookie header. */

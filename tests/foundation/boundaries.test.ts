@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -13,8 +13,19 @@ function sources(dir: string): string[] {
   });
 }
 
+/** Every module a file imports or re-exports, statically or with `import()`. */
 function imports(file: string): string[] {
-  return [...readFileSync(file, "utf8").matchAll(/^\s*(?:import|export)[^"']*from\s+["']([^"']+)["']/gm)].map((m) => m[1] ?? "");
+  const text = readFileSync(file, "utf8");
+  const staticImports = [...text.matchAll(/^\s*(?:import|export)[^"']*from\s+["']([^"']+)["']/gm)].map((m) => m[1] ?? "");
+  const dynamicImports = [...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? "");
+  return [...staticImports, ...dynamicImports];
+}
+
+/** The layers, outermost last: each may import those before it, never one after it. */
+const layers = ["platform", "domain", "graphql", "http"];
+
+function layerOf(path: string): number {
+  return layers.indexOf(relative(api, path).split(sep)[0] ?? "");
 }
 
 describe("package boundaries", () => {
@@ -25,6 +36,18 @@ describe("package boundaries", () => {
         .filter((spec) => /^(graphql|graphql-yoga|graphql-ws|@pothos\/)|\/(graphql|http|simulators)\//.test(spec))
         .map((spec) => `${relative(api, file)} imports ${spec}`),
     );
+    expect(offenders).toEqual([]);
+  });
+
+  it("dependencies point one way, http → graphql → domain → platform: no layer imports one outside it", () => {
+    const offenders = sources(api).flatMap((file) => {
+      const layer = layerOf(file);
+      if (layer < 0) return [];
+      return imports(file)
+        .filter((spec) => spec.startsWith("."))
+        .filter((spec) => layerOf(resolve(dirname(file), spec)) > layer)
+        .map((spec) => `${relative(api, file)} imports ${spec}`);
+    });
     expect(offenders).toEqual([]);
   });
 

@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import type { App } from "@smsape/api";
-import type { TestApp, TestCustomer } from "@smsape/api/testing";
+import type { GraphqlClient, TestApp, TestCustomer } from "@smsape/api/testing";
 import type { Client } from "graphql-ws";
 
 export interface OrderedNumber {
@@ -131,6 +131,35 @@ export async function untilLive(
     intervalMs: 150,
     what: "the subscription to be live",
   });
+}
+
+export interface SocketClose {
+  code: number;
+  reason: string;
+}
+
+/** A graphql-ws socket connected (acknowledged) with the client's credential, and every close it sees. */
+export async function connectedSubscriptions(client: GraphqlClient): Promise<{ socket: Client; closes: SocketClose[] }> {
+  const socket = client.subscriptions({ lazy: false });
+  const closes: SocketClose[] = [];
+  socket.on("closed", (event) => {
+    const { code, reason } = event as SocketClose;
+    closes.push({ code, reason });
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.on("connected", () => resolve());
+    socket.on("closed", (event) => reject(new Error(`closed before connecting: ${(event as SocketClose).code}`)));
+  });
+  return { socket, closes };
+}
+
+/** Waits for the close a socket gets when its credential ends: 4401, as the README documents. */
+export async function closedForEndedCredential(closes: SocketClose[]): Promise<void> {
+  await eventually(() => closes.length > 0, { what: "the socket to be closed" });
+  const [close] = closes;
+  if (close?.code !== 4401 || close.reason !== "Unauthorized: the session or API key ended; authenticate again") {
+    throw new Error(`expected the close 4401 for an ended credential, got ${JSON.stringify(close)}`);
+  }
 }
 
 export const smsFields = "id text code receivedAt activation { id status }";

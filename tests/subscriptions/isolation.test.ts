@@ -1,6 +1,7 @@
 import { createCustomer, GraphqlClient, startTestApp, type TestApp, type TestCustomer } from "@smsape/api/testing";
-import type { Client } from "graphql-ws";
+import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import {
   deliverSmsOk,
   eventually,
@@ -224,6 +225,34 @@ describe("authentication at connection init", () => {
   it("refuses an anonymous WebSocket connection", async () => {
     const error = await refusal(new GraphqlClient(app.url), `subscription { smsReceived { id text } }`);
     expect(error.code).toBe(4403);
+  });
+
+  /** A client that is not a browser: its credential is an Authorization header on the upgrade request, with no connection params. */
+  function upgradeHeaderSocket(token: string): Client {
+    const socket = createClient({
+      url: `${app.url.replace(/^http/, "ws")}/graphql`,
+      webSocketImpl: class extends WebSocket {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols, { headers: { authorization: `Bearer ${token}` } });
+        }
+      },
+      retryAttempts: 0,
+    });
+    sockets.push(socket);
+    return socket;
+  }
+
+  it("accepts an Authorization: Bearer header on the upgrade request, as non-browser clients send it", async () => {
+    const { activation, messageId } = await activationWithAnSms(alice, "Header: your Telegram code is 7070");
+    const listener = listen<SmsEvent>(upgradeHeaderSocket(alice.token), `subscription { smsReceived { ${smsFields} } }`);
+    await untilLive(app, listener, { accountId: alice.accountId, activationId: activation.id, messageId });
+    expect(listener.errors).toEqual([]);
+  });
+
+  it("refuses an upgrade request whose Authorization header carries an unknown token", async () => {
+    const listener = listen(upgradeHeaderSocket("ses_not-a-real-session-token"), `subscription { smsReceived { id } }`);
+    await eventually(() => listener.errors.length > 0, { what: "the connection to be refused" });
+    expect((listener.errors[0] as { code?: number }).code).toBe(4403);
   });
 
   it("refuses a WebSocket connection with an unknown session token", async () => {

@@ -1,7 +1,9 @@
-import { createCustomer, startTestApp, type TestApp, type TestCustomer } from "@smsape/api/testing";
+import { createCustomer, GraphqlClient, startTestApp, type TestApp, type TestCustomer } from "@smsape/api/testing";
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  closedForEndedCredential,
+  connectedSubscriptions,
   deliverSms,
   deliverSmsOk,
   eventually,
@@ -13,7 +15,7 @@ import {
   untilLive,
 } from "../sms/support.ts";
 
-// The only skipped test: subscriptions across instances need a Redis server to share events through.
+// The only skipped tests: live events across instances need a Redis server to share events through.
 const redisUnavailable = process.env.REDIS_URL
   ? null
   : "REDIS_URL is not set: no Redis to share live events between two instances";
@@ -22,7 +24,7 @@ describe("live events across API instances sharing Redis", () => {
   let first: TestApp;
   let second: TestApp;
   let alice: TestCustomer;
-  let socket: Client | undefined;
+  const sockets: Client[] = [];
 
   beforeAll(async () => {
     if (redisUnavailable) return;
@@ -31,7 +33,7 @@ describe("live events across API instances sharing Redis", () => {
     alice = await createCustomer(first, { balanceMinor: 500 });
   });
   afterAll(async () => {
-    await socket?.dispose();
+    for (const socket of sockets) await socket.dispose();
     await second?.close();
     await first?.close();
   });
@@ -42,7 +44,8 @@ describe("live events across API instances sharing Redis", () => {
     const activation = await orderNumber(alice);
     const earlier = await deliverSmsOk(second, { to: activation.phoneNumber, text: "Your Telegram code is 1010" });
 
-    socket = alice.client.subscriptions();
+    const socket = alice.client.subscriptions();
+    sockets.push(socket);
     const listener: Listener<SmsEvent> = listen(
       socket,
       `subscription($id: ID) { smsReceived(activationId: $id) { ${smsFields} } }`,
@@ -63,4 +66,18 @@ describe("live events across API instances sharing Redis", () => {
       activation: { id: activation.id, status: "SMS_RECEIVED" },
     });
   });
+
+  const closeTitle = "P5: closes with 4401 a socket on instance 1 whose session was signed out through instance 2";
+  it.skipIf(redisUnavailable !== null)(
+    redisUnavailable ? `${closeTitle} (skipped: ${redisUnavailable})` : closeTitle,
+    async () => {
+      const bob = await createCustomer(first);
+      const { socket, closes } = await connectedSubscriptions(bob.client);
+      sockets.push(socket);
+      const onSecond = new GraphqlClient(second.url);
+      onSecond.bearer = bob.token;
+      expect(await onSecond.data(`mutation { signOut }`)).toEqual({ signOut: true });
+      await closedForEndedCredential(closes);
+    },
+  );
 });

@@ -7,10 +7,18 @@ export type Viewer =
   | { kind: "account"; accountId: string; sessionId: string | null; apiKeyId: string | null }
   | { kind: "staff"; staffUserId: string; role: StaffRole; sessionId: string };
 
+/** The WebSocket a subscription runs on, as far as a resolver may act on it. */
+export interface LiveConnection {
+  /** Closes the socket, telling the client its credential ended and it must authenticate again. */
+  credentialEnded(): void;
+}
+
 /** What the service adds to every request's context. */
 export interface RequestContext {
   services: Services;
   viewer: Viewer;
+  /** Set for operations over graphql-ws, absent over HTTP. */
+  connection?: LiveConnection | undefined;
 }
 
 /** What resolvers see: Yoga's own context (request, params) and ours. */

@@ -1,39 +1,40 @@
-import { resolveCustomerToken } from "../domain/accounts/credentials.ts";
-import { resolveStaffSession } from "../domain/staff/staff-auth.ts";
-import { customerSessionCookie, readCookie, staffSessionCookie } from "../http/cookies.ts";
+import { resolveCustomerToken, watchCustomerCredential } from "../domain/accounts/credentials.ts";
+import { resolveStaffSession, watchStaffSession } from "../domain/staff/staff-auth.ts";
 import type { Services } from "../services/index.ts";
 import type { Viewer } from "./context.ts";
 
 export type Audience = "customer" | "staff";
 
-/** Where a credential can come from: a cookie, or an Authorization: Bearer header / connection param. */
-export interface Credentials {
-  cookieHeader: string | null;
-  authorization: string | null;
-}
-
-function bearer(authorization: string | null): string | null {
-  const match = authorization?.match(/^Bearer\s+(\S+)$/i);
-  return match?.[1] ?? null;
-}
-
 /**
- * Who is asking. Customer credentials are never accepted by the staff API and
- * staff credentials never by the customer API.
+ * Who is asking, from the token the request presented (read at the HTTP edge).
+ * Customer credentials are never accepted by the staff API and staff
+ * credentials never by the customer API.
  */
-export async function resolveViewer(services: Services, audience: Audience, credentials: Credentials): Promise<Viewer> {
+export async function resolveViewer(services: Services, audience: Audience, token: string | null): Promise<Viewer> {
+  if (!token) return { kind: "anonymous" };
   if (audience === "staff") {
-    const token =
-      bearer(credentials.authorization) ?? readCookie(credentials.cookieHeader, staffSessionCookie(services.config).name);
-    if (!token) return { kind: "anonymous" };
     const session = await resolveStaffSession(services, token);
     return session
       ? { kind: "staff", staffUserId: session.staff.id, role: session.staff.role, sessionId: session.sessionId }
       : { kind: "anonymous" };
   }
-  const token =
-    bearer(credentials.authorization) ?? readCookie(credentials.cookieHeader, customerSessionCookie(services.config).name);
-  if (!token) return { kind: "anonymous" };
   const credential = await resolveCustomerToken(services, token);
   return credential ? { kind: "account", ...credential } : { kind: "anonymous" };
+}
+
+/**
+ * Watches the credential a WebSocket connected with and calls `ended` once it
+ * no longer stands (signed out, revoked, past its absolute expiry). Returns the
+ * function that stops watching, for when the socket closes.
+ */
+export function watchViewer(services: Services, viewer: Viewer, ended: () => void): () => void {
+  switch (viewer.kind) {
+    case "account":
+      return watchCustomerCredential(services, viewer, ended);
+    case "staff":
+      return watchStaffSession(services, viewer, ended);
+    case "anonymous":
+      ended();
+      return () => {};
+  }
 }

@@ -2,11 +2,18 @@ import type { IncomingMessage } from "node:http";
 import { useCookies } from "@whatwg-node/server-plugin-cookies";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import { createGraphQLError, createYoga, type YogaServerInstance } from "graphql-yoga";
-import type { RequestContext } from "../graphql/context.ts";
+import type { LiveConnection, RequestContext } from "../graphql/context.ts";
+import { sessionCookieOf } from "../graphql/session-cookies.ts";
 import { type Audience, resolveViewer } from "../graphql/viewer.ts";
 import type { Services } from "../services/index.ts";
+import { presentedToken } from "./credentials.ts";
 
-export type ServerContext = { req: IncomingMessage };
+/** What the HTTP server hands Yoga: the node request, and for graphql-ws its connection. */
+export type ServerContext = {
+  req: IncomingMessage;
+  connectionParams?: Readonly<Record<string, unknown>>;
+  connection?: LiveConnection;
+};
 export type Yoga = YogaServerInstance<ServerContext, RequestContext>;
 
 /**
@@ -44,14 +51,9 @@ export function createGraphqlServer(options: {
     },
     plugins: [useCookies()],
     context: async (initial) => {
-      const request = initial.request;
-      const connectionParams = (initial as { connectionParams?: Record<string, unknown> }).connectionParams;
-      const authorization =
-        request?.headers.get("authorization") ??
-        (typeof connectionParams?.authorization === "string" ? connectionParams.authorization : null);
-      const cookieHeader = request?.headers.get("cookie") ?? initial.req?.headers.cookie ?? null;
-      const viewer = await resolveViewer(services, audience, { authorization, cookieHeader });
-      return { services, viewer } satisfies RequestContext;
+      const token = presentedToken(initial, sessionCookieOf(audience, services.config).name);
+      const viewer = await resolveViewer(services, audience, token);
+      return { services, viewer, connection: initial.connection } satisfies RequestContext;
     },
   });
 }

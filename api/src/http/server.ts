@@ -5,8 +5,10 @@ import { join } from "node:path";
 import type { GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import sirv from "sirv";
-import { WebSocketServer } from "ws";
-import type { DevelopmentMailbox } from "../domain/email/mail-transport.ts";
+import { WebSocket, WebSocketServer } from "ws";
+import type { RequestContext } from "../graphql/context.ts";
+import { watchViewer } from "../graphql/viewer.ts";
+import type { DevelopmentMailbox } from "../platform/mail-transport.ts";
 import type { Services } from "../services/index.ts";
 import { createGraphqlServer, type Yoga } from "./graphql.ts";
 
@@ -104,6 +106,18 @@ export function createHttpServer(options: {
   // WebSocket operation too, so context, auth and masking are the same.
   const sockets = { "/graphql": customer, "/admin/graphql": staff } as Record<string, Yoga>;
   const wsServers = new Map<string, WebSocketServer>();
+  // Each open socket watches the credential it connected with, until it closes.
+  const credentialWatches = new WeakMap<WebSocket, () => void>();
+  /**
+   * When the session or API key a socket connected with ends (signed out,
+   * revoked, past its absolute expiry), the socket is closed with graphql-ws's
+   * 4401 Unauthorized, which its clients treat as final rather than
+   * reconnecting with the dead credential. Documented in the README.
+   */
+  const closeForEndedCredential = (socket: WebSocket) => {
+    if (socket.readyState === WebSocket.OPEN)
+      socket.close(4401, "Unauthorized: the session or API key ended; authenticate again");
+  };
   for (const [path, yoga] of Object.entries(sockets)) {
     const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
     wsServers.set(path, wss);
@@ -114,14 +128,25 @@ export function createHttpServer(options: {
         onConnect: async (ctx) => {
           // Authenticate once, at connection init: anonymous sockets are refused.
           const { contextFactory } = yoga.getEnveloped({ req: ctx.extra.request, connectionParams: ctx.connectionParams ?? {} });
-          const context = (await contextFactory()) as { viewer: { kind: string } };
-          return context.viewer.kind !== "anonymous";
+          const { viewer } = (await contextFactory()) as RequestContext;
+          if (viewer.kind === "anonymous") return false;
+          const socket = ctx.extra.socket;
+          const stopWatching = watchViewer(services, viewer, () => closeForEndedCredential(socket));
+          if (socket.readyState === WebSocket.OPEN) credentialWatches.set(socket, stopWatching);
+          else stopWatching();
+          return true;
+        },
+        onClose: (ctx) => {
+          credentialWatches.get(ctx.extra.socket)?.();
+          credentialWatches.delete(ctx.extra.socket);
         },
         onSubscribe: async (ctx, _id, payload) => {
+          const socket = ctx.extra.socket;
           const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
             req: ctx.extra.request,
             connectionParams: ctx.connectionParams ?? {},
             params: payload,
+            connection: { credentialEnded: () => closeForEndedCredential(socket) },
           });
           const document = parse(payload.query);
           const errors = validate(schema, document);

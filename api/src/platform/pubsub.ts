@@ -11,7 +11,10 @@ import { createPubSub } from "graphql-yoga";
 import { Redis } from "ioredis";
 import type { Logger } from "./logger.ts";
 
-/** Topics are keyed by the owning account: a subscriber only ever listens on its own. */
+/**
+ * Topics are keyed by the owning account (a staff member's for staff topics):
+ * a subscriber only ever listens on its own.
+ */
 export type LiveEvents = {
   /** An SMS arrived for one of the account's activations. */
   smsReceived: [accountId: string, payload: { activationId: string; messageId: string }];
@@ -19,6 +22,10 @@ export type LiveEvents = {
   activationChanged: [accountId: string, payload: { activationId: string }];
   /** The account's balance moved. */
   balanceChanged: [accountId: string, payload: { accountId: string }];
+  /** A session or API key of the account ended: each open socket of the account checks whether its own still stands. */
+  credentialsEnded: [accountId: string, payload: { accountId: string }];
+  /** A session of the staff member ended: each of their open sockets checks whether its own still stands. */
+  staffCredentialsEnded: [staffUserId: string, payload: { staffUserId: string }];
 };
 
 export type PubSub = ReturnType<typeof createPubSub<LiveEvents>>;

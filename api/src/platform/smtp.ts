@@ -4,7 +4,7 @@
  * the recipient and the message, nothing else.
  */
 import { createTransport } from "nodemailer";
-import type { MailTransport, OutgoingEmail } from "../domain/email/mail-transport.ts";
+import type { MailTransport, OutgoingEmail } from "./mail-transport.ts";
 
 export function createSmtpTransport(options: { url: string; from: string }): MailTransport & { close(): void } {
   const transport = createTransport(options.url);

@@ -14,6 +14,12 @@ export const demoStaff: Array<{ email: string; displayName: string; role: StaffR
 /** A customer ready to order numbers: email verified, policy acknowledged, with a balance. */
 export const demoCustomer = { email: "demo@smsape.test", password: "demo-customer-password", balanceMinor: 1_000n };
 
+/**
+ * A demo service the upstream simulator never sends an SMS for, so cancelling
+ * (once the cancel lock has passed) and timing out, both refunded, can be tried by hand.
+ */
+export const neverDeliveredService = { code: "nosms", name: "No SMS ever (demo: try cancel and time-out refunds)" };
+
 export const demoCatalogue = {
   countries: [
     { code: "GB", name: "United Kingdom", prefix: "+4477009" },
@@ -24,6 +30,7 @@ export const demoCatalogue = {
     { code: "telegram", name: "Telegram" },
     { code: "whatsapp", name: "WhatsApp" },
     { code: "other", name: "Any other service" },
+    neverDeliveredService,
   ],
   priceMinor: { GB: 45n, DE: 40n, US: 25n } as Record<string, bigint>,
   numbersPerCountry: 20,

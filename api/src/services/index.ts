@@ -1,8 +1,8 @@
 import type { PrismaClient } from "@smsape/db";
 import type { Config } from "../config.ts";
-import type { MailTransport } from "../domain/email/mail-transport.ts";
 import type { JobQueue } from "../platform/jobs.ts";
 import type { Logger } from "../platform/logger.ts";
+import type { MailTransport } from "../platform/mail-transport.ts";
 import type { PubSub } from "../platform/pubsub.ts";
 
 /**

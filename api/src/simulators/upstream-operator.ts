@@ -1,18 +1,22 @@
 /**
  * A stand-in for the upstream SMS operator, so the whole flow works on a
- * laptop: a few seconds after a number is ordered, an SMS such as "Your
- * Telegram code is 482913" arrives for it through the real signed webhook, over
- * HTTP, exactly as the operator would send it.
+ * laptop: a few seconds after a number is ordered, and again each time another
+ * SMS is requested for it, an SMS such as "Your Telegram code is 482913"
+ * arrives through the real signed webhook, over HTTP, exactly as the operator
+ * would send it. Numbers ordered for the demo service `nosms` never get one, so
+ * cancelling (after the cancel lock) and timing out, both refunded, can be
+ * tried by hand.
  *
  * A development tool for a single process (SIMULATOR=true; on by default
  * outside production): it polls this instance's database on a timer and is not
  * coordinated across instances, so with several instances each would deliver
  * (harmlessly: the webhook is idempotent by message id, which is derived from
- * the activation).
+ * the activation and how many SMS it has asked for).
  */
 import { randomInt } from "node:crypto";
 import { signWebhook } from "../http/signed-webhook.ts";
 import { type InboundSmsPayload, smsWebhookPath } from "../http/webhooks/sms.ts";
+import { neverDeliveredService } from "../seed/demo.ts";
 import type { Services } from "../services/index.ts";
 
 export interface UpstreamSimulator {
@@ -34,14 +38,21 @@ export function startUpstreamSimulator(
   let stopped = false;
 
   async function tick(): Promise<number> {
+    const now = services.now();
+    // Waiting for an SMS, with no status change for `delayMs`: ordered, or another SMS requested, that long ago.
     const waiting = await services.db.activation.findMany({
       where: {
         status: "WAITING_SMS",
-        createdAt: { lte: new Date(services.now().getTime() - delayMs) },
-        expiresAt: { gt: services.now() },
-        messages: { none: {} },
+        serviceCode: { not: neverDeliveredService.code },
+        expiresAt: { gt: now },
+        statusChanges: { none: { at: { gt: new Date(now.getTime() - delayMs) } } },
       },
-      select: { id: true, phoneNumber: true, serviceCode: true },
+      select: {
+        id: true,
+        phoneNumber: true,
+        serviceCode: true,
+        _count: { select: { statusChanges: { where: { toStatus: "WAITING_SMS" } } } },
+      },
       orderBy: { createdAt: "asc" },
       take: simulatorDefaults.batchSize,
     });
@@ -49,8 +60,10 @@ export function startUpstreamSimulator(
     for (const activation of waiting) {
       if (stopped) break;
       const service = await services.db.service.findUnique({ where: { code: activation.serviceCode }, select: { name: true } });
+      // One SMS per request: the first when ordered, one more after each requestAnotherSms.
+      const request = activation._count.statusChanges;
       const status = await deliverSimulatedSms(services, options.baseUrl, {
-        messageId: `sim-${activation.id}`,
+        messageId: `sim-${activation.id}-${request}`,
         to: activation.phoneNumber,
         text: simulatedText(service?.name ?? activation.serviceCode),
         from: service?.name ?? "Service",

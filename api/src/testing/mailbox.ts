@@ -3,7 +3,7 @@
  * made to fail, standing in for the outside mail service.
  */
 import { deliverPendingEmails } from "../domain/email/delivery.ts";
-import { type DeliveredEmail, DevelopmentMailbox, type OutgoingEmail } from "../domain/email/mail-transport.ts";
+import { type DeliveredEmail, DevelopmentMailbox, type OutgoingEmail } from "../platform/mail-transport.ts";
 import type { Services } from "../services/index.ts";
 
 export class MailProviderUnavailable extends Error {

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Services } from "../../services/index.ts";
 import { newSecretToken } from "../auth/tokens.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
-import { apiKeyPrefix } from "./credentials.ts";
+import { announceCredentialsEnded, apiKeyPrefix } from "./credentials.ts";
 import { parseInput } from "./validation.ts";
 
 export const maxActiveApiKeys = 25;
@@ -46,6 +46,7 @@ export async function revokeApiKey(services: Services, accountId: string, apiKey
   if (!key) throw new NotFoundError("The API key");
   if (key.revokedAt) return key;
   const revoked = await services.db.apiKey.update({ where: { id: key.id }, data: { revokedAt: services.now() } });
+  announceCredentialsEnded(services, accountId);
   services.logger.info({ accountId, apiKeyId: key.id }, "API key revoked");
   return revoked;
 }

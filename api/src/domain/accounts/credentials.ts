@@ -1,4 +1,5 @@
 import type { Services } from "../../services/index.ts";
+import { type Standing, watchCredential } from "../auth/credential-watch.ts";
 import { extendedIdleExpiry, isSessionLive, shouldTouch } from "../auth/sessions.ts";
 import { hashToken } from "../auth/tokens.ts";
 
@@ -32,24 +33,51 @@ export async function resolveCustomerToken(services: Services, token: string): P
 
 /**
  * Whether a credential resolved earlier, when a WebSocket connected, still
- * stands: the session not revoked nor past its absolute expiry (an open socket
- * is activity, so idle expiry does not end it), the API key not revoked.
- * Live events are delivered only while it does.
+ * stands, and until when: a session until its absolute expiry unless revoked
+ * (an open socket is activity, so idle expiry does not end it), an API key
+ * until it is revoked.
  */
-export async function credentialStillValid(
+export async function customerCredentialStanding(
   services: Services,
   credential: Omit<CustomerCredential, "accountId">,
-): Promise<boolean> {
+): Promise<Standing> {
   if (credential.sessionId) {
     const session = await services.db.session.findUnique({
       where: { id: credential.sessionId },
       select: { revokedAt: true, absoluteExpiresAt: true },
     });
-    return Boolean(session && !session.revokedAt && session.absoluteExpiresAt > services.now());
+    return session && !session.revokedAt && session.absoluteExpiresAt > services.now()
+      ? { stands: true, until: session.absoluteExpiresAt }
+      : { stands: false };
   }
   if (credential.apiKeyId) {
     const key = await services.db.apiKey.findUnique({ where: { id: credential.apiKeyId }, select: { revokedAt: true } });
-    return Boolean(key && !key.revokedAt);
+    return key && !key.revokedAt ? { stands: true, until: null } : { stands: false };
   }
-  return false;
+  return { stands: false };
+}
+
+/** Live events are delivered only while the socket's credential stands. */
+export async function credentialStillValid(
+  services: Services,
+  credential: Omit<CustomerCredential, "accountId">,
+): Promise<boolean> {
+  return (await customerCredentialStanding(services, credential)).stands;
+}
+
+/**
+ * Tells the account's open sockets, on every instance, that one of its
+ * credentials ended, so each checks its own at once. Call after the change committed.
+ */
+export function announceCredentialsEnded(services: Services, accountId: string): void {
+  services.events.publish("credentialsEnded", accountId, { accountId });
+}
+
+/** Calls `ended` once the credential an open socket connected with ends; returns the function that stops watching. */
+export function watchCustomerCredential(services: Services, credential: CustomerCredential, ended: () => void): () => void {
+  return watchCredential(services, {
+    standing: () => customerCredentialStanding(services, credential),
+    announcements: services.events.subscribe("credentialsEnded", credential.accountId),
+    ended,
+  });
 }

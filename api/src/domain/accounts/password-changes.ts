@@ -8,6 +8,7 @@ import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { enqueueEmail } from "../email/outbox.ts";
 import { passwordChangedEmail, passwordResetEmail } from "./account-emails.ts";
 import { consumeAccountToken, issueAccountToken } from "./account-tokens.ts";
+import { announceCredentialsEnded } from "./credentials.ts";
 import { WrongPasswordError } from "./errors.ts";
 import { checkPasswordIsNotEmail, emailSchema, parseInput, passwordSchema } from "./validation.ts";
 
@@ -36,6 +37,7 @@ export async function changePassword(
     });
     await enqueueEmail(tx, { accountId: account.id, to: account.email, ...passwordChangedEmail(now) }, services);
   });
+  announceCredentialsEnded(services, account.id);
   services.logger.info({ accountId: account.id }, "password changed");
 }
 
@@ -83,6 +85,7 @@ export async function resetPassword(
     await enqueueEmail(tx, { accountId: id, to: account.email, ...passwordChangedEmail(now) }, services);
     return id;
   });
+  announceCredentialsEnded(services, accountId);
   services.logger.info({ accountId }, "password reset");
   return { accountId };
 }

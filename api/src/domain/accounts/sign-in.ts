@@ -13,7 +13,7 @@ import { newSecretToken } from "../auth/tokens.ts";
 import { enqueueEmail } from "../email/outbox.ts";
 import { InvalidCredentialsError } from "../errors.ts";
 import { newSignInEmail } from "./account-emails.ts";
-import { sessionTokenPrefix } from "./credentials.ts";
+import { announceCredentialsEnded, sessionTokenPrefix } from "./credentials.ts";
 import { parseInput } from "./validation.ts";
 
 const signInInput = z.object({
@@ -53,9 +53,13 @@ export async function signIn(services: Services, rawInput: z.input<typeof signIn
   return { account: updated, token, ...expiry };
 }
 
-/** Ends one session; ending one that has already ended changes nothing. */
-export async function signOut(services: Services, sessionId: string): Promise<void> {
-  await services.db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: services.now() } });
+/** Ends one session of the account; ending one that has already ended changes nothing. */
+export async function signOut(services: Services, session: { accountId: string; sessionId: string }): Promise<void> {
+  const { count } = await services.db.session.updateMany({
+    where: { id: session.sessionId, accountId: session.accountId, revokedAt: null },
+    data: { revokedAt: services.now() },
+  });
+  if (count > 0) announceCredentialsEnded(services, session.accountId);
 }
 
 /** Ends every session of the account, this one included. API keys stay valid: they are revoked one by one. */
@@ -64,6 +68,7 @@ export async function signOutEverywhere(services: Services, accountId: string): 
     where: { accountId, revokedAt: null },
     data: { revokedAt: services.now() },
   });
+  if (count > 0) announceCredentialsEnded(services, accountId);
   services.logger.info({ accountId, sessions: count }, "customer signed out everywhere");
   return count;
 }

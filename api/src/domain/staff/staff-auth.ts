@@ -1,5 +1,6 @@
 import type { StaffUser } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
+import { type Standing, watchCredential } from "../auth/credential-watch.ts";
 import { decoyPasswordHash, hashPassword, passwordNeedsRehash, verifyPassword } from "../auth/passwords.ts";
 import { extendedIdleExpiry, isSessionLive, newSessionExpiry, shouldTouch } from "../auth/sessions.ts";
 import { hashToken, newSecretToken } from "../auth/tokens.ts";
@@ -46,6 +47,35 @@ export async function resolveStaffSession(services: Services, token: string) {
   return { sessionId: session.id, staff: session.staffUser };
 }
 
-export async function signOutStaff(services: Services, sessionId: string): Promise<void> {
-  await services.db.staffSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: services.now() } });
+export async function signOutStaff(services: Services, session: { staffUserId: string; sessionId: string }): Promise<void> {
+  const { count } = await services.db.staffSession.updateMany({
+    where: { id: session.sessionId, staffUserId: session.staffUserId, revokedAt: null },
+    data: { revokedAt: services.now() },
+  });
+  // Tells the staff member's open sockets, on every instance, to check theirs.
+  if (count > 0) services.events.publish("staffCredentialsEnded", session.staffUserId, { staffUserId: session.staffUserId });
+}
+
+/** Whether a staff session an open socket connected with still stands: not revoked, not past its absolute expiry, the staff member not disabled. */
+export async function staffSessionStanding(services: Services, sessionId: string): Promise<Standing> {
+  const session = await services.db.staffSession.findUnique({
+    where: { id: sessionId },
+    select: { revokedAt: true, absoluteExpiresAt: true, staffUser: { select: { disabledAt: true } } },
+  });
+  return session && !session.revokedAt && !session.staffUser.disabledAt && session.absoluteExpiresAt > services.now()
+    ? { stands: true, until: session.absoluteExpiresAt }
+    : { stands: false };
+}
+
+/** Calls `ended` once the staff session an open socket connected with ends; returns the function that stops watching. */
+export function watchStaffSession(
+  services: Services,
+  session: { staffUserId: string; sessionId: string },
+  ended: () => void,
+): () => void {
+  return watchCredential(services, {
+    standing: () => staffSessionStanding(services, session.sessionId),
+    announcements: services.events.subscribe("staffCredentialsEnded", session.staffUserId),
+    ended,
+  });
 }

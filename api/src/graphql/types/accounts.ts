@@ -16,9 +16,9 @@ import { signIn, signOut, signOutEverywhere } from "../../domain/accounts/sign-i
 import { resendVerification, signUp, verifyEmail } from "../../domain/accounts/sign-up.ts";
 import { ConflictError, InvalidCredentialsError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { acknowledgementState, PolicyVersionNotInForceError } from "../../domain/policy/acknowledgements.ts";
-import { clearSessionCookie, customerSessionCookie, setSessionCookie } from "../../http/cookies.ts";
 import { builder, notAuthorized } from "../builder.ts";
 import type { Context, Viewer } from "../context.ts";
+import { clearSessionCookie, customerSessionCookie, setSessionCookie } from "../session-cookies.ts";
 import { registerErrorType } from "./errors.ts";
 import { JurisdictionEnum } from "./privacy.ts";
 
@@ -244,7 +244,7 @@ builder.mutationField("signOut", (t) =>
     description: "Ends the current session and clears its cookie. API keys are not affected.",
     resolve: async (_root, _args, context) => {
       if (context.viewer.kind === "account" && context.viewer.sessionId)
-        await signOut(context.services, context.viewer.sessionId);
+        await signOut(context.services, { accountId: context.viewer.accountId, sessionId: context.viewer.sessionId });
       await clearSessionCookie(context, customerSessionCookie(context.services.config));
       return true;
     },

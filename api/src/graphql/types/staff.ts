@@ -1,8 +1,8 @@
 import type { StaffUser } from "@smsape/db";
 import { InvalidCredentialsError, ValidationError } from "../../domain/errors.ts";
 import { signInStaff, signOutStaff } from "../../domain/staff/staff-auth.ts";
-import { clearSessionCookie, setSessionCookie, staffSessionCookie } from "../../http/cookies.ts";
 import { builder } from "../builder.ts";
+import { clearSessionCookie, setSessionCookie, staffSessionCookie } from "../session-cookies.ts";
 
 const StaffRoleEnum = builder.enumType("StaffRole", {
   subGraphs: ["staff"],
@@ -67,7 +67,7 @@ builder.mutationField("staffSignOut", (t) =>
     subGraphs: ["staff"],
     description: "Ends the current staff session.",
     resolve: async (_root, _args, context) => {
-      if (context.viewer.kind === "staff") await signOutStaff(context.services, context.viewer.sessionId);
+      if (context.viewer.kind === "staff") await signOutStaff(context.services, context.viewer);
       await clearSessionCookie(context, staffSessionCookie(context.services.config));
       return true;
     },

@@ -6,6 +6,10 @@
  * socket connected with must still stand (not signed out or revoked), the payload is loaded
  * from the database with the subscriber's account id in the query, and an event
  * that does not belong to the subscriber is dropped, never sent (P7).
+ *
+ * When the credential ends, the socket is closed (4401, see http/server.ts):
+ * a watch started at connection init does it at once; the check per event is
+ * the backstop, and closes the socket too rather than going silent.
  */
 import { filter, pipe } from "graphql-yoga";
 import { credentialStillValid } from "../../domain/accounts/credentials.ts";
@@ -37,10 +41,13 @@ function ownEvents<Topic extends keyof LiveEvents>(
   return pipe(
     events,
     // A socket outlives sign-out: each event re-checks that its credential still stands.
-    filter(
-      async (payload: LiveEvents[Topic][1]) =>
-        (await credentialStillValid(context.services, viewer)) && (await owns(payload, accountId)),
-    ),
+    filter(async (payload: LiveEvents[Topic][1]) => {
+      if (!(await credentialStillValid(context.services, viewer))) {
+        context.connection?.credentialEnded();
+        return false;
+      }
+      return owns(payload, accountId);
+    }),
   );
 }
 

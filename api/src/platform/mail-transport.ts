@@ -1,5 +1,5 @@
 /**
- * How an email leaves the service. The outbox worker (delivery.ts) is the only
+ * How an email leaves the service. The outbox worker (domain/email/delivery.ts) is the only
  * caller of `send` (P3): every other module writes an OutboxEmail row instead.
  */
 export interface OutgoingEmail {

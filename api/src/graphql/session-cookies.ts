@@ -2,8 +2,11 @@
  * The only cookies the service sets (P19): one session cookie for customers and
  * one for staff. Both are HttpOnly and SameSite=Lax; over HTTPS they are Secure
  * and carry the __Host- prefix, which pins them to this host and path /.
+ * Sign-in and sign-out resolvers set and clear them through Yoga's cookie
+ * store; the HTTP edge reads them (http/credentials.ts).
  */
 import type { Config } from "../config.ts";
+import type { Audience } from "./viewer.ts";
 
 export interface CookieSpec {
   name: string;
@@ -22,6 +25,10 @@ function spec(config: Config, base: string): CookieSpec {
 
 export const customerSessionCookie = (config: Config) => spec(config, "smsape_session");
 export const staffSessionCookie = (config: Config) => spec(config, "smsape_staff");
+
+/** Each API reads only its own audience's cookie: customer sessions mean nothing to the staff API and the reverse. */
+export const sessionCookieOf = (audience: Audience, config: Config) =>
+  audience === "staff" ? staffSessionCookie(config) : customerSessionCookie(config);
 
 /** `request.cookieStore` comes from the useCookies plugin of the GraphQL server. */
 interface CookieContext {
@@ -52,14 +59,4 @@ export async function clearSessionCookie(context: CookieContext, cookie: CookieS
     expires: 0,
     domain: null,
   });
-}
-
-/** Reads one cookie from a Cookie header. */
-export function readCookie(header: string | null | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(";")) {
-    const index = part.indexOf("=");
-    if (index > 0 && part.slice(0, index).trim() === name) return decodeURIComponent(part.slice(index + 1).trim());
-  }
-  return null;
 }
