@@ -1,6 +1,6 @@
 import { GraphqlClient, signInStaffClient, startTestApp, type TestApp } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { staffSessionCookie } from "../../api/src/http/cookies.ts";
+import { staffSessionCookie } from "../../api/src/graphql/session-cookies.ts";
 
 let app: TestApp;
 beforeAll(async () => {
