@@ -28,17 +28,17 @@ describe("calendar months", () => {
 describe("legal deadlines by jurisdiction", () => {
   const receivedAt = at("2026-01-31T09:00:00.000Z");
 
-  it("P23: gives a GDPR request one calendar month, extendable by two further months", () => {
+  it("gives a GDPR request one calendar month, extendable by two further months", () => {
     expect(legalDueAt("GDPR", receivedAt)).toEqual(at("2026-02-28T09:00:00.000Z"));
     expect(extendedDueAt("GDPR", receivedAt)).toEqual(at("2026-04-30T09:00:00.000Z"));
   });
 
-  it("P23: gives a CCPA request 45 days, extendable by 45 more", () => {
+  it("gives a CCPA request 45 days, extendable by 45 more", () => {
     expect(legalDueAt("CCPA", receivedAt)).toEqual(at("2026-03-17T09:00:00.000Z"));
     expect(extendedDueAt("CCPA", receivedAt)).toEqual(at("2026-05-01T09:00:00.000Z"));
   });
 
-  it("P23: applies the stricter GDPR month when no specific law applies", () => {
+  it("applies the stricter GDPR month when no specific law applies", () => {
     expect(legalDueAt("OTHER", receivedAt)).toEqual(legalDueAt("GDPR", receivedAt));
     expect(extendedDueAt("OTHER", receivedAt)).toEqual(extendedDueAt("GDPR", receivedAt));
   });
@@ -51,7 +51,7 @@ describe("service level", () => {
     expect(deadlines.slaDueAt.getTime()).toBeLessThan(deadlines.legalDueAt.getTime());
   });
 
-  it("P22: puts a request about a minor's data first, on the 48-hour bound", () => {
+  it("puts a request about a minor's data first, on the 48-hour bound", () => {
     const deadlines = privacyRequestDeadlines({
       jurisdiction: "GDPR",
       receivedAt: at("2026-05-01T12:00:00.000Z"),

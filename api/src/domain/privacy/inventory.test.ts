@@ -70,7 +70,7 @@ describe("the data inventory", () => {
     }
   });
 
-  it("P4: never exports a password hash, a token hash or a key hash", () => {
+  it("never marks for export a password hash, a token hash or a key hash", () => {
     expect(dataInventory.Account.passwordHash).toMatchObject({ category: "credential", export: false });
     expect(exportedFields("Account")).not.toContain("passwordHash");
     expect(exportedFields("Session")).not.toContain("tokenHash");
@@ -91,7 +91,7 @@ describe("the data inventory", () => {
     }
   });
 
-  it("P9: keeps ledger entries as personal payment data under legal retention, unlinked from the account on erasure", () => {
+  it("classifies ledger entries as personal payment data under legal retention, unlinked from the account on erasure", () => {
     for (const field of Object.values(dataInventory.LedgerEntry)) {
       expect(field).toMatchObject({ category: "payment", personal: true, retention: { policy: "ledger" } });
     }
