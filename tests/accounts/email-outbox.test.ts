@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { startTestApp, type TestApp } from "@smsape/api/testing";
+import { signIn, signUp, startTestApp, type TestApp } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signIn, signUp } from "./helpers.ts";
 
 let app: TestApp;
 beforeAll(async () => {

@@ -17,6 +17,9 @@ export interface TestApp extends App {
   mailbox: TestMailbox;
 }
 
+/** `count` minutes in milliseconds, for moving the clock: `app.clock.advance(minutes(5))`. */
+export const minutes = (count: number) => count * 60_000;
+
 export class TestClock {
   private offsetMs = 0;
   now = () => new Date(Date.now() + this.offsetMs);
@@ -76,6 +79,12 @@ export async function startTestApp(
   }
 }
 
-export { createCustomer, signInStaffClient, type TestCustomer } from "./factories.ts";
+/** The privacy policy version this release ships, in force from its date on. */
+export { latestPolicyVersion } from "../seed/reference.ts";
+export * from "./customer-api.ts";
+export * from "./database-search.ts";
+export * from "./factories.ts";
 export { collect, GraphqlClient, type GraphqlResponse } from "./graphql-client.ts";
+export * from "./live-events.ts";
 export { MailProviderUnavailable, TestMailbox } from "./mailbox.ts";
+export * from "./webhooks.ts";
