@@ -1,9 +1,7 @@
-import { createCustomer, startTestApp, type TestApp } from "@smsape/api/testing";
+import { balance, createCustomer, postPaymentEvent, startTestApp, type TestApp, webhookSignature } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { balanceCeilingMinor } from "../../api/src/domain/ledger/ledger.ts";
 import { bip39Sample } from "../../api/src/domain/payments/card-data.ts";
-import { balance, order } from "../activations/support.ts";
-import { postPaymentEvent } from "./support.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -59,12 +57,11 @@ describe("top-ups through the payment webhook", () => {
     expect((await postPaymentEvent(app, unsigned, { signature: null })).status).toBe(401);
     const stale = topUp(customer.accountId);
     const tenMinutesAgo = Math.floor(app.services.now().getTime() / 1000) - 600;
-    expect((await postPaymentEvent(app, stale, { timestamp: tenMinutesAgo })).status).toBe(401);
+    expect((await postPaymentEvent(app, stale, { timestampSeconds: tenMinutesAgo })).status).toBe(401);
     // A valid signature over another body does not carry over.
     const signedFor = topUp(customer.accountId);
-    const { signWebhook } = await import("../../api/src/http/signed-webhook.ts");
     const now = Math.floor(app.services.now().getTime() / 1000);
-    const otherSignature = signWebhook(
+    const otherSignature = webhookSignature(
       app.services.config.webhooks.paymentSecret,
       JSON.stringify({ ...signedFor, amountMinor: 1 }),
       now,
@@ -92,7 +89,7 @@ describe("top-ups through the payment webhook", () => {
 describe("the balance ceiling", () => {
   it("refuses a top-up that would take available plus held past the ceiling with BALANCE_LIMIT_EXCEEDED, and credits nothing", async () => {
     const customer = await createCustomer(app, { balanceMinor: balanceCeilingMinor - 1_000n });
-    await order(customer.client, { service: "telegram", country: "US" }); // 25 held, still counted
+    await customer.orderNumber({ service: "telegram", country: "US" }); // 25 held, still counted
     const fits = topUp(customer.accountId, { amountMinor: 1_000 });
     expect(await postPaymentEvent(app, fits)).toEqual({ status: 200, body: { status: "recorded" } });
     const ceiling = Number(balanceCeilingMinor);
