@@ -1,6 +1,8 @@
 /**
  * Test harness: the real service on a real port, over a database of its own,
- * with a clock the test can move and the log captured for inspection.
+ * with a clock the test can move and the log captured for inspection; and
+ * everything tests share: seed factories, the API's sentences, the webhook
+ * poster, live-event helpers.
  */
 import { Writable } from "node:stream";
 import { createTestDatabase } from "@smsape/db/testing";
