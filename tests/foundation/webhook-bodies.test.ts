@@ -23,7 +23,7 @@ async function postSigned(route: Route, rawBody: string | Buffer) {
   const response = await fetch(`${app.url}/webhooks/${route}`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-signature": signature },
-    body: rawBody,
+    body: typeof rawBody === "string" ? rawBody : new Uint8Array(rawBody),
   });
   return {
     status: response.status,
