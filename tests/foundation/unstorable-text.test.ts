@@ -67,7 +67,7 @@ function sample(type: GraphQLInputType): unknown {
     );
   if (isScalarType(type)) {
     if (type.name === "ID") return randomUUID();
-    if (type.name === "Int" || type.name === "Float") return 1;
+    if (type.name === "Int" || type.name === "Float" || type.name === "BigInt") return 1;
     if (type.name === "Boolean") return false;
     if (type.name === "DateTime") return new Date().toISOString();
   }
