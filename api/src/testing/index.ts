@@ -79,3 +79,4 @@ export async function startTestApp(
 export { createCustomer, signInStaffClient, type TestCustomer } from "./factories.ts";
 export { collect, GraphqlClient, type GraphqlResponse } from "./graphql-client.ts";
 export { MailProviderUnavailable, TestMailbox } from "./mailbox.ts";
+export * from "./payment-data.ts";
