@@ -1,7 +1,20 @@
-import { balance, createCustomer, postPaymentEvent, startTestApp, type TestApp, webhookSignature } from "@smsape/api/testing";
+import {
+  balance,
+  bip39Sample,
+  cardNumber,
+  cardNumberLengths,
+  createCustomer,
+  formatCardNumber,
+  postPaymentEvent,
+  processorIdShapes,
+  startTestApp,
+  type TestApp,
+  webhookSignature,
+} from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { logPseudonym } from "../../api/src/domain/crypto/log-pseudonyms.ts";
 import { balanceCeilingMinor } from "../../api/src/domain/ledger/ledger.ts";
-import { bip39Sample } from "../../api/src/domain/payments/card-data.ts";
+import { findCardOrWalletData } from "../../api/src/domain/payments/card-data.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -73,6 +86,25 @@ describe("top-ups through the payment webhook", () => {
     expect(await balance(customer.client)).toEqual({ availableMinor: 0, heldMinor: 0, currency: "USD" });
   });
 
+  it("P9: refuses a delivery signed with a timestamp beyond the tolerance in the future with 401, and credits nothing", async () => {
+    const customer = await createCustomer(app);
+    const now = Math.floor(app.services.now().getTime() / 1000);
+    const tolerance = app.services.config.webhooks.toleranceSeconds;
+    const early = topUp(customer.accountId);
+    expect(await postPaymentEvent(app, early, { timestampSeconds: now + tolerance + 60 })).toMatchObject({
+      status: 401,
+      body: { code: "BAD_SIGNATURE" },
+    });
+    const farFuture = topUp(customer.accountId);
+    expect((await postPaymentEvent(app, farFuture, { timestampSeconds: now + 30 * 24 * 3600 })).status).toBe(401);
+    // Within the tolerance a clock running ahead is fine.
+    const slightlyAhead = topUp(customer.accountId);
+    expect((await postPaymentEvent(app, slightlyAhead, { timestampSeconds: now + tolerance - 60 })).status).toBe(200);
+
+    for (const event of [early, farFuture]) expect(await stored(event.id)).toEqual({ paymentEvents: 0, ledgerEntries: 0 });
+    expect(await balance(customer.client)).toEqual({ availableMinor: 500, heldMinor: 0, currency: "USD" });
+  });
+
   it("refuses an event for an unknown account, or in another currency, with a typed 422", async () => {
     const unknown = topUp("01960000-0000-7000-8000-000000000000");
     expect(await postPaymentEvent(app, unknown)).toMatchObject({ status: 422, body: { code: "UNKNOWN_ACCOUNT" } });
@@ -129,7 +161,7 @@ describe("card numbers and wallet secrets", () => {
       expect(await balance(customer.client)).toEqual({ availableMinor: 0, heldMinor: 0, currency: "USD" });
 
       const logs = app.logs();
-      expect(logs).toContain(String(event.id));
+      expect(logs).toContain(logPseudonym(app.services.config.encryption, String(event.id)));
       for (const secret of [
         pan,
         pan.replace(/ /g, ""),
@@ -154,5 +186,90 @@ describe("card numbers and wallet secrets", () => {
     });
     expect(await postPaymentEvent(app, event)).toEqual({ status: 200, body: { status: "recorded" } });
     expect(await balance(customer.client)).toEqual({ availableMinor: 500, heldMinor: 0, currency: "USD" });
+  });
+});
+
+describe("processor event ids", () => {
+  /** An id of the given shape that a scan of every value would take for a card number. */
+  const cardLikeId = (make: () => string) => {
+    for (let attempt = 0; attempt < 100_000; attempt += 1) {
+      const id = make();
+      if (findCardOrWalletData({ id })) return id;
+    }
+    throw new Error("no card-like id of that shape in 100,000 tries");
+  };
+
+  it("P10: credits top-ups whose generated ids hold card-like digit runs, of every shape processors use", async () => {
+    const customer = await createCustomer(app);
+    const ids = [
+      "evt_47c33c75-b7d1-4f96-9626-847461926424",
+      "evt_1795646588313",
+      ...Object.values(processorIdShapes).flatMap((make) => [make(), make()]),
+      ...Array.from({ length: 4 }, () => cardLikeId(processorIdShapes["evt_<uuid>"])),
+      ...Array.from({ length: 4 }, () => cardLikeId(processorIdShapes["millisecond timestamp"])),
+      ...Array.from({ length: 4 }, () => cardLikeId(processorIdShapes["evt_<millisecond timestamp>"])),
+    ];
+    const refused: Array<[string, unknown]> = [];
+    for (const id of ids) {
+      const response = await postPaymentEvent(app, topUp(customer.accountId, { id }));
+      if (response.status !== 200 || response.body.status !== "recorded") refused.push([id, response]);
+    }
+    expect(refused).toEqual([]);
+    expect(await balance(customer.client)).toEqual({ availableMinor: 500 * ids.length, heldMinor: 0, currency: "USD" });
+    for (const id of ids) expect(await stored(id)).toEqual({ paymentEvents: 1, ledgerEntries: 1 });
+  });
+
+  it("P10: refuses an id that is a bare card number as invalid or sensitive, stores nothing and logs only its keyed hash", async () => {
+    const customer = await createCustomer(app);
+    for (const id of ["4111111111111111", "evt_4111111111111111", "evt_4111-1111-1111-1111", "evt_abc def"]) {
+      const response = await postPaymentEvent(app, topUp(customer.accountId, { id }));
+      expect(response.status, id).toBe(422);
+      expect(["SENSITIVE_PAYMENT_DATA", "INVALID_PAYLOAD"]).toContain(response.body.code);
+      expect(JSON.stringify(response.body)).not.toContain("4111");
+      expect(await stored(id)).toEqual({ paymentEvents: 0, ledgerEntries: 0 });
+    }
+    const logs = app.logs();
+    expect(logs).toContain(logPseudonym(app.services.config.encryption, "evt_4111111111111111"));
+    expect(logs).not.toMatch(/4111[ -]?1111[ -]?1111[ -]?1111/);
+    expect(await balance(customer.client)).toEqual({ availableMinor: 0, heldMinor: 0, currency: "USD" });
+  });
+});
+
+describe("card numbers of every length in every field", () => {
+  const places: Array<[string, (accountId: string, card: string) => Record<string, unknown>]> = [
+    ["the event id", (accountId, card) => topUp(accountId, { id: `evt_${card}` })],
+    ["the account id", (_accountId, card) => ({ ...topUp(_accountId), accountId: card })],
+    ["the type", (accountId, card) => topUp(accountId, { type: card })],
+    ["the currency", (accountId, card) => topUp(accountId, { currency: card })],
+    ["the amount", (accountId, card) => topUp(accountId, { amountMinor: card })],
+    ["an unknown field", (accountId, card) => topUp(accountId, { description: `card ${card} exp 12/29` })],
+    ["a nested unknown field", (accountId, card) => topUp(accountId, { metadata: { billing: { note: card } } })],
+    ["a list", (accountId, card) => topUp(accountId, { lines: [{ ref: "A" }, { ref: card }] })],
+    ["a key", (accountId, card) => topUp(accountId, { metadata: { [card]: "on file" } })],
+  ];
+
+  it("P10: refuses Luhn-valid 13 to 19 digit card numbers, plain, spaced or dashed, wherever they are, with 422; stores and logs none", async () => {
+    const customer = await createCustomer(app);
+    const sent: string[] = [];
+    const missed: string[] = [];
+    for (const length of cardNumberLengths) {
+      const digits = cardNumber(length);
+      sent.push(digits);
+      for (const format of ["plain", "spaced", "dashed"] as const) {
+        const card = formatCardNumber(digits, format);
+        for (const [place, build] of places) {
+          const event = build(customer.accountId, card);
+          const response = await postPaymentEvent(app, event);
+          if (response.status !== 422 || response.body.code !== "SENSITIVE_PAYMENT_DATA")
+            missed.push(`${length} digits ${format} in ${place}: ${response.status} ${response.body.code}`);
+          if (JSON.stringify(response.body).includes(digits.slice(0, 8))) missed.push(`${length} digits echoed back`);
+        }
+      }
+    }
+    expect(missed).toEqual([]);
+    expect(await app.services.db.paymentEvent.count({ where: { accountId: customer.accountId } })).toBe(0);
+    expect(await balance(customer.client)).toEqual({ availableMinor: 0, heldMinor: 0, currency: "USD" });
+    const logDigits = app.logs().replace(/[ -]/g, "");
+    for (const digits of sent) expect(logDigits).not.toContain(digits);
   });
 });

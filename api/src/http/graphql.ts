@@ -7,6 +7,7 @@ import { sessionCookieOf } from "../graphql/session-cookies.ts";
 import { type Audience, resolveViewer } from "../graphql/viewer.ts";
 import type { Services } from "../services/index.ts";
 import { presentedToken } from "./credentials.ts";
+import { useStorableTextArguments } from "./storable-text.ts";
 
 /** What the HTTP server hands Yoga: the node request, and for graphql-ws its connection. */
 export type ServerContext = {
@@ -49,7 +50,8 @@ export function createGraphqlServer(options: {
         return createGraphQLError(message, { extensions: { code: "INTERNAL_SERVER_ERROR" } });
       },
     },
-    plugins: [useCookies()],
+    // Arguments with text PostgreSQL cannot store are refused here, for every field of both schemas.
+    plugins: [useCookies(), useStorableTextArguments()],
     context: async (initial) => {
       const token = presentedToken(initial, sessionCookieOf(audience, services.config).name);
       const viewer = await resolveViewer(services, audience, token);

@@ -74,7 +74,15 @@ export function createHttpServer(options: {
     if (webhook) {
       if (req.method !== "POST") return sendJson(res, 405, { error: "Use POST." });
       const rawBody = await readBody(req, maxWebhookBytes);
-      if (!rawBody) return sendJson(res, 413, { error: `The body is larger than ${maxWebhookBytes} bytes.` });
+      if (!rawBody) {
+        // Reading stopped at the limit: answer, then close rather than read the rest (readBody).
+        return sendJson(
+          res,
+          413,
+          { code: "BODY_TOO_LARGE", error: `The body is larger than ${maxWebhookBytes} bytes.` },
+          { connection: "close" },
+        );
+      }
       const result = await webhook.handle({ rawBody, headers: req.headers });
       return sendJson(res, result.status, result.body);
     }
@@ -202,24 +210,37 @@ export function createHttpServer(options: {
   };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers });
   res.end(JSON.stringify(body));
 }
 
+/**
+ * The request body, or null as soon as it is known to exceed `limit` bytes
+ * (declared or counted). Reading then stops and the stream is paused, not
+ * destroyed: destroying it resets the connection before the client can read
+ * the 413. The caller answers with `Connection: close`, and Node ends the
+ * connection once that answer is sent, without reading the rest.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  if (Number(req.headers["content-length"]) > limit) {
+    req.pause();
+    return Promise.resolve(null);
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        req.off("data", onData);
+        req.pause();
         resolve(null);
-        req.destroy();
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on("data", onData);
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });

@@ -89,4 +89,5 @@ export * from "./factories.ts";
 export { collect, GraphqlClient, type GraphqlResponse } from "./graphql-client.ts";
 export * from "./live-events.ts";
 export { MailProviderUnavailable, TestMailbox } from "./mailbox.ts";
+export * from "./payment-data.ts";
 export * from "./webhooks.ts";

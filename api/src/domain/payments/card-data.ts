@@ -2,6 +2,11 @@
  * P10: we never see card numbers or wallet secrets. A payment payload is
  * scanned, every key and every value at any depth, before anything of it is
  * stored; when something looks like such data the whole payload is refused.
+ * Identifiers (the processor's event id, our account id) are the exception:
+ * machines assign them, nobody types card data into them, and random ids hold
+ * card-like digit runs often enough to refuse genuine top-ups. The caller names
+ * them with their grammar; a value that follows its grammar is not scanned,
+ * one that does not is scanned like any other (and then refused as invalid).
  * The scan reports only what kind of data it found, never the data itself, so
  * the reason can be logged and returned safely.
  *
@@ -9,7 +14,8 @@
  * or handled by hand; a stored card number cannot be unseen):
  * - card number: a run of 13-19 digits, optionally grouped by single spaces or
  *   dashes, whose digits pass the Luhn check. Runs of another length are not
- *   card numbers; UUIDs (our account ids) are skipped whole.
+ *   card numbers; a value that is a whole UUID is skipped. A number too large
+ *   to hold its digits exactly (over 2^53) cannot be checked and counts as one.
  * - card field: a key that names card data (card_number, pan, cvv, cvc, ...),
  *   compared without case, spaces, dashes or underscores.
  * - seed phrase: 12 or more consecutive whitespace-separated words of 3 to 8
@@ -52,34 +58,6 @@ const walletFieldNames = new Set([
   "xprv",
   "wif",
 ]);
-
-/** Words of the BIP-39 English list, for tests and for readers of the heuristic above. */
-export const bip39Sample = [
-  "abandon",
-  "ability",
-  "able",
-  "about",
-  "above",
-  "absent",
-  "absorb",
-  "abstract",
-  "absurd",
-  "abuse",
-  "access",
-  "accident",
-  "zebra",
-  "zero",
-  "zone",
-  "zoo",
-  "wagon",
-  "wait",
-  "walk",
-  "wall",
-  "walnut",
-  "want",
-  "warfare",
-  "warm",
-] as const;
 
 const digitRun = /\d(?:[ -]?\d)*/g;
 const seedWord = /^[a-z]{3,8}$/;
@@ -130,24 +108,39 @@ function inspectKey(key: string): SensitiveDataKind | null {
   return inspectText(key);
 }
 
+function inspectNumber(value: number): SensitiveDataKind | null {
+  if (Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) < 1e19) return "card number";
+  return inspectText(String(value));
+}
+
+/** Top-level fields that hold identifiers, each with the grammar its values follow. */
+export type IdentifierGrammars = Record<string, (value: unknown) => boolean>;
+
 /**
  * What kind of card or wallet data the value holds anywhere, or null when it
- * holds none. Numbers are checked as their digits; keys as names and as text.
+ * holds none. Numbers are checked as their digits; keys as names and as text;
+ * the values of `identifiers` only when they break their grammar.
  */
-export function findCardOrWalletData(value: unknown, depth = 0): SensitiveDataKind | null {
+export function findCardOrWalletData(value: unknown, identifiers: IdentifierGrammars = {}): SensitiveDataKind | null {
+  return inspectValue(value, 0, identifiers);
+}
+
+function inspectValue(value: unknown, depth: number, identifiers: IdentifierGrammars): SensitiveDataKind | null {
   if (depth > 32) return "nesting too deep to inspect";
   if (typeof value === "string") return inspectText(value);
-  if (typeof value === "number" || typeof value === "bigint") return inspectText(String(value));
+  if (typeof value === "number") return inspectNumber(value);
+  if (typeof value === "bigint") return inspectText(String(value));
   if (Array.isArray(value)) {
     for (const item of value) {
-      const found = findCardOrWalletData(item, depth + 1);
+      const found = inspectValue(item, depth + 1, {});
       if (found) return found;
     }
     return null;
   }
   if (value && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) {
-      const found = inspectKey(key) ?? findCardOrWalletData(item, depth + 1);
+      const isIdentifier = Object.hasOwn(identifiers, key) && identifiers[key]?.(item) === true;
+      const found = inspectKey(key) ?? (isIdentifier ? null : inspectValue(item, depth + 1, {}));
       if (found) return found;
     }
   }

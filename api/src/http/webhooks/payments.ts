@@ -2,17 +2,21 @@
  * POST /webhooks/payments: top-ups from the payment processor (P9, P10).
  *
  * In order: the signature (HMAC over the timestamp and raw body, within the
- * tolerance) or 401; the body must be JSON or 400; then the whole payload is
- * scanned for card numbers and wallet secrets, refused with 422 and logged by
- * event id and reason only; then its shape, or 422; then it is recorded once per
- * event id (a replay answers 200 and changes nothing).
+ * tolerance) or 401; the body must be JSON without duplicate keys or
+ * unstorable characters, or 400; then the payload is scanned for card numbers
+ * and wallet secrets (the event and account ids by their grammar instead),
+ * refused with 422 and logged by reason and a keyed hash of the event id only;
+ * then its shape, or 422; then it is recorded once per event id (a replay
+ * answers 200 and changes nothing).
  *
  * Body: { "id": "evt_…", "type": "topup.succeeded", "accountId": "<uuid>",
  *         "amountMinor": 500, "currency": "USD" }
  */
 import { z } from "zod";
+import { logPseudonym } from "../../domain/crypto/log-pseudonyms.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { findCardOrWalletData } from "../../domain/payments/card-data.ts";
+import { isPaymentEventId, paymentEventIdGrammar, paymentIdentifiers } from "../../domain/payments/payment-event-id.ts";
 import { recordTopUp } from "../../domain/payments/topups.ts";
 import type { Services } from "../../services/index.ts";
 import type { WebhookRoute } from "../server.ts";
@@ -24,7 +28,7 @@ export const paymentWebhookPath = "/webhooks/payments";
 export const maxTopUpMinor = 1_000_000;
 
 const topUpPayload = z.object({
-  id: z.string().regex(/^[\w.:-]{1,200}$/, "expected an event id of letters, digits, _ . : or -"),
+  id: z.string().refine(isPaymentEventId, paymentEventIdGrammar),
   type: z.string().min(1),
   accountId: z.uuid({ error: "expected the account id (a UUID)" }),
   amountMinor: z
@@ -44,13 +48,12 @@ export function paymentWebhookRoute(services: Services): WebhookRoute {
     sender: "payment",
     secret: services.config.webhooks.paymentSecret,
     async handle(payload) {
-      const sensitive = findCardOrWalletData(payload);
+      const sensitive = findCardOrWalletData(payload, paymentIdentifiers);
       if (sensitive) {
-        // The id is logged only when it is itself a plain id (the scan covered it too).
-        const id = (payload as { id?: unknown }).id;
-        const eventId = typeof id === "string" && /^[\w.:-]{1,200}$/.test(id) ? id : null;
+        // The id itself may be where the card number is: only a keyed hash of it is logged.
+        const id = (payload as { id?: unknown } | null)?.id;
         log.warn(
-          { eventId, reason: sensitive },
+          { eventIdHash: typeof id === "string" ? logPseudonym(services.config.encryption, id) : null, reason: sensitive },
           "payment webhook refused: the payload looks like it carries card or wallet data",
         );
         return {
