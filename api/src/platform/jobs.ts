@@ -13,13 +13,29 @@ export interface SqlExecutor {
 
 export type JobHandler<T> = (data: T) => Promise<void>;
 
+/** How a queue's workers take their jobs; each queue sizes them for its work. */
+export interface WorkOptions {
+  /** Jobs claimed per fetch (default 1). */
+  batchSize?: number;
+  /** Jobs of a batch handled at once (default 1); capped by the queue's `maxConcurrency`. */
+  concurrency?: number;
+  /**
+   * How often an idle worker looks for jobs (default 2, at least 0.5). A worker
+   * whose fetch came back full fetches again at once, so a backlog drains at
+   * the speed of its handlers, not one batch per interval.
+   */
+  pollingIntervalSeconds?: number;
+}
+
 export interface JobQueue {
   send<T extends object>(
     name: string,
     data: T,
     options?: { startAfter?: Date; singletonKey?: string; within?: SqlExecutor },
   ): Promise<void>;
-  work<T>(name: string, handler: JobHandler<T>): Promise<void>;
+  work<T>(name: string, handler: JobHandler<T>, options?: WorkOptions): Promise<void>;
+  /** Jobs of `name` not yet finished: waiting, due for a retry, or running. */
+  unfinished(name: string): Promise<number>;
   /** Creates a queue up front, so jobs can be sent to it inside a transaction. */
   declare(name: string): Promise<void>;
   /** Runs `name` on a cron schedule, once across all instances. */
@@ -32,6 +48,14 @@ export function createJobQueue(options: {
   url: string;
   maxConnections: number;
   logger: Logger;
+  /**
+   * The most handlers one queue runs at once in this process. Each holds an
+   * application database connection while it works, so it is sized from the
+   * application's pool: 1 on the embedded database, whose single session
+   * runs transactions one after another anyway.
+   */
+  maxConcurrency?: number;
+  /** The default for queues that do not set their own. */
   pollingIntervalSeconds?: number;
 }): JobQueue {
   const boss = new PgBoss({ connectionString: options.url, max: options.maxConnections, schema: "pgboss" });
@@ -85,18 +109,43 @@ export function createJobQueue(options: {
           : {}),
       });
     },
-    async work(name, handler) {
+    async work(name, handler, workOptions = {}) {
       await ensureQueue(name);
-      await boss.work(name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, batchSize: 1 }, async (jobs) => {
-        for (const job of jobs) {
-          try {
-            await handler(job.data as never);
-          } catch (error) {
-            log.error({ err: error, job: name }, "job failed");
-            throw error;
-          }
+      const batchSize = workOptions.batchSize ?? 1;
+      const concurrency = Math.max(1, Math.min(workOptions.concurrency ?? 1, options.maxConcurrency ?? 1, batchSize));
+      let workerId: string | undefined;
+      const handle = async (job: PgBoss.Job<unknown>) => {
+        try {
+          await handler(job.data as never);
+        } catch (error) {
+          log.error({ err: error, job: name }, "job failed");
+          // Only this job is retried; the rest of its batch completes. The failure
+          // kept in the queue names the error's class, never its message (which may
+          // quote personal data).
+          await boss.fail(name, job.id, { error: error instanceof Error ? error.name : "UnknownError" });
         }
-      });
+      };
+      workerId = await boss.work(
+        name,
+        { pollingIntervalSeconds: workOptions.pollingIntervalSeconds ?? options.pollingIntervalSeconds ?? 2, batchSize },
+        async (jobs) => {
+          // A full batch means more may be waiting: fetch again without waiting out the interval.
+          if (jobs.length === batchSize && workerId) boss.notifyWorker(workerId);
+          let next = 0;
+          await Promise.all(
+            Array.from({ length: Math.min(concurrency, jobs.length) }, async () => {
+              while (next < jobs.length) {
+                const job = jobs[next++];
+                if (job) await handle(job);
+              }
+            }),
+          );
+        },
+      );
+    },
+    async unfinished(name) {
+      await ensureQueue(name);
+      return (await boss.getQueueSize(name, { before: "completed" })) ?? 0;
     },
     declare: ensureQueue,
     async schedule(name, cron) {

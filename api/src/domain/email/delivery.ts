@@ -81,9 +81,15 @@ export async function deliverPendingEmails(services: Services, limit = 100): Pro
 }
 
 export async function registerEmailJobs(services: Services): Promise<void> {
-  await services.jobs.work<{ emailId: string }>(deliverEmailJob, async ({ emailId }) => {
-    await deliverEmail(services, emailId);
-  });
+  // Emails carry codes someone is waiting for: claim many per fetch and, on a
+  // database server, send several at once; poll at pg-boss's shortest interval.
+  await services.jobs.work<{ emailId: string }>(
+    deliverEmailJob,
+    async ({ emailId }) => {
+      await deliverEmail(services, emailId);
+    },
+    { batchSize: 50, concurrency: 8, pollingIntervalSeconds: 0.5 },
+  );
   await services.jobs.work(sweepEmailsJob, async () => {
     await deliverPendingEmails(services);
   });
