@@ -1,11 +1,14 @@
 /**
  * The outbox worker: sends due OutboxEmail rows through `services.mailer`, the
- * only code that does (P3). A delivered email keeps its metadata (template,
- * subject, when) but loses its body and address (P11). A failed attempt is
- * retried on a schedule counted from the email's creation, then given up.
+ * only code that does (P3). It alone opens an email's encrypted address and
+ * body, at the moment of sending (P20). A delivered email keeps its metadata
+ * (template, subject, when) but loses its body and address (P11). A failed
+ * attempt is retried on a schedule counted from the email's creation, then
+ * given up.
  */
 import type { OutboxEmail } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
+import { openColumn } from "../crypto/encrypted-columns.ts";
 import { deliverEmailJob } from "./outbox.ts";
 
 /** When attempt n+1 is due, counted from the email's creation; its length is the number of attempts. */
@@ -34,9 +37,14 @@ export async function deliverEmail(services: Services, emailId: string): Promise
       if (!locked.length) return "skipped";
       const email = await tx.outboxEmail.findUniqueOrThrow({ where: { id: emailId } });
       const now = services.now();
-      if (!isDue(email, now) || email.toAddress === null || email.body === null) return "skipped";
+      if (!isDue(email, now) || email.toAddressCiphertext === null || email.bodyCiphertext === null) return "skipped";
+      const ring = services.config.encryption;
       try {
-        await mailer.send({ to: email.toAddress, subject: email.subject, body: email.body });
+        await mailer.send({
+          to: openColumn(ring, "outboxAddress", email.id, email.toAddressCiphertext),
+          subject: email.subject,
+          body: openColumn(ring, "outboxBody", email.id, email.bodyCiphertext),
+        });
       } catch (error) {
         const attempts = email.attempts + 1;
         const gaveUp = attempts >= maxAttempts;
@@ -45,14 +53,21 @@ export async function deliverEmail(services: Services, emailId: string): Promise
           data: {
             attempts,
             lastError: describeFailure(error),
-            ...(gaveUp ? { status: "FAILED", body: null, toAddress: null } : {}),
+            ...(gaveUp ? { status: "FAILED", bodyCiphertext: null, toAddressCiphertext: null } : {}),
           },
         });
         return gaveUp ? "gave-up" : "failed";
       }
       await tx.outboxEmail.update({
         where: { id: email.id },
-        data: { status: "SENT", sentAt: now, attempts: email.attempts + 1, lastError: null, body: null, toAddress: null },
+        data: {
+          status: "SENT",
+          sentAt: now,
+          attempts: email.attempts + 1,
+          lastError: null,
+          bodyCiphertext: null,
+          toAddressCiphertext: null,
+        },
       });
       return "sent";
     },

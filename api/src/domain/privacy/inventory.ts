@@ -203,16 +203,30 @@ export const dataInventory: DataInventory = {
   OutboxEmail: {
     id: customer("contact", recordId, { policy: "email.outbox" }, "delete"),
     accountId: customer("contact", ownerLink, { policy: "email.outbox" }, "delete"),
-    toAddress: customer("contact", "Where to deliver; cleared once delivered (P11)", { policy: "email.outbox" }, "delete"),
-    template: customer("contact", "Which transactional email it is (P3)", { policy: "email.outbox" }, "delete"),
-    subject: customer("contact", "The email's subject line", { policy: "email.outbox" }, "delete"),
-    body: customerNotExported(
-      "message-content",
-      "The email to deliver; cleared once delivered (P11)",
+    toAddressCiphertext: customer(
+      "contact",
+      "Where to deliver, encrypted; cleared once delivered (P11, P20)",
       { policy: "email.outbox" },
       "delete",
-      "it may hold a live one-time sign-in or reset code; bodies leave the outbox at delivery (P11)",
+      { encrypted: true },
     ),
+    template: customer("contact", "Which transactional email it is (P3)", { policy: "email.outbox" }, "delete"),
+    subject: customer(
+      "contact",
+      "The email's subject line: one fixed line per template, never personal",
+      { policy: "email.outbox" },
+      "delete",
+    ),
+    bodyCiphertext: {
+      ...customerNotExported(
+        "message-content",
+        "The email to deliver, encrypted; cleared once delivered (P11, P20)",
+        { policy: "email.outbox" },
+        "delete",
+        "it may hold a live one-time sign-in or reset code; bodies leave the outbox at delivery (P11)",
+      ),
+      encrypted: true,
+    },
     status: customer("contact", "Delivery state", { policy: "email.outbox" }, "delete"),
     attempts: customer("technical", "Delivery attempts so far", { policy: "email.outbox" }, "delete"),
     lastError: customer("technical", "Why the last delivery attempt failed", { policy: "email.outbox" }, "delete"),
