@@ -10,6 +10,7 @@ import type { OutboxEmail } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import { openColumn } from "../crypto/encrypted-columns.ts";
 import { deliverEmailJob } from "./outbox.ts";
+import { forgetPastEmailCounts } from "./rate-limits.ts";
 
 /** When attempt n+1 is due, counted from the email's creation; its length is the number of attempts. */
 export const retrySchedule = [0, 1, 5, 30, 120, 360].map((minutes) => minutes * 60_000);
@@ -107,6 +108,7 @@ export async function registerEmailJobs(services: Services): Promise<void> {
   );
   await services.jobs.work(sweepEmailsJob, async () => {
     await deliverPendingEmails(services);
+    await forgetPastEmailCounts(services.db, services.now());
   });
   await services.jobs.schedule(sweepEmailsJob, "* * * * *");
 }
