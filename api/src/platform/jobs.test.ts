@@ -101,6 +101,25 @@ describe("the job queue", () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 
+  it("hands a batch worker whole batches, and retries a batch that failed", async () => {
+    await queue.declare("test.batches");
+    for (let n = 0; n < 12; n++) await queue.send("test.batches", { n });
+    const batches: number[][] = [];
+    await new Promise<void>((resolve) => {
+      void queue.workBatch<{ n: number }>(
+        "test.batches",
+        async (jobs) => {
+          batches.push(jobs.map((job) => job.n));
+          if (batches.length === 1) throw new Error("the first batch fails");
+          if (batches.flat().length === 12 + 5) resolve();
+        },
+        { batchSize: 5 },
+      );
+    });
+    expect(batches.map((batch) => batch.length)).toEqual([5, 5, 5, 2]);
+    expect(batches.flat().sort((a, b) => a - b)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
   it("retries only the job that failed, not the rest of its batch", async () => {
     await queue.declare("test.partial-failure");
     for (let n = 0; n < 5; n++) await queue.send("test.partial-failure", { n });

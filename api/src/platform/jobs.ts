@@ -34,6 +34,12 @@ export interface JobQueue {
     options?: { startAfter?: Date; singletonKey?: string; within?: SqlExecutor },
   ): Promise<void>;
   work<T>(name: string, handler: JobHandler<T>, options?: WorkOptions): Promise<void>;
+  /**
+   * Like work(), for work that is cheaper done many at a time (one transaction
+   * for a batch): the handler takes a whole batch, `concurrency` workers each
+   * fetch their own, and a failure retries the whole batch.
+   */
+  workBatch<T>(name: string, handler: (batch: T[]) => Promise<void>, options?: WorkOptions): Promise<void>;
   /** Jobs of `name` not yet finished: waiting, due for a retry, or running. */
   unfinished(name: string): Promise<number>;
   /** Creates a queue up front, so jobs can be sent to it inside a transaction. */
@@ -86,6 +92,30 @@ export function createJobQueue(options: {
     return created;
   };
 
+  /**
+   * One pg-boss worker. A full batch means more may be waiting: it fetches
+   * again at once instead of waiting out the polling interval.
+   */
+  const startWorker = async (name: string, workOptions: WorkOptions, onBatch: (jobs: PgBoss.Job<unknown>[]) => Promise<void>) => {
+    const batchSize = workOptions.batchSize ?? 1;
+    let workerId: string | undefined;
+    workerId = await boss.work(
+      name,
+      { pollingIntervalSeconds: workOptions.pollingIntervalSeconds ?? options.pollingIntervalSeconds ?? 2, batchSize },
+      async (jobs) => {
+        if (jobs.length === batchSize && workerId) boss.notifyWorker(workerId);
+        await onBatch(jobs);
+      },
+    );
+  };
+
+  /** Marks jobs failed (pg-boss retries them) keeping the error's class, never its message, which may quote personal data. */
+  const failed = async (name: string, jobIds: string[], error: unknown) => {
+    log.error({ err: error, job: name }, "job failed");
+    const output = { error: error instanceof Error ? error.name : "UnknownError" };
+    await Promise.all(jobIds.map((id) => boss.fail(name, id, output)));
+  };
+
   return {
     async send(name, data, sendOptions = {}) {
       const within = sendOptions.within;
@@ -113,35 +143,42 @@ export function createJobQueue(options: {
       await ensureQueue(name);
       const batchSize = workOptions.batchSize ?? 1;
       const concurrency = Math.max(1, Math.min(workOptions.concurrency ?? 1, options.maxConcurrency ?? 1, batchSize));
-      let workerId: string | undefined;
       const handle = async (job: PgBoss.Job<unknown>) => {
         try {
           await handler(job.data as never);
         } catch (error) {
-          log.error({ err: error, job: name }, "job failed");
-          // Only this job is retried; the rest of its batch completes. The failure
-          // kept in the queue names the error's class, never its message (which may
-          // quote personal data).
-          await boss.fail(name, job.id, { error: error instanceof Error ? error.name : "UnknownError" });
+          // Only this job is retried; the rest of its batch completes.
+          await failed(name, [job.id], error);
         }
       };
-      workerId = await boss.work(
-        name,
-        { pollingIntervalSeconds: workOptions.pollingIntervalSeconds ?? options.pollingIntervalSeconds ?? 2, batchSize },
-        async (jobs) => {
-          // A full batch means more may be waiting: fetch again without waiting out the interval.
-          if (jobs.length === batchSize && workerId) boss.notifyWorker(workerId);
-          let next = 0;
-          await Promise.all(
-            Array.from({ length: Math.min(concurrency, jobs.length) }, async () => {
-              while (next < jobs.length) {
-                const job = jobs[next++];
-                if (job) await handle(job);
-              }
-            }),
-          );
-        },
-      );
+      await startWorker(name, workOptions, async (jobs) => {
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: Math.min(concurrency, jobs.length) }, async () => {
+            while (next < jobs.length) {
+              const job = jobs[next++];
+              if (job) await handle(job);
+            }
+          }),
+        );
+      });
+    },
+    async workBatch(name, handler, workOptions = {}) {
+      await ensureQueue(name);
+      const workers = Math.max(1, Math.min(workOptions.concurrency ?? 1, options.maxConcurrency ?? 1));
+      for (let worker = 0; worker < workers; worker++) {
+        await startWorker(name, workOptions, async (jobs) => {
+          try {
+            await handler(jobs.map((job) => job.data as never));
+          } catch (error) {
+            await failed(
+              name,
+              jobs.map((job) => job.id),
+              error,
+            );
+          }
+        });
+      }
     },
     async unfinished(name) {
       await ensureQueue(name);
