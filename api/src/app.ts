@@ -67,7 +67,13 @@ export async function createApp(
     const bus = createLiveEventBus(config.redisUrl, logger);
     cleanups.push(() => bus.close());
     // The embedded database is one session: the queue gets one connection of its own.
-    const jobs = createJobQueue({ url: database.url, maxConnections: database.embedded ? 1 : 4, logger });
+    // Job handlers use the application's pool; half of it stays free for requests.
+    const jobs = createJobQueue({
+      url: database.url,
+      maxConnections: database.embedded ? 1 : 4,
+      maxConcurrency: Math.max(1, Math.floor(database.poolSize / 2)),
+      logger,
+    });
     const mailer =
       options.mailTransport ??
       (config.mail.smtpUrl

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "./index.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
@@ -47,5 +48,28 @@ describe(`the database (${process.env.DATABASE_URL ? "PostgreSQL server" : "embe
     expect(results.map((result) => result.status)).toEqual(["rejected", "fulfilled"]);
     const [row] = await database.prisma.$queryRaw<{ value: number }[]>`SELECT value FROM counter WHERE id = 1`;
     expect(row?.value).toBe(21);
+  });
+
+  it("keeps each connection's queries whole while they wait behind another connection's transaction", async () => {
+    const connect = async () => {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      return client;
+    };
+    const [holder, first, second] = [await connect(), await connect(), await connect()];
+    const concat = (client: pg.Client, values: string[]) =>
+      client.query<{ v: string }>(`SELECT ${values.map((_, i) => `$${i + 1}::text`).join(" || ")} AS v`, values);
+    try {
+      for (let round = 0; round < 5; round++) {
+        await holder.query("BEGIN");
+        const waiting = Promise.all([concat(first, ["a"]), concat(second, ["b", "c", "d"])]);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await holder.query("COMMIT");
+        const [one, three] = await waiting;
+        expect([one.rows[0]?.v, three.rows[0]?.v]).toEqual(["a", "bcd"]);
+      }
+    } finally {
+      await Promise.all([holder.end(), first.end(), second.end()]);
+    }
   });
 });

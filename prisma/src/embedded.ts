@@ -28,6 +28,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string | null })
   try {
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
     const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+    keepQueriesWhole(db);
     const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 16 });
     await server.start();
     const conn = server.getServerConn();
@@ -44,6 +45,36 @@ export async function startEmbeddedPostgres(options: { dataDir: string | null })
     release();
     throw error;
   }
+}
+
+/**
+ * The socket server runs its connections' protocol messages one at a time and
+ * keeps to one connection only while that connection has a transaction block
+ * open. A query with parameters is several messages (Parse, Bind, Describe,
+ * Execute, Sync), and when several connections' queries are waiting (behind
+ * another's transaction), it runs their messages alternately: in the one
+ * session, the second Parse replaces the first's unnamed statement, and the
+ * first query fails ("bind message supplies 1 parameters, but prepared
+ * statement "" requires 3") or runs the other's SQL. So a query counts as a
+ * transaction block from its first message to its Sync, and the server keeps to
+ * its connection until then.
+ */
+function keepQueriesWhole(db: PGlite): void {
+  const extendedQueryMessages = new Set(["P", "B", "D", "E", "C", "H"]);
+  let midQuery = false;
+  const isInTransaction = db.isInTransaction.bind(db);
+  const execProtocolRawStream = db.execProtocolRawStream.bind(db);
+  const exec = db.exec.bind(db);
+  db.isInTransaction = () => midQuery || isInTransaction();
+  db.execProtocolRawStream = (message, options) => {
+    midQuery = extendedQueryMessages.has(String.fromCharCode(message[0] ?? 0));
+    return execProtocolRawStream(message, options);
+  };
+  // The server rolls back with `exec` when a connection leaves mid-transaction.
+  db.exec = (query, options) => {
+    midQuery = false;
+    return exec(query, options);
+  };
 }
 
 /**

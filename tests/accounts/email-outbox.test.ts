@@ -1,6 +1,15 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { signIn, signUp, startTestApp, type TestApp } from "@smsape/api/testing";
+import {
+  copyOfDatabase,
+  findInDatabase,
+  GraphqlClient,
+  newPassword,
+  signIn,
+  signUp,
+  startTestApp,
+  type TestApp,
+} from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let app: TestApp;
@@ -73,8 +82,8 @@ describe("the email outbox", () => {
     const row = await app.services.db.outboxEmail.findFirstOrThrow({ where: { account: { email } } });
     expect(row).toMatchObject({
       status: "SENT",
-      body: null,
-      toAddress: null,
+      bodyCiphertext: null,
+      toAddressCiphertext: null,
       template: "email-verification",
       attempts: 1,
       lastError: null,
@@ -107,7 +116,7 @@ describe("the email outbox", () => {
       app.clock.advance(360 * 60_000);
       await app.mailbox.deliver();
       const failed = await row();
-      expect(failed).toMatchObject({ status: "FAILED", attempts: 6, body: null, toAddress: null });
+      expect(failed).toMatchObject({ status: "FAILED", attempts: 6, bodyCiphertext: null, toAddressCiphertext: null });
       expect(failed.lastError).not.toContain(email);
       expect(app.mailbox.to(email)).toEqual([]);
     } finally {
@@ -124,7 +133,49 @@ describe("the email outbox", () => {
     await app.mailbox.deliver();
     expect(app.mailbox.to(email).map((message) => message.subject)).toEqual(["Confirm your email address"]);
     const row = await app.services.db.outboxEmail.findFirstOrThrow({ where: { account: { email } } });
-    expect(row).toMatchObject({ status: "SENT", attempts: 2, lastError: null, body: null });
+    expect(row).toMatchObject({ status: "SENT", attempts: 2, lastError: null, bodyCiphertext: null });
+  });
+
+  it("P20: keeps a waiting email's address and token encrypted while the mail provider is down, and delivers it intact once it is back", async () => {
+    const { email } = await signUp(app);
+    await app.mailbox.deliver();
+    const client = new GraphqlClient(app.url);
+    app.mailbox.unavailable = true;
+    let copy: Awaited<ReturnType<typeof copyOfDatabase>>;
+    try {
+      await client.data(`mutation($email: String!) { requestPasswordReset(input: { email: $email }) { __typename } }`, { email });
+      await app.mailbox.deliver();
+      const waiting = await app.services.db.outboxEmail.findFirstOrThrow({
+        where: { account: { email }, template: "password-reset" },
+      });
+      expect(waiting).toMatchObject({ status: "PENDING", attempts: 1 });
+      expect(waiting.toAddressCiphertext).toMatch(/^v1\./);
+      expect(waiting.bodyCiphertext).toMatch(/^v1\./);
+      // What someone who copied the database now would have: the address only in the account itself.
+      copy = await copyOfDatabase(app);
+      expect(copy.find(email)).toEqual(["public.Account.email"]);
+    } finally {
+      app.mailbox.unavailable = false;
+    }
+
+    app.clock.advance(60_000);
+    await app.mailbox.deliver();
+    const [message] = app.mailbox.to(email).filter((each) => each.subject === "Reset your password");
+    const token = message?.body.match(/rst_[A-Za-z0-9_-]+/)?.[0] ?? "";
+    expect(message?.body).toContain(`/reset-password?token=${token}`);
+    expect(copy.find(token)).toEqual([]);
+    // Intact: the token works.
+    const { resetPassword } = await client.data(
+      `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { __typename } }`,
+      { input: { token, newPassword: newPassword() } },
+    );
+    expect(resetPassword.__typename).toBe("ResetPasswordPayload");
+
+    const delivered = await app.services.db.outboxEmail.findFirstOrThrow({
+      where: { account: { email }, template: "password-reset" },
+    });
+    expect(delivered).toMatchObject({ status: "SENT", toAddressCiphertext: null, bodyCiphertext: null });
+    expect(await findInDatabase(app, token)).toEqual([]);
   });
 
   it("never logs an email address, a body or a token", async () => {

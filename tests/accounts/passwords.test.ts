@@ -100,6 +100,36 @@ describe("resetting a forgotten password", () => {
     expect(app.mailbox.to(email).some((message) => message.subject === "Reset your password")).toBe(true);
   });
 
+  it("answers before looking the address up: one job queued for any address, holding the address only encrypted", async () => {
+    const { email } = await signUp(app);
+    const stranger = newEmail();
+    const client = new GraphqlClient(app.url);
+    // The queue's own table (pg-boss), where the request leaves its job.
+    const resetJobs = () =>
+      app.services.db.$queryRawUnsafe<Array<{ data: Record<string, unknown> }>>(
+        `SELECT data FROM pgboss.job WHERE name = 'account.password-reset-requested' ORDER BY created_on, id`,
+      );
+    const before = (await resetJobs()).length;
+    const answers = [];
+    for (const address of [email, stranger]) {
+      answers.push((await client.data(requestReset, { email: address })).requestPasswordReset);
+    }
+    expect(answers).toEqual([
+      { __typename: "RequestPasswordResetPayload", email },
+      { __typename: "RequestPasswordResetPayload", email: stranger },
+    ]);
+    const jobs = (await resetJobs()).slice(before);
+    expect(jobs).toHaveLength(2);
+    for (const job of jobs) {
+      expect(Object.keys(job.data)).toEqual(["address"]);
+      expect(job.data.address).toMatch(/^v1\./);
+    }
+    expect(JSON.stringify(jobs)).not.toContain(email);
+    expect(await findInDatabase(app, stranger)).toEqual([]);
+    await app.mailbox.deliver();
+    expect(app.mailbox.to(stranger)).toEqual([]);
+  });
+
   it("resets with the emailed token once, ends every session, verifies the address, and stores only the token's hash", async () => {
     const { email, password } = await signUp(app);
     const session = await signIn(app, email, password);

@@ -67,7 +67,7 @@ describe("email through an SMTP relay", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       row = await app.services.db.outboxEmail.findUniqueOrThrow({ where: { id: outboxRow.id } });
     }
-    expect(row).toMatchObject({ status: "SENT", body: null, toAddress: null });
+    expect(row).toMatchObject({ status: "SENT", bodyCiphertext: null, toAddressCiphertext: null });
   });
 });
 

@@ -40,15 +40,26 @@ async function storedValues() {
     where: { routingCiphertext: { not: null } },
     select: { routingCiphertext: true },
   });
+  const emails = await app.services.db.outboxEmail.findMany({ select: { toAddressCiphertext: true, bodyCiphertext: true } });
   return [
     ...messages.flatMap((m) => [m.bodyCiphertext, m.codeCiphertext]),
     ...activations.map((a) => a.routingCiphertext),
+    ...emails.flatMap((e) => [e.toAddressCiphertext, e.bodyCiphertext]),
   ].filter((value): value is string => value !== null);
 }
 
 describe("P20: key rotation", () => {
-  it("P20: re-encrypts every SMS body, code and routing detail under the new key, after which the old key can go", async () => {
+  it("P20: re-encrypts every SMS body, code, routing detail and waiting email under the new key, after which the old key can go", async () => {
     const customer = await createCustomer(app, { balanceMinor: 1_000 });
+    // An email that cannot leave while the mail provider is down waits in the outbox, encrypted.
+    app.mailbox.unavailable = true;
+    await new GraphqlClient(app.url).data(
+      `mutation($email: String!) { requestPasswordReset(input: { email: $email }) { __typename } }`,
+      {
+        email: customer.email,
+      },
+    );
+    await app.mailbox.deliver();
     const texts = ["Your Telegram code is 310247", "Your Telegram code is 902113", "Welcome! No code in this one"];
     const activations = [];
     for (const text of texts) {
@@ -57,18 +68,18 @@ describe("P20: key rotation", () => {
       activations.push(activation);
     }
     const before = await storedValues();
-    expect(before).toHaveLength(3 + 2 + 3);
+    expect(before).toHaveLength(3 + 2 + 3 + 2);
     expect(before.every((value) => value.startsWith("v1.a."))).toBe(true);
 
     const first = await reencrypt(`${keyA},${keyB}`, "b");
-    expect(first.stdout).toMatch(/"smsBody":3,"smsCode":2,"activationRouting":3/);
+    expect(first.stdout).toMatch(/"smsBody":3,"smsCode":2,"activationRouting":3,"outboxAddress":1,"outboxBody":1/);
     const after = await storedValues();
     expect(after).toHaveLength(before.length);
     expect(after.every((value) => value.startsWith("v1.b."))).toBe(true);
 
     // Idempotent: nothing is left to do.
     const second = await reencrypt(`${keyA},${keyB}`, "b");
-    expect(second.stdout).toMatch(/"smsBody":0,"smsCode":0,"activationRouting":0/);
+    expect(second.stdout).toMatch(/"smsBody":0,"smsCode":0,"activationRouting":0,"outboxAddress":0,"outboxBody":0/);
 
     // A service that knows only key B reads everything.
     onlyKeyB = await startTestApp({ ENCRYPTION_KEYS: keyB }, { database: app.database });
@@ -89,6 +100,10 @@ describe("P20: key rotation", () => {
       { text: texts[1], code: "902113" },
       { text: texts[2], code: null },
     ]);
+    // ...and delivers the waiting email once its retry is due.
+    onlyKeyB.clock.advance(6 * 60_000);
+    await onlyKeyB.mailbox.deliver();
+    expect(onlyKeyB.mailbox.to(customer.email).map((message) => message.subject)).toEqual(["Reset your password"]);
   });
 
   it("fails clearly when a value's key is no longer configured", async () => {

@@ -2,6 +2,7 @@
  * The test app's mail transport: a development mailbox whose provider can be
  * made to fail, standing in for the outside mail service.
  */
+import { passwordResetRequestedJob } from "../domain/accounts/password-changes.ts";
 import { deliverPendingEmails } from "../domain/email/delivery.ts";
 import { type DeliveredEmail, DevelopmentMailbox, type OutgoingEmail } from "../platform/mail-transport.ts";
 import type { Services } from "../services/index.ts";
@@ -30,10 +31,20 @@ export class TestMailbox extends DevelopmentMailbox {
     this.services = services;
   }
 
-  /** Delivers every due outbox email now, through the real worker code, and returns all messages delivered so far. */
+  /**
+   * Waits for the background jobs that write emails (password reset requests)
+   * to finish, then delivers every due outbox email now, through the real
+   * worker code, and returns all messages delivered so far.
+   */
   async deliver(): Promise<readonly DeliveredEmail[]> {
-    if (!this.services) throw new Error("The mailbox is not attached to an app.");
-    await deliverPendingEmails(this.services);
+    const services = this.services;
+    if (!services) throw new Error("The mailbox is not attached to an app.");
+    const deadline = Date.now() + 20_000;
+    while ((await services.jobs.unfinished(passwordResetRequestedJob)) > 0) {
+      if (Date.now() > deadline) throw new Error("Password reset requests are still unhandled after 20 s.");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await deliverPendingEmails(services);
     return this.messages;
   }
 

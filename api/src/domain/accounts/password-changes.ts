@@ -5,7 +5,9 @@
 import { z } from "zod";
 import type { Services } from "../../services/index.ts";
 import { hashPassword, verifyPassword } from "../auth/passwords.ts";
+import { decryptField, encryptField } from "../crypto/field-encryption.ts";
 import { enqueueEmail } from "../email/outbox.ts";
+import { takeEmailAllowance } from "../email/rate-limits.ts";
 import { passwordChangedEmail, passwordResetEmail } from "./account-emails.ts";
 import { consumeAccountToken, issueAccountToken } from "./account-tokens.ts";
 import { announceCredentialsEnded } from "./credentials.ts";
@@ -41,16 +43,37 @@ export async function changePassword(
   services.logger.info({ accountId: account.id }, "password changed");
 }
 
+/** The job that decides, away from the request, whether a reset email goes out. */
+export const passwordResetRequestedJob = "account.password-reset-requested";
+
+/** The job's copy of the address is encrypted: pg-boss keeps job data after the job ran. */
+const requestedAddressContext = `${passwordResetRequestedJob}:address`;
+
 /**
- * Emails a one-time reset token when the address has an account. The answer is
- * the same either way, so it cannot be used to find out who has an account.
+ * Asks for a reset token by email. The answer is the same whether or not the
+ * address has an account, and so is the work done before answering: one job
+ * is queued either way, and the job looks the address up (so the answer's
+ * timing cannot tell who has an account either).
  */
 export async function requestPasswordReset(services: Services, rawEmail: string): Promise<void> {
   const email = parseInput(z.object({ email: emailSchema }), { email: rawEmail }).email;
+  await services.jobs.send(passwordResetRequestedJob, {
+    address: encryptField(services.config.encryption, email, requestedAddressContext),
+  });
+}
+
+/**
+ * The job behind requestPasswordReset: emails a one-time reset token when the
+ * address has an account and has not had too many resets this hour (the
+ * earlier tokens stay valid then). Does nothing for an unknown address.
+ */
+export async function sendPasswordReset(services: Services, job: { address: string }): Promise<void> {
+  const email = decryptField(services.config.encryption, job.address, requestedAddressContext);
   const now = services.now();
   await services.db.$transaction(async (tx) => {
     const account = await tx.account.findUnique({ where: { email }, select: { id: true } });
     if (!account) return;
+    if (!(await takeEmailAllowance(tx, services, email, "password-reset"))) return;
     const { token } = await issueAccountToken(tx, account.id, "PASSWORD_RESET", now);
     await enqueueEmail(
       tx,

@@ -1,13 +1,15 @@
 /**
  * Opening an account (P2, P4, P22) and confirming its email address. Sign-up
  * never reveals whether an address already has an account: the answer is the
- * same, and the address's owner gets a notice instead of a verification email.
+ * same, and the address's owner gets a notice instead of a verification email
+ * (a few an hour at most).
  */
 import { type Jurisdiction, Prisma } from "@smsape/db";
 import { z } from "zod";
 import type { Services } from "../../services/index.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { enqueueEmail } from "../email/outbox.ts";
+import { takeEmailAllowance } from "../email/rate-limits.ts";
 import { ConflictError } from "../errors.ts";
 import { recordAcknowledgement, requireVersionInForce } from "../policy/acknowledgements.ts";
 import { accountExistsEmail, verificationEmail } from "./account-emails.ts";
@@ -41,8 +43,11 @@ export async function signUp(services: Services, rawInput: SignUpInput): Promise
   const now = services.now();
   const { publicUrl } = services.config.http;
 
-  const notifyExistingOwner = (tx: Prisma.TransactionClient, accountId: string) =>
-    enqueueEmail(tx, { accountId, to: input.email, ...accountExistsEmail(publicUrl) }, services);
+  // At most a few notices an hour, however often someone tries the address.
+  const notifyExistingOwner = async (tx: Prisma.TransactionClient, accountId: string) => {
+    if (!(await takeEmailAllowance(tx, services, input.email, "account-exists"))) return;
+    await enqueueEmail(tx, { accountId, to: input.email, ...accountExistsEmail(publicUrl) }, services);
+  };
 
   try {
     await services.db.$transaction(async (tx) => {

@@ -3,9 +3,14 @@ import { activationTimeoutJob, expireActivation, expireOverdueActivations, expir
 
 /** The timeout of each activation, plus a sweep every minute for any timeout job that was lost. */
 export async function registerActivationJobs(services: Services): Promise<void> {
-  await services.jobs.work<{ activationId: string }>(activationTimeoutJob, async ({ activationId }) => {
-    await expireActivation(services, activationId);
-  });
+  // A timeout releases a customer's held money: many at once, each soon after it is due.
+  await services.jobs.work<{ activationId: string }>(
+    activationTimeoutJob,
+    async ({ activationId }) => {
+      await expireActivation(services, activationId);
+    },
+    { batchSize: 50, concurrency: 8, pollingIntervalSeconds: 0.5 },
+  );
   await services.jobs.work(expireOverdueActivationsJob, async () => {
     await expireOverdueActivations(services);
   });

@@ -14,6 +14,12 @@ export const encryptedColumns = {
     column: "routingCiphertext",
     context: (activationId: string) => `activation.routing:${activationId}`,
   },
+  outboxAddress: {
+    model: "outboxEmail",
+    column: "toAddressCiphertext",
+    context: (emailId: string) => `outbox.address:${emailId}`,
+  },
+  outboxBody: { model: "outboxEmail", column: "bodyCiphertext", context: (emailId: string) => `outbox.body:${emailId}` },
 } as const;
 
 export type EncryptedColumn = keyof typeof encryptedColumns;

@@ -1,7 +1,8 @@
 /**
- * Field encryption at rest (P20): SMS bodies, codes and routing details are
- * stored as AES-256-GCM ciphertexts, one random 12-byte IV per value, in a
- * compact string that names the key it was sealed under:
+ * Field encryption at rest (P20): SMS bodies, codes and routing details, and
+ * the address and body of each email waiting in the outbox, are stored as
+ * AES-256-GCM ciphertexts, one random 12-byte IV per value, in a compact
+ * string that names the key it was sealed under:
  *
  *   v1.<keyId>.<iv b64url>.<tag b64url>.<ciphertext b64url>
  *

@@ -78,6 +78,42 @@ function columnAccess(db: PrismaClient): Record<EncryptedColumn, ColumnAccess> {
         (await db.activation.updateMany({ where: { id, routingCiphertext: previous }, data: { routingCiphertext: next } }))
           .count === 1,
     },
+    outboxAddress: {
+      batchAfter: async (afterId, notPrefix, take) =>
+        (
+          await db.outboxEmail.findMany({
+            where: {
+              toAddressCiphertext: { not: null },
+              NOT: { toAddressCiphertext: { startsWith: notPrefix } },
+              ...(afterId ? { id: { gt: afterId } } : {}),
+            },
+            select: { id: true, toAddressCiphertext: true },
+            orderBy: { id: "asc" },
+            take,
+          })
+        ).map((row) => ({ id: row.id, value: row.toAddressCiphertext as string })),
+      replace: async (id, previous, next) =>
+        (await db.outboxEmail.updateMany({ where: { id, toAddressCiphertext: previous }, data: { toAddressCiphertext: next } }))
+          .count === 1,
+    },
+    outboxBody: {
+      batchAfter: async (afterId, notPrefix, take) =>
+        (
+          await db.outboxEmail.findMany({
+            where: {
+              bodyCiphertext: { not: null },
+              NOT: { bodyCiphertext: { startsWith: notPrefix } },
+              ...(afterId ? { id: { gt: afterId } } : {}),
+            },
+            select: { id: true, bodyCiphertext: true },
+            orderBy: { id: "asc" },
+            take,
+          })
+        ).map((row) => ({ id: row.id, value: row.bodyCiphertext as string })),
+      replace: async (id, previous, next) =>
+        (await db.outboxEmail.updateMany({ where: { id, bodyCiphertext: previous }, data: { bodyCiphertext: next } })).count ===
+        1,
+    },
   };
 }
 
@@ -89,7 +125,7 @@ export async function reencryptAll(
   const batchSize = options.batchSize ?? 500;
   const prefix = encryptedValuePrefix(ring.activeKeyId);
   const access = columnAccess(db);
-  const report: ReencryptionReport = { smsBody: 0, smsCode: 0, activationRouting: 0 };
+  const report: ReencryptionReport = { smsBody: 0, smsCode: 0, activationRouting: 0, outboxAddress: 0, outboxBody: 0 };
   for (const column of Object.keys(encryptedColumns) as EncryptedColumn[]) {
     const { context } = encryptedColumns[column];
     let afterId: string | null = null;
@@ -111,10 +147,14 @@ export async function reencryptAll(
 /** How many values of each column are not yet under the active key. */
 export async function countNotUnderActiveKey(db: PrismaClient, ring: KeyRing): Promise<ReencryptionReport> {
   const prefix = encryptedValuePrefix(ring.activeKeyId);
-  const [smsBody, smsCode, activationRouting] = await Promise.all([
+  const [smsBody, smsCode, activationRouting, outboxAddress, outboxBody] = await Promise.all([
     db.smsMessage.count({ where: { bodyCiphertext: { not: null }, NOT: { bodyCiphertext: { startsWith: prefix } } } }),
     db.smsMessage.count({ where: { codeCiphertext: { not: null }, NOT: { codeCiphertext: { startsWith: prefix } } } }),
     db.activation.count({ where: { routingCiphertext: { not: null }, NOT: { routingCiphertext: { startsWith: prefix } } } }),
+    db.outboxEmail.count({
+      where: { toAddressCiphertext: { not: null }, NOT: { toAddressCiphertext: { startsWith: prefix } } },
+    }),
+    db.outboxEmail.count({ where: { bodyCiphertext: { not: null }, NOT: { bodyCiphertext: { startsWith: prefix } } } }),
   ]);
-  return { smsBody, smsCode, activationRouting };
+  return { smsBody, smsCode, activationRouting, outboxAddress, outboxBody };
 }

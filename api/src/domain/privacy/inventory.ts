@@ -51,6 +51,8 @@ export const retentionRules = {
     "Records of what the service and its staff did (audit entries, purge runs): never rewritten; they hold ids and field names, not personal values.",
   "staff-access": "Kept while the staff member has access, and as long as the audit log needs to name who acted.",
   reference: "Service data (catalogue, number pool, policy texts), kept while in use.",
+  "rate-limit-window":
+    "Counts the emails an address received in the last hour; the email sweep removes it once that hour has passed.",
 } as const;
 export type RetentionRule = keyof typeof retentionRules;
 
@@ -203,21 +205,46 @@ export const dataInventory: DataInventory = {
   OutboxEmail: {
     id: customer("contact", recordId, { policy: "email.outbox" }, "delete"),
     accountId: customer("contact", ownerLink, { policy: "email.outbox" }, "delete"),
-    toAddress: customer("contact", "Where to deliver; cleared once delivered (P11)", { policy: "email.outbox" }, "delete"),
-    template: customer("contact", "Which transactional email it is (P3)", { policy: "email.outbox" }, "delete"),
-    subject: customer("contact", "The email's subject line", { policy: "email.outbox" }, "delete"),
-    body: customerNotExported(
-      "message-content",
-      "The email to deliver; cleared once delivered (P11)",
+    toAddressCiphertext: customer(
+      "contact",
+      "Where to deliver, encrypted; cleared once delivered (P11, P20)",
       { policy: "email.outbox" },
       "delete",
-      "it may hold a live one-time sign-in or reset code; bodies leave the outbox at delivery (P11)",
+      { encrypted: true },
     ),
+    template: customer("contact", "Which transactional email it is (P3)", { policy: "email.outbox" }, "delete"),
+    subject: customer(
+      "contact",
+      "The email's subject line: one fixed line per template, never personal",
+      { policy: "email.outbox" },
+      "delete",
+    ),
+    bodyCiphertext: {
+      ...customerNotExported(
+        "message-content",
+        "The email to deliver, encrypted; cleared once delivered (P11, P20)",
+        { policy: "email.outbox" },
+        "delete",
+        "it may hold a live one-time sign-in or reset code; bodies leave the outbox at delivery (P11)",
+      ),
+      encrypted: true,
+    },
     status: customer("contact", "Delivery state", { policy: "email.outbox" }, "delete"),
     attempts: customer("technical", "Delivery attempts so far", { policy: "email.outbox" }, "delete"),
     lastError: customer("technical", "Why the last delivery attempt failed", { policy: "email.outbox" }, "delete"),
     createdAt: customer("contact", "When the email was queued", { policy: "email.outbox" }, "delete"),
     sentAt: customer("contact", "Proof of delivery of security notices (5)", { policy: "email.outbox" }, "delete"),
+  },
+  EmailRateLimit: {
+    addressHash: customerNotExported(
+      "contact",
+      "Recognises an address to cap the resets and notices it receives, without holding the address",
+      { rule: "rate-limit-window" },
+      "delete",
+      "a keyed hash of the address: of no use to the holder, who has the address itself",
+    ),
+    template: customer("contact", "Which kind of email is counted", { rule: "rate-limit-window" }, "delete"),
+    sentAt: customer("contact", "When the emails counted this hour were sent", { rule: "rate-limit-window" }, "delete"),
   },
   StaffUser: {
     id: staff("identity", "Identifies the staff member in the audit log", { rule: "staff-access" }, "keep-legal-retention"),
