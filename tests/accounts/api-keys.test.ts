@@ -1,6 +1,5 @@
-import { GraphqlClient, startTestApp, type TestApp } from "@smsape/api/testing";
+import { findInDatabase, GraphqlClient, signIn, signUp, startTestApp, type TestApp, viewerQuery } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findInDatabase, signIn, signUp, viewerQuery } from "./helpers.ts";
 
 let app: TestApp;
 beforeAll(async () => {

@@ -1,7 +1,15 @@
-import { startTestApp, type TestApp } from "@smsape/api/testing";
+import {
+  latestPolicyVersion,
+  newEmail,
+  newPassword,
+  signInMutation,
+  signUpMutation,
+  startTestApp,
+  type TestApp,
+  viewerQuery,
+} from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieInventory } from "../../api/src/graphql/session-cookies.ts";
-import { newEmail, newPassword, policyVersion, signInMutation, signUpMutation, viewerQuery } from "./helpers.ts";
 
 /** Runs sign-up, verification, sign-in, use, sign-out and sign-out-everywhere over raw HTTP, keeping every Set-Cookie header. */
 async function fullFlow(app: TestApp): Promise<string[]> {
@@ -22,8 +30,8 @@ async function fullFlow(app: TestApp): Promise<string[]> {
   };
   const email = newEmail();
   const password = newPassword();
-  await post(signUpMutation, { input: { email, password, ageAttestation: true, acceptPolicyVersion: policyVersion } });
-  const token = (await app.mailbox.latest(email, /Confirm/)).body.match(/ver_[\w-]+/)?.[0];
+  await post(signUpMutation, { input: { email, password, ageAttestation: true, acceptPolicyVersion: latestPolicyVersion } });
+  const token = await app.mailbox.token(email, /Confirm/, "ver");
   await post(`mutation($t: String!) { verifyEmail(input: { token: $t }) { __typename } }`, { t: token });
   const signedIn = await post(signInMutation, { input: { email, password } });
   expect(signedIn.data.signIn.__typename).toBe("SignInPayload");

@@ -1,8 +1,16 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { GraphqlClient, startTestApp, type TestApp } from "@smsape/api/testing";
+import {
+  copyOfDatabase,
+  findInDatabase,
+  GraphqlClient,
+  newPassword,
+  signIn,
+  signUp,
+  startTestApp,
+  type TestApp,
+} from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyOfDatabase, findInDatabase, newPassword, signIn, signUp } from "./helpers.ts";
 
 let app: TestApp;
 beforeAll(async () => {

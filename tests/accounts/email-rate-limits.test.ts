@@ -1,6 +1,5 @@
-import { GraphqlClient, startTestApp, type TestApp } from "@smsape/api/testing";
+import { findInDatabase, GraphqlClient, newPassword, signUp, startTestApp, type TestApp } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findInDatabase, newPassword, signUp } from "./helpers.ts";
 
 let app: TestApp;
 beforeAll(async () => {

@@ -1,6 +1,15 @@
-import { GraphqlClient, startTestApp, type TestApp } from "@smsape/api/testing";
+import {
+  findInDatabase,
+  GraphqlClient,
+  newEmail,
+  newPassword,
+  signIn,
+  signUp,
+  startTestApp,
+  type TestApp,
+  viewerQuery,
+} from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findInDatabase, newEmail, newPassword, signIn, signUp, tokenFromEmail, viewerQuery } from "./helpers.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -126,7 +135,7 @@ describe("resetting a forgotten password", () => {
     const session = await signIn(app, email, password);
     const client = new GraphqlClient(app.url);
     await client.data(requestReset, { email });
-    const token = await tokenFromEmail(app, email, /Reset your password/, "rst");
+    const token = await app.mailbox.token(email, /Reset your password/, "rst");
     expect(await findInDatabase(app, token)).toEqual([]);
 
     const newOne = newPassword();
@@ -148,9 +157,9 @@ describe("resetting a forgotten password", () => {
     const { email } = await signUp(app);
     const client = new GraphqlClient(app.url);
     await client.data(requestReset, { email });
-    const first = await tokenFromEmail(app, email, /Reset your password/, "rst");
+    const first = await app.mailbox.token(email, /Reset your password/, "rst");
     await client.data(requestReset, { email });
-    const second = await tokenFromEmail(app, email, /Reset your password/, "rst");
+    const second = await app.mailbox.token(email, /Reset your password/, "rst");
     expect(second).not.toBe(first);
     expect((await client.data(resetPassword, { input: { token: first, newPassword: newPassword() } })).resetPassword.code).toBe(
       "INVALID_TOKEN",
@@ -166,7 +175,7 @@ describe("resetting a forgotten password", () => {
     const { email } = await signUp(app);
     const client = new GraphqlClient(app.url);
     await client.data(requestReset, { email });
-    const token = await tokenFromEmail(app, email, /Reset your password/, "rst");
+    const token = await app.mailbox.token(email, /Reset your password/, "rst");
     expect((await client.data(resetPassword, { input: { token, newPassword: "short" } })).resetPassword.__typename).toBe(
       "ValidationError",
     );

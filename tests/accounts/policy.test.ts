@@ -1,6 +1,5 @@
-import { startTestApp, type TestApp } from "@smsape/api/testing";
+import { latestPolicyVersion, signIn, signUp, startTestApp, type TestApp, viewerQuery } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { policyVersion, signIn, signUp, viewerQuery } from "./helpers.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -20,7 +19,7 @@ describe("acknowledging the privacy policy", () => {
     const { bearerClient } = await signIn(app, email, password);
     expect((await bearerClient.data(viewerQuery)).viewer).toMatchObject({
       policyAcknowledgementRequired: false,
-      acknowledgedPolicyVersion: policyVersion,
+      acknowledgedPolicyVersion: latestPolicyVersion,
     });
 
     const newer = "2026-12-01";
@@ -31,10 +30,10 @@ describe("acknowledging the privacy policy", () => {
       expect((await bearerClient.data(`{ privacyPolicy { version } }`)).privacyPolicy.version).toBe(newer);
       expect((await bearerClient.data(viewerQuery)).viewer).toMatchObject({
         policyAcknowledgementRequired: true,
-        acknowledgedPolicyVersion: policyVersion,
+        acknowledgedPolicyVersion: latestPolicyVersion,
       });
 
-      expect((await bearerClient.data(acknowledge, { version: policyVersion })).acknowledgePolicy).toMatchObject({
+      expect((await bearerClient.data(acknowledge, { version: latestPolicyVersion })).acknowledgePolicy).toMatchObject({
         __typename: "PolicyVersionNotInForceError",
         code: "POLICY_VERSION_NOT_IN_FORCE",
       });
@@ -51,7 +50,7 @@ describe("acknowledging the privacy policy", () => {
         "AcknowledgePolicyPayload",
       );
       const account = await app.services.db.account.findUniqueOrThrow({ where: { email }, include: { acknowledgements: true } });
-      expect(account.acknowledgements.map((ack) => ack.policyVersion).sort()).toEqual([policyVersion, newer]);
+      expect(account.acknowledgements.map((ack) => ack.policyVersion).sort()).toEqual([latestPolicyVersion, newer]);
     } finally {
       await app.services.db.policyAcknowledgement.deleteMany({ where: { policyVersion: newer } });
       await app.services.db.policyVersion.delete({ where: { version: newer } });

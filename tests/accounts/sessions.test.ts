@@ -1,6 +1,16 @@
-import { GraphqlClient, startTestApp, type TestApp } from "@smsape/api/testing";
+import {
+  findInDatabase,
+  GraphqlClient,
+  minutes,
+  newEmail,
+  signIn,
+  signInMutation,
+  signUp,
+  startTestApp,
+  type TestApp,
+  viewerQuery,
+} from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findInDatabase, newEmail, signIn, signInMutation, signUp, viewerQuery } from "./helpers.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -10,7 +20,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-const minutes = (n: number) => n * 60_000;
 const viewerOf = async (client: GraphqlClient) => (await client.data(viewerQuery)).viewer;
 
 /** An argon2id hash of "weakly hashed password" at m=4096, t=1: weaker than the service's parameters. */

@@ -1,16 +1,18 @@
-import { GraphqlClient, startTestApp, type TestApp } from "@smsape/api/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   findInDatabase,
+  GraphqlClient,
+  latestPolicyVersion,
   newEmail,
   newPassword,
-  policyVersion,
   signIn,
   signUp,
   signUpMutation,
+  startTestApp,
+  type TestApp,
   verifyEmail,
   viewerQuery,
-} from "./helpers.ts";
+} from "@smsape/api/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -34,8 +36,7 @@ describe("signing up", () => {
 
   it("stores only the hash of the verification token, and the token works once", async () => {
     const { email } = await signUp(app);
-    const message = await app.mailbox.latest(email, /Confirm your email/);
-    const token = message.body.match(/ver_[A-Za-z0-9_-]+/)?.[0] ?? "";
+    const token = await app.mailbox.token(email, /Confirm your email/, "ver");
     expect(await findInDatabase(app, token)).toEqual([]);
     const account = await app.services.db.account.findUniqueOrThrow({ where: { email }, include: { tokens: true } });
     expect(account.tokens[0]?.expiresAt.getTime()).toBe(account.tokens[0]!.createdAt.getTime() + 24 * 60 * 60_000);
@@ -51,7 +52,7 @@ describe("signing up", () => {
 
   it("refuses an expired verification token", async () => {
     const { email } = await signUp(app);
-    const token = (await app.mailbox.latest(email, /Confirm your email/)).body.match(/ver_[A-Za-z0-9_-]+/)?.[0];
+    const token = await app.mailbox.token(email, /Confirm your email/, "ver");
     app.clock.advance(24 * 60 * 60_000 + 1000);
     const client = new GraphqlClient(app.url);
     const { verifyEmail: result } = await client.data(
@@ -72,16 +73,16 @@ describe("signing up", () => {
     const { email, password, result } = await signUp(app);
     expect(result.__typename).toBe("SignUpPayload");
     const account = await app.services.db.account.findUniqueOrThrow({ where: { email }, include: { acknowledgements: true } });
-    expect(account.acknowledgements.map((ack) => ack.policyVersion)).toEqual([policyVersion]);
+    expect(account.acknowledgements.map((ack) => ack.policyVersion)).toEqual([latestPolicyVersion]);
     const { bearerClient } = await signIn(app, email, password);
     expect((await bearerClient.data(viewerQuery)).viewer).toMatchObject({
       policyAcknowledgementRequired: false,
-      acknowledgedPolicyVersion: policyVersion,
+      acknowledgedPolicyVersion: latestPolicyVersion,
     });
 
     const refused = await signUp(app, { acceptPolicyVersion: "2020-01-01" });
     expect(refused.result).toMatchObject({ __typename: "PolicyVersionNotInForceError", code: "POLICY_VERSION_NOT_IN_FORCE" });
-    expect(refused.result.message).toContain(policyVersion);
+    expect(refused.result.message).toContain(latestPolicyVersion);
   });
 
   it("checks the email and password and names each field at fault", async () => {
@@ -89,7 +90,7 @@ describe("signing up", () => {
     const attempt = async (email: string, password: string) =>
       (
         await client.data(signUpMutation, {
-          input: { email, password, ageAttestation: true, acceptPolicyVersion: policyVersion },
+          input: { email, password, ageAttestation: true, acceptPolicyVersion: latestPolicyVersion },
         })
       ).signUp;
 

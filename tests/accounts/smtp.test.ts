@@ -4,11 +4,10 @@
  * standing in for the email vendor).
  */
 import type { AddressInfo } from "node:net";
-import { startTestApp, type TestApp } from "@smsape/api/testing";
+import { signUp, startTestApp, type TestApp } from "@smsape/api/testing";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signUp } from "./helpers.ts";
 
 interface Received {
   to: string[];

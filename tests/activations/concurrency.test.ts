@@ -1,6 +1,5 @@
-import { createCustomer, startTestApp, type TestApp } from "@smsape/api/testing";
+import { balance, createCustomer, minutes, order, startTestApp, step, type TestApp } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { balance, minutes, order, step } from "./support.ts";
 
 // Runs on the embedded database and, with DATABASE_URL set, on PostgreSQL,
 // where the requests below really do run in parallel transactions.

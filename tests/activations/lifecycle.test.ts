@@ -1,7 +1,17 @@
-import { createCustomer, GraphqlClient, startTestApp, type TestApp } from "@smsape/api/testing";
+import {
+  activation,
+  balance,
+  createCustomer,
+  deliverSms,
+  GraphqlClient,
+  minutes,
+  order,
+  startTestApp,
+  step,
+  type TestApp,
+} from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expireOverdueActivations } from "../../api/src/domain/activations/activations.ts";
-import { activation, balance, deliverSms, minutes, order, step } from "./support.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -31,7 +41,7 @@ describe("an activation from order to completion", () => {
     expect(phoneNumber).toMatch(/^\+4477009\d{3}$/);
     expect(ordered.balance).toEqual({ availableMinor: 55, heldMinor: 45, currency: "USD" });
 
-    expect((await deliverSms(app, phoneNumber)).status).toBe(200);
+    expect((await deliverSms(app, { to: phoneNumber })).status).toBe(200);
     expect((await activation(customer.client, id)).status).toBe("SMS_RECEIVED");
     expect(await balance(customer.client)).toEqual({ availableMinor: 55, heldMinor: 45, currency: "USD" });
 
@@ -39,7 +49,7 @@ describe("an activation from order to completion", () => {
     expect(again.activation.status).toBe("WAITING_SMS");
     expect(again.balance).toEqual({ availableMinor: 55, heldMinor: 45, currency: "USD" });
 
-    expect((await deliverSms(app, phoneNumber, "Your code is 112233")).status).toBe(200);
+    expect((await deliverSms(app, { to: phoneNumber, text: "Your code is 112233" })).status).toBe(200);
     const finished = await step(customer.client, "finishActivation", id);
     expect(finished.activation.status).toBe("COMPLETED");
     expect(finished.activation.endedAt).not.toBeNull();
@@ -60,7 +70,7 @@ describe("an activation from order to completion", () => {
     const orderedAt = app.services.now();
     const { activation: ordered } = await order(customer.client, { service: "whatsapp", country: "US" });
     app.clock.advance(minutes(1));
-    await deliverSms(app, ordered.phoneNumber);
+    await deliverSms(app, { to: ordered.phoneNumber });
     app.clock.advance(minutes(1));
     await step(customer.client, "finishActivation", ordered.id);
 
@@ -125,7 +135,7 @@ describe("canceling", () => {
     });
     expect(await step(customer.client, "requestAnotherSms", ordered.id)).toMatchObject({ code: "ACTIVATION_STATUS_CONFLICT" });
 
-    await deliverSms(app, ordered.phoneNumber);
+    await deliverSms(app, { to: ordered.phoneNumber });
     app.clock.advance(minutes(app.services.config.activations.cancelLockMinutes));
     expect(await step(customer.client, "cancelActivation", ordered.id)).toMatchObject({
       code: "ACTIVATION_STATUS_CONFLICT",
@@ -158,13 +168,13 @@ describe("timing out", () => {
   it("completes and charges an activation whose SMS arrived when its time is up", async () => {
     const customer = await createCustomer(app, { balanceMinor: 100 });
     const { activation: ordered } = await order(customer.client, { service: "whatsapp", country: "GB" });
-    await deliverSms(app, ordered.phoneNumber);
+    await deliverSms(app, { to: ordered.phoneNumber });
     app.clock.advance(minutes(app.services.config.activations.timeoutMinutes));
     await expireOverdueActivations(app.services);
     expect((await activation(customer.client, ordered.id)).status).toBe("COMPLETED");
     expect(await balance(customer.client)).toEqual({ availableMinor: 55, heldMinor: 0, currency: "USD" });
     // An SMS after the end is dropped: the activation took its last one.
-    expect((await deliverSms(app, ordered.phoneNumber)).status).toBe(202);
+    expect((await deliverSms(app, { to: ordered.phoneNumber })).status).toBe(202);
   });
 
   it("times out through the background job enqueued with the order", async () => {

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import {
   createCustomer,
+  createStaffMember,
   type GraphqlClient,
   type GraphqlResponse,
-  signInStaffClient,
   startTestApp,
   type TestApp,
 } from "@smsape/api/testing";
@@ -32,7 +32,7 @@ let staff: GraphqlClient;
 beforeAll(async () => {
   app = await startTestApp();
   customer = (await createCustomer(app, { balanceMinor: 10_000 })).client;
-  staff = await signInStaffClient(app, "admin@smsape.test", "admin-demo-password");
+  ({ client: staff } = await createStaffMember(app, { role: "ADMIN" }));
 });
 afterAll(async () => {
   await app?.close();

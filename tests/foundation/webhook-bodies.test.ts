@@ -1,9 +1,6 @@
 import { request } from "node:http";
-import { createCustomer, startTestApp, type TestApp } from "@smsape/api/testing";
+import { balance, createCustomer, postSignedWebhook, startTestApp, type TestApp, type WebhookSender } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signWebhook } from "../../api/src/http/signed-webhook.ts";
-import { balance } from "../activations/support.ts";
-import { orderNumber } from "../sms/support.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -13,27 +10,11 @@ afterAll(async () => {
   await app?.close();
 });
 
-type Route = "payments" | "sms";
-const secretOf = (route: Route) =>
-  route === "payments" ? app.services.config.webhooks.paymentSecret : app.services.config.webhooks.smsSecret;
-
-/** A raw body, signed as the sender would sign it, posted with fetch. */
-async function postSigned(route: Route, rawBody: string | Buffer) {
-  const signature = signWebhook(secretOf(route), rawBody, Math.floor(app.services.now().getTime() / 1000));
-  const response = await fetch(`${app.url}/webhooks/${route}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-signature": signature },
-    body: typeof rawBody === "string" ? rawBody : new Uint8Array(rawBody),
-  });
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (await response.json()) as { code?: string; error?: string },
-  };
-}
+/** A raw body, signed as the sender would sign it. */
+const postSigned = (route: WebhookSender, rawBody: string | Buffer) => postSignedWebhook(app, route, rawBody);
 
 /** Streams `bytes` with chunked encoding (no Content-Length), so the server only learns the size by reading. */
-function streamBody(route: Route, bytes: number): Promise<{ status: number; connection?: string; body: any }> {
+function streamBody(route: WebhookSender, bytes: number): Promise<{ status: number; connection?: string; body: any }> {
   return new Promise((resolve, reject) => {
     const url = new URL(`/webhooks/${route}`, app.url);
     const req = request(url, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
@@ -102,7 +83,7 @@ describe("duplicate keys in signed webhook bodies", () => {
     const nested = `{"id":"evt_duplicate_2","type":"topup.succeeded","accountId":"${customer.accountId}","amountMinor":500,"currency":"USD","metadata":{"lines":[{"ref":"a","ref":"b"}]}}`;
     expect(await postSigned("payments", nested)).toMatchObject({ status: 400, body: { code: "DUPLICATE_KEY" } });
 
-    const activation = await orderNumber(await createCustomer(app, { balanceMinor: 1_000 }));
+    const activation = await (await createCustomer(app, { balanceMinor: 1_000 })).orderNumber();
     const sms = `{"messageId":"op-dup-1","to":"${activation.phoneNumber}","text":"Your code is 111111","text":"Your code is 999999"}`;
     expect(await postSigned("sms", sms)).toMatchObject({ status: 400, body: { code: "DUPLICATE_KEY" } });
     expect(await app.services.db.smsMessage.count({ where: { upstreamMessageId: "op-dup-1" } })).toBe(0);
@@ -118,7 +99,7 @@ describe("duplicate keys in signed webhook bodies", () => {
 
 describe("text PostgreSQL cannot store, in signed webhook bodies", () => {
   it("refuses NUL and lone surrogates anywhere in an SMS delivery with 400, and stores nothing", async () => {
-    const activation = await orderNumber(await createCustomer(app, { balanceMinor: 1_000 }));
+    const activation = await (await createCustomer(app, { balanceMinor: 1_000 })).orderNumber();
     const deliveries: Array<Record<string, unknown>> = [
       { messageId: "op-nul-1", to: activation.phoneNumber, text: "Your code is 12\u000034" },
       { messageId: "op-nul-2\u0000", to: activation.phoneNumber, text: "Your code is 1234" },

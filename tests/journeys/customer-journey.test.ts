@@ -3,9 +3,18 @@
  * with the upstream operator and payment processor simulators on. Afterwards the
  * service's log is scanned for every secret and personal value the journey used.
  */
-import { collect, GraphqlClient, startTestApp, type TestApp } from "@smsape/api/testing";
+import {
+  collect,
+  GraphqlClient,
+  latestPolicyVersion,
+  newEmail,
+  newPassword,
+  signUp,
+  startTestApp,
+  type TestApp,
+  verifyEmail,
+} from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newEmail, newPassword, policyVersion, signUp, tokenFromEmail, verifyEmail } from "../accounts/helpers.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -24,7 +33,7 @@ describe("a customer's journey", () => {
     secrets.email = email;
     secrets.password = password;
     expect((await signUp(app, { email, password })).result.__typename).toBe("SignUpPayload");
-    secrets.verificationToken = await tokenFromEmail(app, email, /Confirm your email/, "ver");
+    secrets.verificationToken = await app.mailbox.token(email, /Confirm your email/, "ver");
     expect((await verifyEmail(app, email)).__typename).toBe("VerifyEmailPayload");
 
     const client = new GraphqlClient(app.url);
@@ -39,7 +48,7 @@ describe("a customer's journey", () => {
     expect(viewer).toEqual({
       emailVerified: true,
       policyAcknowledgementRequired: false,
-      acknowledgedPolicyVersion: policyVersion,
+      acknowledgedPolicyVersion: latestPolicyVersion,
     });
 
     const { createApiKey } = await client.data(
@@ -107,7 +116,7 @@ describe("a customer's journey", () => {
     const newPasswordValue = newPassword();
     secrets.newPassword = newPasswordValue;
     await client.data(`mutation($e: String!) { requestPasswordReset(input: { email: $e }) { __typename } }`, { e: email });
-    secrets.resetToken = await tokenFromEmail(app, email, /Reset your password/, "rst");
+    secrets.resetToken = await app.mailbox.token(email, /Reset your password/, "rst");
     const { resetPassword } = await new GraphqlClient(app.url).data(
       `mutation($t: String!, $p: String!) { resetPassword(input: { token: $t, newPassword: $p }) { __typename } }`,
       { t: secrets.resetToken, p: newPasswordValue },

@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { createCustomer, startTestApp, type TestApp } from "@smsape/api/testing";
+import { balance, createCustomer, postPaymentEvent, startTestApp, type TestApp } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { balance, order } from "../activations/support.ts";
-import { postPaymentEvent } from "../payments/support.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -24,10 +22,10 @@ async function customerWithEntries() {
     currency: "USD",
   });
   expect(paid.status).toBe(200);
-  const ordered = await order(customer.client, { service: "telegram", country: "US" });
+  const activation = await customer.orderNumber({ service: "telegram", country: "US" });
   const topUp = await app.services.db.ledgerEntry.findUniqueOrThrow({ where: { paymentEventId } });
-  const hold = await app.services.db.ledgerEntry.findFirstOrThrow({ where: { activationId: ordered.activation.id } });
-  return { customer, activationId: ordered.activation.id as string, paymentEventId, topUpId: topUp.id, holdId: hold.id };
+  const hold = await app.services.db.ledgerEntry.findFirstOrThrow({ where: { activationId: activation.id } });
+  return { customer, activationId: activation.id, paymentEventId, topUpId: topUp.id, holdId: hold.id };
 }
 
 /** An entry as the database holds it, whatever its columns' types: compared before and after a refused change. */
@@ -123,7 +121,7 @@ describe("the ledger", () => {
 
   it("P9: keeps an erased account's entries for accounting, under their pseudonymous reference", async () => {
     const customer = await createCustomer(app, { balanceMinor: 500 });
-    await order(customer.client, { service: "telegram", country: "US" });
+    await customer.orderNumber({ service: "telegram", country: "US" });
     await app.services.db.account.delete({ where: { id: customer.accountId } });
 
     const kept = await app.services.db.ledgerEntry.findMany({
@@ -143,8 +141,8 @@ describe("the ledger", () => {
 
   it("derives the balance from the entries and lists them newest first with cursors", async () => {
     const customer = await createCustomer(app, { balanceMinor: 100 });
-    await order(customer.client, { service: "telegram", country: "US" });
-    await order(customer.client, { service: "whatsapp", country: "US" });
+    await customer.orderNumber({ service: "telegram", country: "US" });
+    await customer.orderNumber({ service: "whatsapp", country: "US" });
     const page = async (after?: string) =>
       (
         await customer.client.data(

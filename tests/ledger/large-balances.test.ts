@@ -1,7 +1,15 @@
-import { createCustomer, startTestApp, type TestApp } from "@smsape/api/testing";
+import {
+  balance,
+  createCustomer,
+  deliverSms,
+  minutes,
+  order,
+  postPaymentEvent,
+  startTestApp,
+  step,
+  type TestApp,
+} from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { balance, deliverSms, minutes, order, step } from "../activations/support.ts";
-import { postPaymentEvent } from "../payments/support.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -89,7 +97,7 @@ describe("balances past 32 bits", () => {
       priceMinor: price,
       maxPriceMinor: 2_147_483_647,
     });
-    expect((await deliverSms(app, second.activation.phoneNumber)).status).toBe(200);
+    expect((await deliverSms(app, { to: second.activation.phoneNumber })).status).toBe(200);
     app.clock.advance(1_000);
     const finished = await step(customer.client, "finishActivation", second.activation.id);
     expect(finished.activation.status).toBe("COMPLETED");

@@ -1,18 +1,20 @@
 import {
+  balance,
+  bip39Sample,
   cardNumber,
   cardNumberLengths,
   createCustomer,
   formatCardNumber,
+  postPaymentEvent,
   processorIdShapes,
   startTestApp,
   type TestApp,
+  webhookSignature,
 } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logPseudonym } from "../../api/src/domain/crypto/log-pseudonyms.ts";
 import { balanceCeilingMinor } from "../../api/src/domain/ledger/ledger.ts";
-import { bip39Sample, findCardOrWalletData } from "../../api/src/domain/payments/card-data.ts";
-import { balance, order } from "../activations/support.ts";
-import { postPaymentEvent } from "./support.ts";
+import { findCardOrWalletData } from "../../api/src/domain/payments/card-data.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -68,12 +70,11 @@ describe("top-ups through the payment webhook", () => {
     expect((await postPaymentEvent(app, unsigned, { signature: null })).status).toBe(401);
     const stale = topUp(customer.accountId);
     const tenMinutesAgo = Math.floor(app.services.now().getTime() / 1000) - 600;
-    expect((await postPaymentEvent(app, stale, { timestamp: tenMinutesAgo })).status).toBe(401);
+    expect((await postPaymentEvent(app, stale, { timestampSeconds: tenMinutesAgo })).status).toBe(401);
     // A valid signature over another body does not carry over.
     const signedFor = topUp(customer.accountId);
-    const { signWebhook } = await import("../../api/src/http/signed-webhook.ts");
     const now = Math.floor(app.services.now().getTime() / 1000);
-    const otherSignature = signWebhook(
+    const otherSignature = webhookSignature(
       app.services.config.webhooks.paymentSecret,
       JSON.stringify({ ...signedFor, amountMinor: 1 }),
       now,
@@ -90,15 +91,15 @@ describe("top-ups through the payment webhook", () => {
     const now = Math.floor(app.services.now().getTime() / 1000);
     const tolerance = app.services.config.webhooks.toleranceSeconds;
     const early = topUp(customer.accountId);
-    expect(await postPaymentEvent(app, early, { timestamp: now + tolerance + 60 })).toMatchObject({
+    expect(await postPaymentEvent(app, early, { timestampSeconds: now + tolerance + 60 })).toMatchObject({
       status: 401,
       body: { code: "BAD_SIGNATURE" },
     });
     const farFuture = topUp(customer.accountId);
-    expect((await postPaymentEvent(app, farFuture, { timestamp: now + 30 * 24 * 3600 })).status).toBe(401);
+    expect((await postPaymentEvent(app, farFuture, { timestampSeconds: now + 30 * 24 * 3600 })).status).toBe(401);
     // Within the tolerance a clock running ahead is fine.
     const slightlyAhead = topUp(customer.accountId);
-    expect((await postPaymentEvent(app, slightlyAhead, { timestamp: now + tolerance - 60 })).status).toBe(200);
+    expect((await postPaymentEvent(app, slightlyAhead, { timestampSeconds: now + tolerance - 60 })).status).toBe(200);
 
     for (const event of [early, farFuture]) expect(await stored(event.id)).toEqual({ paymentEvents: 0, ledgerEntries: 0 });
     expect(await balance(customer.client)).toEqual({ availableMinor: 500, heldMinor: 0, currency: "USD" });
@@ -120,7 +121,7 @@ describe("top-ups through the payment webhook", () => {
 describe("the balance ceiling", () => {
   it("refuses a top-up that would take available plus held past the ceiling with BALANCE_LIMIT_EXCEEDED, and credits nothing", async () => {
     const customer = await createCustomer(app, { balanceMinor: balanceCeilingMinor - 1_000n });
-    await order(customer.client, { service: "telegram", country: "US" }); // 25 held, still counted
+    await customer.orderNumber({ service: "telegram", country: "US" }); // 25 held, still counted
     const fits = topUp(customer.accountId, { amountMinor: 1_000 });
     expect(await postPaymentEvent(app, fits)).toEqual({ status: 200, body: { status: "recorded" } });
     const ceiling = Number(balanceCeilingMinor);

@@ -1,7 +1,6 @@
-import { createCustomer, startTestApp, type TestApp } from "@smsape/api/testing";
+import { balance, createCustomer, startTestApp, type TestApp } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { balanceCeilingMinor } from "../../api/src/domain/ledger/ledger.ts";
-import { balance } from "../activations/support.ts";
 
 const simulateTopUp = `mutation($amount: BigInt!) { simulateTopUp(amountMinor: $amount) { __typename
   ... on SimulateTopUpPayload { paymentEventId balance { availableMinor heldMinor currency } }

@@ -1,8 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { createCustomer, GraphqlClient, startTestApp, type TestApp, type TestCustomer } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../api/src/domain/audit/audit-log.ts";
-import { hashToken } from "../../api/src/domain/auth/tokens.ts";
 
 const hour = 60 * 60 * 1000;
 const day = 24 * hour;
@@ -176,12 +174,7 @@ describe("filing a privacy request", () => {
 
   it("stores a request made with an API key alone as unverified, for staff to confirm with the holder", async () => {
     const customer = await createCustomer(app);
-    const key = `sk_${randomBytes(24).toString("base64url")}`;
-    await app.services.db.apiKey.create({
-      data: { accountId: customer.accountId, name: "script", prefix: key.slice(0, 7), keyHash: hashToken(key) },
-    });
-    const script = new GraphqlClient(app.url);
-    script.bearer = key;
+    const { client: script } = await customer.createApiKey("script");
     const request = await file(script, "requestDataCopy");
     expect(request.verifiedAt).toBeNull();
   });
@@ -195,15 +188,15 @@ describe("following and withdrawing one's requests", () => {
     owner = await createCustomer(app);
     other = await createCustomer(app);
     ids = [];
-    for (const [mutation, input] of [
-      ["requestDataCopy", undefined],
-      ["requestCorrection", { details: "Wrong jurisdiction." }],
-      ["objectToProcessing", { details: "Abuse signals." }],
+    for (const request of [
+      { kind: "ACCESS" },
+      { kind: "CORRECTION", details: "Wrong jurisdiction." },
+      { kind: "OBJECTION", details: "Abuse signals." },
     ] as const) {
-      ids.push((await file(owner.client, mutation, input)).id);
+      ids.push((await owner.requestPrivacy(request)).id);
       app.clock.advance(60_000);
     }
-    await file(other.client, "requestDataCopy");
+    await other.requestPrivacy({ kind: "ACCESS" });
   });
 
   it("lists one's own requests newest first, page by page", async () => {

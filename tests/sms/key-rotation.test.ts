@@ -4,7 +4,6 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createCustomer, GraphqlClient, startTestApp, type TestApp } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliverSmsOk, orderNumber } from "./support.ts";
 
 const run = promisify(execFile);
 const workspace = fileURLToPath(new URL("../..", import.meta.url));
@@ -64,8 +63,8 @@ describe("P20: key rotation", () => {
     const texts = ["Your Telegram code is 310247", "Your Telegram code is 902113", "Welcome! No code in this one"];
     const activations = [];
     for (const text of texts) {
-      const activation = await orderNumber(customer);
-      await deliverSmsOk(app, { to: activation.phoneNumber, text, from: "Telegram", route: "uk-route-3" });
+      const activation = await customer.orderNumber();
+      await activation.receiveSms(text, { from: "Telegram", route: "uk-route-3" });
       activations.push(activation);
     }
     const before = await storedValues();

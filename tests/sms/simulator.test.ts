@@ -1,11 +1,23 @@
-import { createCustomer, startTestApp, type TestApp, type TestCustomer } from "@smsape/api/testing";
+import {
+  activation,
+  balance,
+  createCustomer,
+  eventually,
+  type Listener,
+  listen,
+  type SmsEvent,
+  smsFields,
+  startTestApp,
+  step,
+  type TestApp,
+  type TestCustomer,
+  untilLive,
+} from "@smsape/api/testing";
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expireOverdueActivations } from "../../api/src/domain/activations/activations.ts";
 import { neverDeliveredService } from "../../api/src/seed/demo.ts";
 import { simulatorDefaults } from "../../api/src/simulators/upstream-operator.ts";
-import { activation, balance, step } from "../activations/support.ts";
-import { eventually, type Listener, listen, orderNumber, type SmsEvent, smsFields, untilLive } from "./support.ts";
 
 let app: TestApp;
 let customer: TestCustomer;
@@ -23,7 +35,7 @@ afterAll(async () => {
 describe("the built-in upstream operator simulator", () => {
   it("delivers a realistic SMS through the signed webhook a few seconds after a number is ordered, live to the subscriber", async () => {
     // A first order: the simulator answers it; its SMS then serves to prove the subscription live.
-    const first = await orderNumber(customer);
+    const first = await customer.orderNumber();
     let firstMessageId = "";
     await eventually(
       async () => {
@@ -37,7 +49,7 @@ describe("the built-in upstream operator simulator", () => {
     const listener: Listener<SmsEvent> = listen(socket, `subscription { smsReceived { ${smsFields} } }`);
     await untilLive(app, listener, { accountId: customer.accountId, activationId: first.id, messageId: firstMessageId });
 
-    const second = await orderNumber(customer);
+    const second = await customer.orderNumber();
     await eventually(() => listener.events.some((event) => event.smsReceived.activation.id === second.id), {
       timeoutMs: 30_000,
       what: "the simulated SMS, live",
@@ -54,7 +66,7 @@ describe("the built-in upstream operator simulator", () => {
   });
 
   it("sends another SMS each time another is requested", async () => {
-    const ordered = await orderNumber(customer);
+    const ordered = await customer.orderNumber();
     await smsCount(ordered.id, 1, "the first SMS");
     expect((await step(customer.client, "requestAnotherSms", ordered.id)).activation.status).toBe("WAITING_SMS");
     await smsCount(ordered.id, 2, "the second SMS");
@@ -68,9 +80,9 @@ describe("the built-in upstream operator simulator", () => {
 
   it(`never sends an SMS for the demo service "${neverDeliveredService.code}", so it can be cancelled after the lock for a refund`, async () => {
     const before = await balance(customer.client);
-    const silent = await orderNumber(customer, neverDeliveredService.code);
+    const silent = await customer.orderNumber({ service: neverDeliveredService.code });
     // Ordered at the same time: once its SMS is in and another round has passed, the simulator has had its chance.
-    const control = await orderNumber(customer);
+    const control = await customer.orderNumber();
     await smsCount(control.id, 1, "the SMS for the number ordered alongside");
     await new Promise((resolve) => setTimeout(resolve, simulatorDefaults.intervalMs + 500));
     expect(await app.services.db.smsMessage.count({ where: { activationId: silent.id } })).toBe(0);
@@ -86,7 +98,7 @@ describe("the built-in upstream operator simulator", () => {
   });
 
   it(`lets an order for "${neverDeliveredService.code}" time out, its price released`, async () => {
-    const silent = await orderNumber(customer, neverDeliveredService.code);
+    const silent = await customer.orderNumber({ service: neverDeliveredService.code });
     // A minute before its time is up, long past the simulator's delay: a round of the simulator passes it by.
     app.clock.advance((app.services.config.activations.timeoutMinutes - 1) * 60_000);
     await new Promise((resolve) => setTimeout(resolve, simulatorDefaults.intervalMs + 500));

@@ -1,18 +1,19 @@
-import { createCustomer, startTestApp, type TestApp, type TestCustomer } from "@smsape/api/testing";
-import type { Client } from "graphql-ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  createCustomer,
   deliverSms,
-  deliverSmsOk,
   eventually,
   type Listener,
   listen,
-  operatorSignature,
-  orderNumber,
   type SmsEvent,
   smsFields,
+  startTestApp,
+  type TestApp,
+  type TestCustomer,
   untilLive,
-} from "./support.ts";
+  webhookSignature,
+} from "@smsape/api/testing";
+import type { Client } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let app: TestApp;
 let alice: TestCustomer;
@@ -35,8 +36,8 @@ function subscriptionsOf(customer: TestCustomer): Client {
 
 /** An activation of Alice's with one SMS already stored, and a subscriber on it that is provably live. */
 async function liveSubscriberOnNewActivation() {
-  const activation = await orderNumber(alice);
-  const first = await deliverSmsOk(app, { to: activation.phoneNumber, text: "Your Telegram code is 1111" });
+  const activation = await alice.orderNumber();
+  const first = await activation.receiveSms("Your Telegram code is 1111");
   const listener: Listener<SmsEvent> = listen(
     subscriptionsOf(alice),
     `subscription($id: ID) { smsReceived(activationId: $id) { ${smsFields} } }`,
@@ -51,7 +52,7 @@ async function liveSubscriberOnNewActivation() {
 
 describe("inbound SMS from the upstream operator", () => {
   it("moves the activation to SMS_RECEIVED with the SMS and its code readable by the ordering account", async () => {
-    const activation = await orderNumber(alice);
+    const activation = await alice.orderNumber();
     const result = await deliverSms(app, { to: activation.phoneNumber, text: "Your Telegram code is 482913. Do not share it." });
     expect(result).toMatchObject({ status: 200, body: { status: "delivered" } });
 
@@ -85,8 +86,8 @@ describe("inbound SMS from the upstream operator", () => {
 
   it("uses the service's own code pattern when it has one", async () => {
     await app.services.db.service.update({ where: { code: "whatsapp" }, data: { codePattern: "code (\\d{3}-\\d{3})" } });
-    const activation = await orderNumber(alice, "whatsapp");
-    await deliverSmsOk(app, { to: activation.phoneNumber, text: "Your WhatsApp code 123-456. Ref 99887" });
+    const activation = await alice.orderNumber({ service: "whatsapp" });
+    await activation.receiveSms("Your WhatsApp code 123-456. Ref 99887");
     const { activation: read } = await alice.client.data(
       `query($id: ID!) { activation(id: $id) { messages { edges { node { code } } } } }`,
       {
@@ -105,8 +106,8 @@ describe("inbound SMS from the upstream operator", () => {
   });
 
   it("drops an SMS for a number whose activation has ended", async () => {
-    const activation = await orderNumber(alice);
-    await deliverSmsOk(app, { to: activation.phoneNumber, text: "Your code is 5555" });
+    const activation = await alice.orderNumber();
+    await activation.receiveSms("Your code is 5555");
     await alice.client.data(`mutation($id: ID!) { finishActivation(id: $id) { __typename } }`, { id: activation.id });
     const late = await deliverSms(app, { to: activation.phoneNumber, text: "Your code is 6666" });
     expect(late).toMatchObject({ status: 202, body: { status: "dropped" } });
@@ -123,7 +124,7 @@ describe("inbound SMS from the upstream operator", () => {
     const genuineBody = JSON.stringify({ ...sms, messageId: "op-tampered" });
     const tampered = await deliverSms(app, sms, {
       rawBody: JSON.stringify({ ...sms, messageId: "op-tampered", text: "Your code is 99999" }),
-      signature: operatorSignature(app.services.config.webhooks.smsSecret, genuineBody, now),
+      signature: webhookSignature(app.services.config.webhooks.smsSecret, genuineBody, now),
     });
     const unsigned = await deliverSms(app, sms, { signature: null });
     const stale = await deliverSms(app, sms, { timestampSeconds: now - 10 * 60 });
@@ -154,15 +155,15 @@ describe("inbound SMS from the upstream operator", () => {
     expect(await app.services.db.smsMessage.count({ where: { upstreamMessageId: "op-retried-1" } })).toBe(1);
 
     // An SMS after the retries arrives after anything they could have announced.
-    await deliverSmsOk(app, { to: activation.phoneNumber, text: "Your code is 97531" });
+    await activation.receiveSms("Your code is 97531");
     await eventually(() => liveEvents().length >= 2, { what: "both SMS" });
     expect(liveEvents().map((event) => event.text)).toEqual(["Your code is 86420", "Your code is 97531"]);
   });
 
   it("P20: the database holds no SMS body, code or routing detail in plaintext", async () => {
-    const activation = await orderNumber(alice);
+    const activation = await alice.orderNumber();
     const text = "Zebra-Orchid says: your Telegram code is 73918254";
-    await deliverSmsOk(app, { to: activation.phoneNumber, text, from: "Sender-Kestrel", route: "route-Heron-42" });
+    await activation.receiveSms(text, { from: "Sender-Kestrel", route: "route-Heron-42" });
 
     const stored = await app.services.db.smsMessage.findFirstOrThrow({ where: { activationId: activation.id } });
     expect(stored.bodyCiphertext).toMatch(/^v1\.[^.]+\.[\w-]+\.[\w-]+\.[\w-]+$/);
@@ -187,13 +188,8 @@ describe("inbound SMS from the upstream operator", () => {
   });
 
   it("never writes an SMS body, code, number or routing detail to the log", async () => {
-    const activation = await orderNumber(alice);
-    await deliverSmsOk(app, {
-      to: activation.phoneNumber,
-      text: "Quokka-Lantern code 60418273",
-      from: "Sender-Ibis",
-      route: "route-Ibis-7",
-    });
+    const activation = await alice.orderNumber();
+    await activation.receiveSms("Quokka-Lantern code 60418273", { from: "Sender-Ibis", route: "route-Ibis-7" });
     await deliverSms(
       app,
       { to: activation.phoneNumber, text: "Quokka-Lantern code 60418273" },

@@ -7,27 +7,23 @@
  */
 import { randomInt } from "node:crypto";
 import {
+  closedForEndedCredential,
+  connectedSubscriptions,
   createCustomer,
+  createStaffMember,
+  eventually,
   GraphqlClient,
-  signInStaffClient,
+  listen,
+  newPassword,
+  type SmsEvent,
+  smsFields,
   startTestApp,
   type TestApp,
   type TestCustomer,
+  untilLive,
 } from "@smsape/api/testing";
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newPassword, signIn, tokenFromEmail } from "../accounts/helpers.ts";
-import {
-  closedForEndedCredential,
-  connectedSubscriptions,
-  deliverSmsOk,
-  eventually,
-  listen,
-  orderNumber,
-  type SmsEvent,
-  smsFields,
-  untilLive,
-} from "../sms/support.ts";
 
 let app: TestApp;
 const sockets: Client[] = [];
@@ -45,20 +41,10 @@ async function connectedSocket(client: GraphqlClient) {
   return connected;
 }
 
-/** A client of the customer's account authenticated with a new API key. */
-async function apiKeyOf(customer: TestCustomer): Promise<{ client: GraphqlClient; apiKeyId: string }> {
-  const { createApiKey } = await customer.client.data(
-    `mutation { createApiKey(input: { name: "watcher" }) { ... on CreateApiKeyPayload { secret apiKey { id } } } }`,
-  );
-  const client = new GraphqlClient(app.url);
-  client.bearer = createApiKey.secret;
-  return { client, apiKeyId: createApiKey.apiKey.id };
-}
-
-/** An SMS arriving now for a number ordered through `client`, which the account's live sockets should hear. */
-async function freshSms(customer: TestCustomer, client: GraphqlClient) {
-  const activation = await orderNumber({ ...customer, client });
-  return deliverSmsOk(app, { to: activation.phoneNumber, text: `Your code is ${randomInt(100_000, 1_000_000)}` });
+/** An SMS arriving now for a number the customer ordered, which the account's live sockets should hear. */
+async function freshSms(customer: TestCustomer) {
+  const activation = await customer.orderNumber();
+  return activation.receiveSms(`Your code is ${randomInt(100_000, 1_000_000)}`);
 }
 
 describe("an open socket whose session ends is closed with 4401", () => {
@@ -71,9 +57,9 @@ describe("an open socket whose session ends is closed with 4401", () => {
 
   it("P5: signing out everywhere closes every session's socket; a socket opened with an API key stays open and still hears", async () => {
     const customer = await createCustomer(app, { balanceMinor: 1_000 });
-    const { client: keyClient } = await apiKeyOf(customer);
-    const activation = await orderNumber(customer);
-    const first = await deliverSmsOk(app, { to: activation.phoneNumber, text: "Your code is 111111" });
+    const { client: keyClient } = await customer.createApiKey("watcher");
+    const activation = await customer.orderNumber();
+    const first = await activation.receiveSms("Your code is 111111");
     const probe = { accountId: customer.accountId, activationId: activation.id, messageId: first.messageId };
 
     const bySession = await connectedSocket(customer.client);
@@ -86,7 +72,7 @@ describe("an open socket whose session ends is closed with 4401", () => {
     await customer.client.data(`mutation { signOutEverywhere { endedSessions } }`);
     await closedForEndedCredential(bySession.closes);
 
-    const sms = await freshSms(customer, keyClient);
+    const sms = await freshSms(customer);
     await eventually(() => keyListener.events.some((event) => event.smsReceived.id === sms.messageId), {
       what: "the API key's socket to hear the new SMS",
     });
@@ -96,9 +82,9 @@ describe("an open socket whose session ends is closed with 4401", () => {
 
   it("P5: changing the password closes the sockets of the other sessions, not this session's", async () => {
     const customer = await createCustomer(app, { balanceMinor: 1_000 });
-    const elsewhere = await signIn(app, customer.email, customer.password);
+    const elsewhere = await customer.signIn();
     const here = await connectedSocket(customer.client);
-    const there = await connectedSocket(elsewhere.bearerClient);
+    const there = await connectedSocket(elsewhere.client);
     const listener = listen<SmsEvent>(here.socket, `subscription { smsReceived { ${smsFields} } }`);
 
     const { changePassword } = await customer.client.data(
@@ -108,7 +94,7 @@ describe("an open socket whose session ends is closed with 4401", () => {
     expect(changePassword.__typename).toBe("ChangePasswordPayload");
     await closedForEndedCredential(there.closes);
 
-    const sms = await freshSms(customer, customer.client);
+    const sms = await freshSms(customer);
     await eventually(() => listener.events.some((event) => event.smsReceived.id === sms.messageId), {
       what: "this session's socket to hear the new SMS",
     });
@@ -122,7 +108,7 @@ describe("an open socket whose session ends is closed with 4401", () => {
     await anonymous.data(`mutation($email: String!) { requestPasswordReset(input: { email: $email }) { __typename } }`, {
       email: customer.email,
     });
-    const token = await tokenFromEmail(app, customer.email, /Reset your password/, "rst");
+    const token = await app.mailbox.token(customer.email, /Reset your password/, "rst");
     const { resetPassword } = await anonymous.data(
       `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { __typename } }`,
       { input: { token, newPassword: newPassword() } },
@@ -145,7 +131,7 @@ describe("an open socket whose session ends is closed with 4401", () => {
 describe("an open socket whose API key is revoked is closed with 4401", () => {
   it("revoking the key closes the socket opened with it, with no event needed", async () => {
     const customer = await createCustomer(app);
-    const key = await apiKeyOf(customer);
+    const key = await customer.createApiKey("watcher");
     const { closes } = await connectedSocket(key.client);
     const { revokeApiKey } = await customer.client.data(
       `mutation($id: ID!) { revokeApiKey(input: { id: $id }) { __typename } }`,
@@ -158,7 +144,7 @@ describe("an open socket whose API key is revoked is closed with 4401", () => {
 
 describe("a staff socket whose session ends is closed with 4401", () => {
   it("P5: signing out of the console closes the staff member's socket", async () => {
-    const staff = await signInStaffClient(app);
+    const { client: staff } = await createStaffMember(app);
     const { closes } = await connectedSocket(staff);
     expect(await staff.data(`mutation { staffSignOut }`)).toEqual({ staffSignOut: true });
     await closedForEndedCredential(closes);
@@ -169,9 +155,8 @@ describe("a staff socket whose session ends is closed with 4401", () => {
 describe("the backstop at each event", () => {
   it("P5: a socket keeps receiving SMS until its session passes its absolute expiry; the next event then closes it", async () => {
     const customer = await createCustomer(app, { balanceMinor: 1_000 });
-    const { client: keyClient } = await apiKeyOf(customer);
-    const activation = await orderNumber(customer);
-    const first = await deliverSmsOk(app, { to: activation.phoneNumber, text: "Your code is 333333" });
+    const activation = await customer.orderNumber();
+    const first = await activation.receiveSms("Your code is 333333");
     const { socket, closes } = await connectedSocket(customer.client);
     const listener = listen<SmsEvent>(socket, `subscription { smsReceived { ${smsFields} } }`);
     await untilLive(app, listener, { accountId: customer.accountId, activationId: activation.id, messageId: first.messageId });
@@ -179,14 +164,14 @@ describe("the backstop at each event", () => {
     // A minute before the session's absolute expiry: still heard (an open socket counts as use, not idle).
     const lifetimeMs = app.services.config.sessions.absoluteMinutes * 60_000;
     app.clock.advance(lifetimeMs - 60_000);
-    const before = await freshSms(customer, keyClient);
+    const before = await freshSms(customer);
     await eventually(() => listener.events.some((event) => event.smsReceived.id === before.messageId), {
       what: "the SMS a minute before expiry",
     });
 
     // Past it: the next event finds the session over, and closes the socket instead of delivering.
     app.clock.advance(2 * 60_000);
-    const after = await freshSms(customer, keyClient);
+    const after = await freshSms(customer);
     await closedForEndedCredential(closes);
     expect(listener.events.map((event) => event.smsReceived.id)).not.toContain(after.messageId);
   });

@@ -1,18 +1,20 @@
-import { createCustomer, GraphqlClient, startTestApp, type TestApp, type TestCustomer } from "@smsape/api/testing";
+import {
+  createCustomer,
+  eventually,
+  GraphqlClient,
+  type Listener,
+  listen,
+  type SmsEvent,
+  smsFields,
+  startTestApp,
+  type TestActivation,
+  type TestApp,
+  type TestCustomer,
+  untilLive,
+} from "@smsape/api/testing";
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import {
-  deliverSmsOk,
-  eventually,
-  type Listener,
-  listen,
-  type OrderedNumber,
-  orderNumber,
-  type SmsEvent,
-  smsFields,
-  untilLive,
-} from "../sms/support.ts";
 
 let app: TestApp;
 let alice: TestCustomer;
@@ -37,15 +39,15 @@ function socketOf(customer: TestCustomer): Client {
 
 /** An activation with one SMS already stored, whose id serves to prove a subscription live. */
 async function activationWithAnSms(customer: TestCustomer, text: string) {
-  const activation = await orderNumber(customer);
-  const sms = await deliverSmsOk(app, { to: activation.phoneNumber, text });
+  const activation = await customer.orderNumber();
+  const sms = await activation.receiveSms(text);
   return { activation, messageId: sms.messageId };
 }
 
 const smsSubscription = `subscription($id: ID) { smsReceived(activationId: $id) { ${smsFields} } }`;
 
 describe("P7: an SMS is readable only by the account that ordered the number", () => {
-  let aliceActivation: OrderedNumber;
+  let aliceActivation: TestActivation;
   let aliceMessageId: string;
   const aliceText = "Alice-Only: your Telegram code is 58203917";
 
@@ -71,7 +73,7 @@ describe("P7: an SMS is readable only by the account that ordered the number", (
     expect(byId.errors).toBeUndefined();
     expect(byId.data?.activation).toBeNull();
 
-    await orderNumber(bob);
+    await bob.orderNumber();
     const list = await bob.client.data(
       `{ activations(first: 100) { edges { node { id messages { edges { node { id text code } } } } } } }`,
     );
@@ -124,7 +126,7 @@ describe("P7: an SMS is readable only by the account that ordered the number", (
     app.services.events.publish("smsReceived", bob.accountId, { activationId: aliceActivation.id, messageId: aliceMessageId });
     app.services.events.publish("activationChanged", bob.accountId, { activationId: aliceActivation.id });
 
-    const second = await deliverSmsOk(app, { to: aliceActivation.phoneNumber, text: "Alice-Only: second code 66120934" });
+    const second = await aliceActivation.receiveSms("Alice-Only: second code 66120934");
     await eventually(() => aliceListener.events.some((event) => event.smsReceived.id === second.messageId), {
       what: "Alice's SMS",
     });
@@ -152,7 +154,7 @@ describe("P7: an SMS is readable only by the account that ordered the number", (
 
 describe("live events reach their owner", () => {
   it("tells the owner when an activation's status changes", async () => {
-    const activation = await orderNumber(alice);
+    const activation = await alice.orderNumber();
     const statuses = listen<{ activationStatusChanged: { id: string; status: string } }>(
       socketOf(alice),
       `subscription($id: ID) { activationStatusChanged(activationId: $id) { id status } }`,
@@ -163,7 +165,7 @@ describe("live events reach their owner", () => {
       what: "the status subscription to be live",
     });
     const seen = statuses.events.length;
-    await deliverSmsOk(app, { to: activation.phoneNumber, text: "Your code is 3141" });
+    await activation.receiveSms("Your code is 3141");
     await eventually(() => statuses.events.slice(seen).some((event) => event.activationStatusChanged.status === "SMS_RECEIVED"), {
       what: "SMS_RECEIVED",
     });
@@ -189,7 +191,7 @@ describe("live events reach their owner", () => {
     const bobSeen = bobBalance.events.length;
     const { balance: before } = await alice.client.data(`{ balance { availableMinor heldMinor } }`);
 
-    await orderNumber(alice);
+    await alice.orderNumber();
     const expected = { availableMinor: before.availableMinor - 45, heldMinor: before.heldMinor + 45 };
     await eventually(() => aliceBalance.events.some((event) => event.balanceChanged.heldMinor === expected.heldMinor), {
       what: "Alice's balance event",

@@ -1,19 +1,21 @@
-import { createCustomer, GraphqlClient, startTestApp, type TestApp, type TestCustomer } from "@smsape/api/testing";
-import type { Client } from "graphql-ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   closedForEndedCredential,
   connectedSubscriptions,
+  createCustomer,
   deliverSms,
-  deliverSmsOk,
   eventually,
+  GraphqlClient,
   type Listener,
   listen,
-  orderNumber,
   type SmsEvent,
   smsFields,
+  startTestApp,
+  type TestApp,
+  type TestCustomer,
   untilLive,
-} from "../sms/support.ts";
+} from "@smsape/api/testing";
+import type { Client } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // The only skipped tests: live events across instances need a Redis server to share events through.
 const redisUnavailable = process.env.REDIS_URL
@@ -41,8 +43,8 @@ describe("live events across API instances sharing Redis", () => {
   const title = "delivers to a subscriber on instance 1 an SMS that arrived by webhook at instance 2";
   it.skipIf(redisUnavailable !== null)(redisUnavailable ? `${title} (skipped: ${redisUnavailable})` : title, async () => {
     expect(first.services.config.redisUrl).toBeTruthy();
-    const activation = await orderNumber(alice);
-    const earlier = await deliverSmsOk(second, { to: activation.phoneNumber, text: "Your Telegram code is 1010" });
+    const activation = await alice.orderNumber();
+    const earlier = await activation.receiveSms("Your Telegram code is 1010", { via: second });
 
     const socket = alice.client.subscriptions();
     sockets.push(socket);

@@ -13,6 +13,7 @@ import { getDatamodel, type PrismaClient, type PrismaTypes, type StaffRole } fro
 import { GraphQLError, Kind } from "graphql";
 import { DateTimeResolver, GraphQLBigInt } from "graphql-scalars";
 import type { Context } from "./context.ts";
+import { notAuthorized, viewingAccount } from "./viewer.ts";
 
 export type SubGraph = "customer" | "staff";
 
@@ -29,7 +30,7 @@ export const builder = new SchemaBuilder<{
   subGraphs: { defaultForTypes: ["customer", "staff"], fieldsInheritFromTypes: true },
   scopeAuth: {
     authScopes: (context) => ({
-      account: context.viewer.kind === "account",
+      account: viewingAccount(context.viewer) !== null,
       staff: context.viewer.kind === "staff",
       staffRole: (role) => context.viewer.kind === "staff" && (context.viewer.role === role || context.viewer.role === "ADMIN"),
     }),
@@ -79,11 +80,4 @@ function wholeNumber(value: unknown): bigint {
     throw new GraphQLError("Use a whole number within 64 bits: a JSON integer up to 2^53 - 1, or a string of decimal digits.");
   }
   return parsed;
-}
-
-/** What every refused read or write returns: it says only that it is not allowed, never why. */
-export function notAuthorized(): GraphQLError {
-  return new GraphQLError("You are not allowed to do that. Sign in with an account that may.", {
-    extensions: { code: "NOT_AUTHORIZED" },
-  });
 }

@@ -1,10 +1,12 @@
 import type { StaffRole } from "@smsape/db";
 import type { YogaInitialContext } from "graphql-yoga";
+import type { AccountActor } from "../domain/actors.ts";
 import type { Services } from "../services/index.ts";
 
+/** Who sent the request. A customer is the account the domain acts for, as it is. */
 export type Viewer =
   | { kind: "anonymous" }
-  | { kind: "account"; accountId: string; sessionId: string | null; apiKeyId: string | null }
+  | AccountActor
   | { kind: "staff"; staffUserId: string; role: StaffRole; sessionId: string };
 
 /** The WebSocket a subscription runs on, as far as a resolver may act on it. */

@@ -17,14 +17,15 @@ export const cookieInventory = [
   { name: "smsape_session", purpose: "keeps a customer signed in", lifetime: "session idle/absolute expiry" },
   { name: "smsape_staff", purpose: "keeps a staff member signed in to the console", lifetime: "session idle/absolute expiry" },
 ] as const;
+const [customerCookie, staffCookie] = cookieInventory;
 
 function spec(config: Config, base: string): CookieSpec {
   const secure = config.http.secureCookies;
   return { name: secure ? `__Host-${base}` : base, secure };
 }
 
-export const customerSessionCookie = (config: Config) => spec(config, "smsape_session");
-export const staffSessionCookie = (config: Config) => spec(config, "smsape_staff");
+export const customerSessionCookie = (config: Config) => spec(config, customerCookie.name);
+export const staffSessionCookie = (config: Config) => spec(config, staffCookie.name);
 
 /** Each API reads only its own audience's cookie: customer sessions mean nothing to the staff API and the reverse. */
 export const sessionCookieOf = (audience: Audience, config: Config) =>

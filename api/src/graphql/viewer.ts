@@ -1,4 +1,6 @@
+import { GraphQLError } from "graphql";
 import { resolveCustomerToken, watchCustomerCredential } from "../domain/accounts/credentials.ts";
+import type { AccountActor } from "../domain/actors.ts";
 import { resolveStaffSession, watchStaffSession } from "../domain/staff/staff-auth.ts";
 import type { Services } from "../services/index.ts";
 import type { Viewer } from "./context.ts";
@@ -20,6 +22,28 @@ export async function resolveViewer(services: Services, audience: Audience, toke
   }
   const credential = await resolveCustomerToken(services, token);
   return credential ? { kind: "account", ...credential } : { kind: "anonymous" };
+}
+
+/** What every refused read or write returns: it says only that it is not allowed, never why. */
+export function notAuthorized(): GraphQLError {
+  return new GraphQLError("You are not allowed to do that. Sign in with an account that may.", {
+    extensions: { code: "NOT_AUTHORIZED" },
+  });
+}
+
+/** The account the request comes from, or null when it is anonymous or from staff. */
+export function viewingAccount(viewer: Viewer): AccountActor | null {
+  return viewer.kind === "account" ? viewer : null;
+}
+
+/**
+ * The account a customer field acts for. Fields guarded by
+ * `authScopes: { account: true }` only run for one; any other viewer is refused.
+ */
+export function signedInAccount(viewer: Viewer): AccountActor {
+  const account = viewingAccount(viewer);
+  if (!account) throw notAuthorized();
+  return account;
 }
 
 /**

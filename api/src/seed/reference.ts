@@ -5,10 +5,11 @@
 import { readFileSync } from "node:fs";
 import type { PrismaClient } from "@smsape/db";
 
-const policyVersions = [{ version: "2026-03-20", effectiveAt: new Date("2026-03-20T00:00:00Z") }];
+/** The policy versions this release ships, newest first; each has its text in domain/policy/texts/. */
+const policyVersions = [{ version: "2026-03-20", effectiveAt: new Date("2026-03-20T00:00:00Z") }] as const;
 
-/** The newest version this release ships. */
-export const latestPolicyVersion = policyVersions.at(-1)?.version ?? "2026-03-20";
+/** The newest version this release ships: the one in force once its date has come. */
+export const latestPolicyVersion = policyVersions[0].version;
 
 const day = 24 * 60 * 60;
 export const retentionDefaults = [

@@ -1,67 +1,213 @@
 /**
- * Seed factories for tests: build the data a test needs in a sentence,
- * `await createCustomer(app, { balanceMinor: 500 })`, through the same
- * database the service uses.
+ * Seed factories: the data a test needs, built as a sentence through the
+ * domain's own functions, so seeded rows are the rows the service writes.
+ *
+ *   const customer = await createCustomer(app, { balanceMinor: 500 });
+ *   const activation = await customer.orderNumber({ service: "telegram", country: "GB" });
+ *   await activation.receiveSms("Your code is 482913");
+ *   await customer.requestPrivacy({ kind: "ACCESS" });
+ *   const staff = await createStaffMember(app, { role: "COMPLIANCE" });
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Activation, Jurisdiction, PrivacyRequest, StaffRole } from "@smsape/db";
 import type { App } from "../app.ts";
-import { sessionTokenPrefix } from "../domain/accounts/credentials.ts";
+import { createApiKey } from "../domain/accounts/api-keys.ts";
+import { resolveCustomerToken } from "../domain/accounts/credentials.ts";
+import { signIn } from "../domain/accounts/sign-in.ts";
+import { signUp, verifyEmail } from "../domain/accounts/sign-up.ts";
+import { orderNumber } from "../domain/activations/activations.ts";
+import type { AccountActor } from "../domain/actors.ts";
 import { hashPassword } from "../domain/auth/passwords.ts";
-import { newSessionExpiry } from "../domain/auth/sessions.ts";
-import { newSecretToken } from "../domain/auth/tokens.ts";
+import { ledgerCurrency } from "../domain/ledger/ledger.ts";
+import { recordTopUp } from "../domain/payments/topups.ts";
+import { currentPolicyVersion } from "../domain/policy/policy-versions.ts";
+import { createPrivacyRequest, type NewPrivacyRequest } from "../domain/privacy/requests.ts";
 import { GraphqlClient } from "./graphql-client.ts";
+import type { TestMailbox } from "./mailbox.ts";
+import { deliverSms } from "./webhooks.ts";
 
-export interface TestCustomer {
-  accountId: string;
-  email: string;
-  password: string;
-  /** A customer API client signed in with a bearer session token. */
-  client: GraphqlClient;
-  token: string;
+/** What the factories need of a test app: the service, and the mailbox its email lands in. */
+type SeedApp = App & { mailbox: TestMailbox };
+
+export function newEmail(): string {
+  return `person-${randomBytes(4).toString("hex")}@example.test`;
 }
 
+export function newPassword(): string {
+  return `Pass-${randomBytes(8).toString("hex")}`;
+}
+
+/** A client of the customer API that sends `token` as its bearer. */
+function bearerClient(app: App, token: string): GraphqlClient {
+  const client = new GraphqlClient(app.url);
+  client.bearer = token;
+  return client;
+}
+
+/**
+ * A customer as sign-up makes one: the policy in force accepted, the address
+ * verified through the emailed token (unless `verified: false`), signed in with
+ * a session, and `balanceMinor` topped up as a processor's payment would be.
+ * Returns once the account's email has left the outbox.
+ */
 export async function createCustomer(
-  app: App,
+  app: SeedApp,
   options: {
     email?: string;
     password?: string;
     balanceMinor?: bigint | number;
     verified?: boolean;
-    jurisdiction?: "GDPR" | "CCPA" | "OTHER";
+    jurisdiction?: Jurisdiction;
   } = {},
 ): Promise<TestCustomer> {
-  const { db } = app.services;
-  const now = app.services.now();
-  const email = options.email ?? `customer-${randomBytes(4).toString("hex")}@example.test`;
-  const password = options.password ?? `pw-${randomBytes(8).toString("hex")}`;
-  const account = await db.account.create({
-    data: {
-      email,
-      passwordHash: await hashPassword(password),
-      ageAttestedAt: now,
-      emailVerifiedAt: options.verified === false ? null : now,
-      jurisdiction: options.jurisdiction ?? "OTHER",
-      acknowledgements: { create: { policyVersion: "2026-03-20" } },
-    },
+  const { services } = app;
+  const email = options.email ?? newEmail();
+  const password = options.password ?? newPassword();
+  const policy = await currentPolicyVersion(services, { select: { version: true } });
+  if (!policy) throw new Error("No privacy policy is in force at the test clock's time.");
+  await signUp(services, {
+    email,
+    password,
+    ageAttestation: true,
+    acceptPolicyVersion: policy.version,
+    jurisdiction: options.jurisdiction,
   });
-  if (options.balanceMinor) {
-    await db.ledgerEntry.create({
-      data: { accountId: account.id, accountRef: account.id, kind: "TOP_UP", availableDelta: options.balanceMinor },
-    });
-  }
-  const { token, hash } = newSecretToken(sessionTokenPrefix);
-  await db.session.create({
-    data: { accountId: account.id, tokenHash: hash, ...newSessionExpiry(app.services.config.sessions, now) },
-  });
-  const client = new GraphqlClient(app.url);
-  client.bearer = token;
-  return { accountId: account.id, email, password, client, token };
+  if (options.verified !== false) await verifyEmail(services, await app.mailbox.token(email, /Confirm your email/, "ver"));
+  const { account, token } = await signIn(services, { email, password });
+  const customer = new TestCustomer(app, { accountId: account.id, email: account.email, password, token });
+  if (options.balanceMinor) await customer.topUp(options.balanceMinor);
+  await customer.emailSent();
+  return customer;
 }
 
-export async function signInStaffClient(app: App, email = "support@smsape.test", password = "support-demo-password") {
-  const client = new GraphqlClient(app.url, "/admin/graphql");
-  await client.data(`mutation($input: StaffSignInInput!) { staffSignIn(input: $input) { __typename } }`, {
-    input: { email, password },
+export class TestCustomer {
+  readonly accountId: string;
+  readonly email: string;
+  readonly password: string;
+  /** The session token (`ses_…`) the client sends. */
+  readonly token: string;
+  /** A customer API client signed in with that session, as a bearer token. */
+  readonly client: GraphqlClient;
+
+  constructor(
+    private readonly app: SeedApp,
+    account: { accountId: string; email: string; password: string; token: string },
+  ) {
+    this.accountId = account.accountId;
+    this.email = account.email;
+    this.password = account.password;
+    this.token = account.token;
+    this.client = bearerClient(app, account.token);
+  }
+
+  /** Tops the balance up as a payment from the processor does: a payment event and its TOP_UP entry. */
+  async topUp(amountMinor: bigint | number): Promise<void> {
+    const event = { id: `evt_seed_${randomUUID()}`, accountId: this.accountId, amountMinor: BigInt(amountMinor) };
+    await recordTopUp(this.app.services, { ...event, currency: ledgerCurrency });
+  }
+
+  /** Orders a number, as the orderNumber mutation does; the price is held. */
+  async orderNumber(order: { service?: string; country?: string } = {}): Promise<TestActivation> {
+    const { activation } = await orderNumber(this.app.services, this.accountId, {
+      serviceCode: order.service ?? "telegram",
+      countryCode: order.country ?? "GB",
+    });
+    return new TestActivation(this.app, activation);
+  }
+
+  /** Signs in again: another session, with a client of its own. */
+  async signIn(): Promise<{ token: string; client: GraphqlClient }> {
+    const { token } = await signIn(this.app.services, { email: this.email, password: this.password });
+    await this.emailSent();
+    return { token, client: bearerClient(this.app, token) };
+  }
+
+  /** A new API key of the account, and a client that sends it. */
+  async createApiKey(name = "script"): Promise<{ apiKeyId: string; secret: string; client: GraphqlClient }> {
+    const { apiKey, secret } = await createApiKey(this.app.services, this.accountId, { name });
+    return { apiKeyId: apiKey.id, secret, client: bearerClient(this.app, secret) };
+  }
+
+  /** Files a privacy request as this customer's session does through the API. */
+  async requestPrivacy(input: NewPrivacyRequest): Promise<PrivacyRequest> {
+    const credential = await resolveCustomerToken(this.app.services, this.token);
+    if (!credential) throw new Error("The customer's session has ended.");
+    const actor: AccountActor = { kind: "account", ...credential };
+    return createPrivacyRequest(this.app.services, actor, input);
+  }
+
+  /** Waits until none of the account's email is waiting in the outbox, so none goes out in the middle of a test. */
+  async emailSent(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const waiting = { accountId: this.accountId, status: "PENDING" } as const;
+    while ((await this.app.services.db.outboxEmail.count({ where: waiting })) > 0) {
+      if (Date.now() > deadline) throw new Error("The customer's email is still in the outbox.");
+      await this.app.mailbox.deliver();
+    }
+  }
+}
+
+export class TestActivation {
+  readonly id: string;
+  readonly accountId: string;
+  /** The number, in E.164, that SMS for it are sent to. */
+  readonly phoneNumber: string;
+  readonly status: Activation["status"];
+
+  constructor(
+    private readonly app: App,
+    activation: Activation,
+  ) {
+    this.id = activation.id;
+    this.accountId = activation.accountId ?? "";
+    this.phoneNumber = activation.phoneNumber;
+    this.status = activation.status;
+  }
+
+  /**
+   * An SMS to this number from the upstream operator, over the real signed
+   * webhook (`via` another instance of the service if given), which must
+   * store it. Returns the stored message's id and the operator's.
+   */
+  async receiveSms(
+    text: string,
+    details: { from?: string; route?: string; messageId?: string; via?: App } = {},
+  ): Promise<{ messageId: string; upstreamMessageId: string }> {
+    const { via = this.app, ...sms } = details;
+    const result = await deliverSms(via, { ...sms, to: this.phoneNumber, text });
+    if (result.status !== 200 || result.body.status !== "delivered") {
+      throw new Error(`SMS not delivered: ${result.status} ${JSON.stringify(result.body)}`);
+    }
+    const stored = await via.services.db.smsMessage.findUniqueOrThrow({ where: { upstreamMessageId: result.messageId } });
+    return { messageId: stored.id, upstreamMessageId: result.messageId };
+  }
+}
+
+export interface TestStaffMember {
+  staffUserId: string;
+  email: string;
+  password: string;
+  role: StaffRole;
+  /** A staff API client signed in through `staffSignIn`, holding the session cookie. */
+  client: GraphqlClient;
+}
+
+/**
+ * A staff member with `role`, written as the demo seed writes staff (there is
+ * no staff administration yet), then signed in through the staff API.
+ */
+export async function createStaffMember(app: App, options: { role?: StaffRole } = {}): Promise<TestStaffMember> {
+  const role = options.role ?? "SUPPORT";
+  const email = newEmail().replace("person-", "staff-");
+  const password = newPassword();
+  const staff = await app.services.db.staffUser.create({
+    data: { email, displayName: `Test ${role.toLowerCase()}`, role, passwordHash: await hashPassword(password) },
   });
-  return client;
+  const client = new GraphqlClient(app.url, "/admin/graphql");
+  const { staffSignIn } = await client.data(
+    `mutation($input: StaffSignInInput!) { staffSignIn(input: $input) { __typename ... on Error { code } } }`,
+    { input: { email, password } },
+  );
+  if (staffSignIn.__typename !== "StaffSignInSuccess") throw new Error(`Staff sign-in failed: ${staffSignIn.code}`);
+  return { staffUserId: staff.id, email, password, role, client };
 }

@@ -1,6 +1,8 @@
 /**
  * Test harness: the real service on a real port, over a database of its own,
- * with a clock the test can move and the log captured for inspection.
+ * with a clock the test can move and the log captured for inspection; and
+ * everything tests share: seed factories, the API's sentences, the webhook
+ * poster, live-event helpers.
  */
 import { Writable } from "node:stream";
 import { createTestDatabase } from "@smsape/db/testing";
@@ -16,6 +18,9 @@ export interface TestApp extends App {
   /** Email the service delivered (P3); `deliver()` sends what is due in the outbox now. */
   mailbox: TestMailbox;
 }
+
+/** `count` minutes in milliseconds, for moving the clock: `app.clock.advance(minutes(5))`. */
+export const minutes = (count: number) => count * 60_000;
 
 export class TestClock {
   private offsetMs = 0;
@@ -76,7 +81,13 @@ export async function startTestApp(
   }
 }
 
-export { createCustomer, signInStaffClient, type TestCustomer } from "./factories.ts";
+/** The privacy policy version this release ships, in force from its date on. */
+export { latestPolicyVersion } from "../seed/reference.ts";
+export * from "./customer-api.ts";
+export * from "./database-search.ts";
+export * from "./factories.ts";
 export { collect, GraphqlClient, type GraphqlResponse } from "./graphql-client.ts";
+export * from "./live-events.ts";
 export { MailProviderUnavailable, TestMailbox } from "./mailbox.ts";
 export * from "./payment-data.ts";
+export * from "./webhooks.ts";

@@ -53,6 +53,24 @@ export class TestMailbox extends DevelopmentMailbox {
     return this.messages.filter((message) => message.to === address.toLowerCase());
   }
 
+  /**
+   * The token (`ver_…`, `rst_…`) in the newest email to `address` whose
+   * subject matches, waiting a little for the email to be written and sent.
+   */
+  async token(address: string, subject: RegExp | string, prefix: "ver" | "rst", timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const message = await this.latest(address, subject).catch((error: Error) => {
+        if (Date.now() > deadline) throw error;
+        return null;
+      });
+      const token = message?.body.match(new RegExp(`\\b${prefix}_[A-Za-z0-9_-]+`))?.[0];
+      if (token) return token;
+      if (message) throw new Error(`No ${prefix}_ token in the email "${message.subject}"`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /** Delivers due email, then returns the newest message to `address` whose subject matches. */
   async latest(address: string, subject: RegExp | string): Promise<DeliveredEmail> {
     await this.deliver();

@@ -90,3 +90,31 @@ export function formatCardNumber(digits: string, format: CardNumberFormat): stri
   if (format === "plain") return digits;
   return (digits.match(/.{1,4}/g) ?? []).join(format === "spaced" ? " " : "-");
 }
+
+/** Words of the BIP-39 English list, for seed phrases the card-data check must find. */
+export const bip39Sample = [
+  "abandon",
+  "ability",
+  "able",
+  "about",
+  "above",
+  "absent",
+  "absorb",
+  "abstract",
+  "absurd",
+  "abuse",
+  "access",
+  "accident",
+  "zebra",
+  "zero",
+  "zone",
+  "zoo",
+  "wagon",
+  "wait",
+  "walk",
+  "wall",
+  "walnut",
+  "want",
+  "warfare",
+  "warm",
+] as const;

@@ -13,8 +13,9 @@
  * quarantine for that service, so the next customer of the same service does
  * not receive codes meant for the previous one.
  */
-import type { Activation, ActivationStatus } from "@smsape/db";
+import type { Activation, ActivationStatus, Prisma } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
+import type { AccountActor } from "../actors.ts";
 import { priceFor } from "../catalogue/catalogue.ts";
 import { type FieldIssue, NotFoundError, ValidationError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
@@ -297,6 +298,39 @@ export async function recordSmsArrival(tx: Tx, activationId: string, at: Date): 
     data: { activationId: current.id, fromStatus: "WAITING_SMS", toStatus: "SMS_RECEIVED", reason: "SMS received", at },
   });
   return { accepted: true, accountId: current.accountId, statusChanged: true };
+}
+
+/**
+ * One of the account's own activations, or null: another account's id reads
+ * as an unknown one. `query` carries the caller's selection.
+ */
+export function findOwnActivation(
+  services: Services,
+  accountId: string,
+  activationId: string,
+  query: Omit<Prisma.ActivationFindFirstArgs, "where"> = {},
+): Promise<Activation | null> {
+  if (!isUuid(activationId)) return Promise.resolve(null);
+  return services.db.activation.findFirst({ ...query, where: { id: activationId, accountId } });
+}
+
+/** The account's own activations, newest first, optionally only those in one status. `query` carries selection and paging. */
+export function findOwnActivations(
+  services: Services,
+  accountId: string,
+  filter: { status?: ActivationStatus | null },
+  query: Omit<Prisma.ActivationFindManyArgs, "where" | "orderBy">,
+): Promise<Activation[]> {
+  return services.db.activation.findMany({
+    ...query,
+    where: { accountId, ...(filter.status ? { status: filter.status } : {}) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
+}
+
+/** Whether the activation is the actor's own; nobody's when there is no actor. */
+export function isOwnActivation(actor: AccountActor | null, activation: Pick<Activation, "accountId">): boolean {
+  return actor !== null && activation.accountId === actor.accountId;
 }
 
 /** The account's activation, or NotFound: another account's id is indistinguishable from an unknown one. */

@@ -43,7 +43,3 @@ export interface ActivationRouting {
 export function sealRouting(ring: KeyRing, activationId: string, routing: ActivationRouting): string {
   return sealColumn(ring, "activationRouting", activationId, JSON.stringify(routing));
 }
-
-export function openRouting(ring: KeyRing, activationId: string, value: string): ActivationRouting {
-  return JSON.parse(openColumn(ring, "activationRouting", activationId, value)) as ActivationRouting;
-}

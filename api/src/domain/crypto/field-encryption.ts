@@ -62,11 +62,6 @@ export function decryptField(ring: KeyRing, value: string, context: string): str
   }
 }
 
-/** The id of the key a stored value was encrypted under. */
-export function encryptionKeyIdOf(value: string): string {
-  return parseValue(value).keyId;
-}
-
 /** The prefix every value sealed under `keyId` starts with (for finding values under other keys). */
 export function encryptedValuePrefix(keyId: string): string {
   return `${version}.${keyId}.`;

@@ -13,7 +13,8 @@
  *
  * Amounts are whole minor units (cents) as `bigint`, 64-bit in the database.
  */
-import type { LedgerEntryKind, Prisma, PrismaClient } from "@smsape/db";
+import type { LedgerEntry, LedgerEntryKind, Prisma, PrismaClient } from "@smsape/db";
+import type { Services } from "../../services/index.ts";
 
 /** The one currency balances are kept in; prices and top-ups in another are refused. */
 export const ledgerCurrency = "USD";
@@ -45,6 +46,15 @@ export async function balanceOf(db: Tx | PrismaClient, accountId: string): Promi
     heldMinor: sums._sum.heldDelta ?? 0n,
     currency: ledgerCurrency,
   };
+}
+
+/** The account's own ledger entries, newest first. `query` carries the caller's selection and paging. */
+export function findOwnLedgerEntries(
+  services: Services,
+  accountId: string,
+  query: Omit<Prisma.LedgerEntryFindManyArgs, "where" | "orderBy">,
+): Promise<LedgerEntry[]> {
+  return services.db.ledgerEntry.findMany({ ...query, where: { accountId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
 }
 
 const deltas: Record<

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
+  bip39Sample,
   cardNumber,
   cardNumberLengths,
   formatCardNumber,
   processorEventIds,
   processorIdShapes,
 } from "../../testing/payment-data.ts";
-import { bip39Sample, findCardOrWalletData, passesLuhn } from "./card-data.ts";
+import { findCardOrWalletData, passesLuhn } from "./card-data.ts";
 import { isPaymentEventId, paymentIdentifiers } from "./payment-event-id.ts";
 
 describe("finding card and wallet data in a payment payload", () => {

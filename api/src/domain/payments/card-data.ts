@@ -59,34 +59,6 @@ const walletFieldNames = new Set([
   "wif",
 ]);
 
-/** Words of the BIP-39 English list, for tests and for readers of the heuristic above. */
-export const bip39Sample = [
-  "abandon",
-  "ability",
-  "able",
-  "about",
-  "above",
-  "absent",
-  "absorb",
-  "abstract",
-  "absurd",
-  "abuse",
-  "access",
-  "accident",
-  "zebra",
-  "zero",
-  "zone",
-  "zoo",
-  "wagon",
-  "wait",
-  "walk",
-  "wall",
-  "walnut",
-  "want",
-  "warfare",
-  "warm",
-] as const;
-
 const digitRun = /\d(?:[ -]?\d)*/g;
 const seedWord = /^[a-z]{3,8}$/;
 const extendedPrivateKey = /\b[xyzt]prv[1-9A-HJ-NP-Za-km-z]{100,}/;

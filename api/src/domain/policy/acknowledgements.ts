@@ -53,9 +53,5 @@ export async function acknowledgementState(services: Services, accountId: string
   const acknowledgedCurrent = current
     ? (await services.db.policyAcknowledgement.count({ where: { accountId, policyVersion: current.version } })) > 0
     : true;
-  return {
-    acknowledgedVersion: latest?.policyVersion ?? null,
-    required: !acknowledgedCurrent,
-    versionInForce: current?.version ?? null,
-  };
+  return { acknowledgedVersion: latest?.policyVersion ?? null, required: !acknowledgedCurrent };
 }

@@ -8,6 +8,7 @@ import type { Jurisdiction, Prisma, PrivacyRequest, PrivacyRequestKind, PrivacyR
 import { z } from "zod";
 import type { Services } from "../../services/index.ts";
 import { WrongPasswordError } from "../accounts/errors.ts";
+import type { AccountActor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
 import { verifyPassword } from "../auth/passwords.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
@@ -26,13 +27,6 @@ export const jurisdictions = ["GDPR", "CCPA", "OTHER"] as const satisfies readon
 /** A request in one of these states is still open: another of its kind waits for it. */
 export const openStatuses = ["RECEIVED", "IN_PROGRESS"] as const satisfies readonly PrivacyRequestStatus[];
 export const detailsMaxLength = 2000;
-
-/** Who is asking: the signed-in account, and with which credential. */
-export interface PrivacyRequester {
-  accountId: string;
-  sessionId: string | null;
-  apiKeyId: string | null;
-}
 
 export interface NewPrivacyRequest {
   kind: PrivacyRequestKind;
@@ -86,7 +80,7 @@ function parseNewRequest(input: NewPrivacyRequest) {
  */
 export async function createPrivacyRequest(
   services: Services,
-  requester: PrivacyRequester,
+  requester: AccountActor,
   input: NewPrivacyRequest,
 ): Promise<PrivacyRequest> {
   const { kind, details, jurisdiction: chosenJurisdiction, currentPassword } = parseNewRequest(input);
@@ -146,7 +140,7 @@ export async function createPrivacyRequest(
  */
 export async function withdrawPrivacyRequest(
   services: Services,
-  requester: PrivacyRequester,
+  requester: AccountActor,
   requestId: string,
 ): Promise<PrivacyRequest> {
   if (!isUuid(requestId)) throw new NotFoundError("The privacy request");

@@ -4,6 +4,7 @@
  * domain/accounts.
  */
 import type { Account, ApiKey } from "@smsape/db";
+import { findOwnAccount } from "../../domain/accounts/account.ts";
 import { createApiKey, revokeApiKey } from "../../domain/accounts/api-keys.ts";
 import {
   AgeAttestationRequiredError,
@@ -16,9 +17,10 @@ import { signIn, signOut, signOutEverywhere } from "../../domain/accounts/sign-i
 import { resendVerification, signUp, verifyEmail } from "../../domain/accounts/sign-up.ts";
 import { ConflictError, InvalidCredentialsError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { acknowledgementState, PolicyVersionNotInForceError } from "../../domain/policy/acknowledgements.ts";
-import { builder, notAuthorized } from "../builder.ts";
+import { builder } from "../builder.ts";
 import type { Context, Viewer } from "../context.ts";
 import { clearSessionCookie, customerSessionCookie, setSessionCookie } from "../session-cookies.ts";
+import { signedInAccount, viewingAccount } from "../viewer.ts";
 import { registerErrorType } from "./errors.ts";
 import { JurisdictionEnum } from "./privacy.ts";
 
@@ -29,22 +31,16 @@ registerErrorType(SessionRequiredError, "SessionRequiredError", ["customer"]);
 
 const customer = ["customer"] as const satisfies Array<"customer" | "staff">;
 
-/** The signed-in account of a field guarded by `authScopes: { account: true }`. */
-function accountOf(viewer: Viewer) {
-  if (viewer.kind !== "account") throw notAuthorized();
-  return viewer;
-}
-
 /** The signed-in account, when it signed in with a password rather than an API key. */
 function sessionOf(viewer: Viewer) {
-  const account = accountOf(viewer);
+  const account = signedInAccount(viewer);
   if (!account.sessionId) throw new SessionRequiredError();
   return { accountId: account.accountId, sessionId: account.sessionId };
 }
 
 const policyState = (context: Context, accountId: string) => acknowledgementState(context.services, accountId);
 
-export const ApiKeyType = builder.prismaObject("ApiKey", {
+const ApiKeyType = builder.prismaObject("ApiKey", {
   subGraphs: [...customer],
   description: "A key for programmatic clients. Its secret was shown once, at creation; `prefix` helps tell keys apart.",
   fields: (t) => ({
@@ -57,7 +53,7 @@ export const ApiKeyType = builder.prismaObject("ApiKey", {
   }),
 });
 
-export const AccountType = builder.prismaObject("Account", {
+const AccountType = builder.prismaObject("Account", {
   description: "A customer account.",
   fields: (t) => ({
     id: t.exposeID("id"),
@@ -93,8 +89,10 @@ builder.queryField("viewer", (t) =>
     nullable: true,
     subGraphs: [...customer],
     description: "The signed-in account, or null when the request carries no valid session or API key.",
-    resolve: (query, _root, _args, { services, viewer }) =>
-      viewer.kind === "account" ? services.db.account.findUnique({ ...query, where: { id: viewer.accountId } }) : null,
+    resolve: (query, _root, _args, { services, viewer }) => {
+      const account = viewingAccount(viewer);
+      return account ? findOwnAccount(services, account.accountId, query) : null;
+    },
   }),
 );
 
@@ -185,7 +183,7 @@ builder.mutationField("resendVerification", (t) =>
       union: { name: "ResendVerificationResult", subGraphs: [...customer] },
     },
     resolve: async (_root, _args, { services, viewer }) => {
-      await resendVerification(services, accountOf(viewer).accountId);
+      await resendVerification(services, signedInAccount(viewer).accountId);
       return { sent: true as const };
     },
   }),
@@ -243,8 +241,8 @@ builder.mutationField("signOut", (t) =>
     subGraphs: [...customer],
     description: "Ends the current session and clears its cookie. API keys are not affected.",
     resolve: async (_root, _args, context) => {
-      if (context.viewer.kind === "account" && context.viewer.sessionId)
-        await signOut(context.services, { accountId: context.viewer.accountId, sessionId: context.viewer.sessionId });
+      const account = viewingAccount(context.viewer);
+      if (account?.sessionId) await signOut(context.services, { accountId: account.accountId, sessionId: account.sessionId });
       await clearSessionCookie(context, customerSessionCookie(context.services.config));
       return true;
     },
@@ -265,7 +263,7 @@ builder.mutationField("signOutEverywhere", (t) =>
     authScopes: { account: true },
     description: "Ends every session of the account, this one included. API keys stay valid; revoke them with `revokeApiKey`.",
     resolve: async (_root, _args, context) => {
-      const endedSessions = await signOutEverywhere(context.services, accountOf(context.viewer).accountId);
+      const endedSessions = await signOutEverywhere(context.services, signedInAccount(context.viewer).accountId);
       await clearSessionCookie(context, customerSessionCookie(context.services.config));
       return { endedSessions };
     },

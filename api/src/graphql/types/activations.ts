@@ -3,13 +3,15 @@
  * or cancel; each with its status history. Only the ordering account ever
  * sees an activation: another account's id reads as not found.
  *
- * The SMS themselves are not here: SMS ingestion adds a `messages` field to
- * the exported `ActivationType` (builder.objectField(ActivationType, ...)).
+ * The SMS themselves are not here: types/sms.ts adds the `messages` field to
+ * Activation.
  */
 import type { Activation } from "@smsape/db";
 import {
   type ActivationStep,
   cancelActivation,
+  findOwnActivation,
+  findOwnActivations,
   finishActivation,
   orderNumber,
   requestAnotherSms,
@@ -26,16 +28,16 @@ import {
 } from "../../domain/activations/errors.ts";
 import { ServiceNotOfferedError, UnknownCountryError, UnknownServiceError } from "../../domain/catalogue/catalogue.ts";
 import { NotFoundError, ValidationError } from "../../domain/errors.ts";
-import { isUuid } from "../../domain/ids.ts";
 import { balanceOf } from "../../domain/ledger/ledger.ts";
 import type { Services } from "../../services/index.ts";
 import { builder } from "../builder.ts";
+import { signedInAccount } from "../viewer.ts";
 import { ErrorInterface, registerErrorType } from "./errors.ts";
-import { BalanceType, signedInAccountId } from "./ledger.ts";
+import { BalanceType } from "./ledger.ts";
 
 const customer = ["customer"] as Array<"customer">;
 
-export const ActivationStatusEnum = builder.enumType("ActivationStatus", {
+const ActivationStatusEnum = builder.enumType("ActivationStatus", {
   subGraphs: customer,
   values: {
     WAITING_SMS: { description: "The number is yours; waiting for an SMS." },
@@ -61,8 +63,8 @@ builder.prismaObject("ActivationStatusChange", {
   }),
 });
 
-/** The Activation type; other modules add fields to it (SMS ingestion adds `messages`). */
-export const ActivationType = builder.prismaObject("Activation", {
+/** The Activation type; types/sms.ts adds `messages` to it. */
+const ActivationType = builder.prismaObject("Activation", {
   subGraphs: customer,
   description: "A number ordered for a service, and what became of it.",
   fields: (t) => ({
@@ -143,9 +145,7 @@ builder.queryFields((t) => ({
     description: "One of the signed-in account's activations; null for any other id.",
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, { id }, { services, viewer }) =>
-      isUuid(String(id))
-        ? services.db.activation.findFirst({ ...query, where: { id: String(id), accountId: signedInAccountId(viewer) } })
-        : null,
+      findOwnActivation(services, signedInAccount(viewer).accountId, String(id), query),
   }),
   activations: t.prismaConnection({
     type: "Activation",
@@ -155,11 +155,7 @@ builder.queryFields((t) => ({
     description: "The signed-in account's activations, newest first.",
     args: { status: t.arg({ type: ActivationStatusEnum, required: false, description: "Only activations in this status." }) },
     resolve: (query, _root, args, { services, viewer }) =>
-      services.db.activation.findMany({
-        ...query,
-        where: { accountId: signedInAccountId(viewer), ...(args.status ? { status: args.status } : {}) },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      }),
+      findOwnActivations(services, signedInAccount(viewer).accountId, { status: args.status }, query),
   }),
 }));
 
@@ -227,7 +223,7 @@ builder.mutationField("orderNumber", (t) =>
       union: { name: "OrderNumberResult", subGraphs: customer },
     },
     resolve: (_root, { input }, { services, viewer }) =>
-      orderNumber(services, signedInAccountId(viewer), {
+      orderNumber(services, signedInAccount(viewer).accountId, {
         serviceCode: input.service,
         countryCode: input.country,
         maxPriceMinor: input.maxPriceMinor,
@@ -276,7 +272,7 @@ for (const [field, name, step, description] of steps) {
         union: { name: `${name}Result`, subGraphs: customer },
       },
       resolve: (_root, { id }, { services, viewer }) =>
-        step(services, signedInAccountId(viewer), String(id)).then(toPayload(services)),
+        step(services, signedInAccount(viewer).accountId, String(id)).then(toPayload(services)),
     }),
   );
 }

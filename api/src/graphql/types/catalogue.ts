@@ -16,7 +16,7 @@ registerErrorType(UnknownServiceError, "UnknownServiceError", ["customer"]);
 registerErrorType(UnknownCountryError, "UnknownCountryError", ["customer"]);
 registerErrorType(ServiceNotOfferedError, "ServiceNotOfferedError", ["customer"]);
 
-export const CountryType = builder.prismaObject("Country", {
+builder.prismaObject("Country", {
   subGraphs: ["customer"],
   description: "A country numbers are offered in.",
   fields: (t) => ({
@@ -25,7 +25,7 @@ export const CountryType = builder.prismaObject("Country", {
   }),
 });
 
-export const ServiceType = builder.prismaObject("Service", {
+builder.prismaObject("Service", {
   subGraphs: ["customer"],
   description: "A service numbers receive verification codes for (telegram, whatsapp, ...).",
   fields: (t) => ({
@@ -34,7 +34,7 @@ export const ServiceType = builder.prismaObject("Service", {
   }),
 });
 
-export const PriceType = builder.prismaObject("Price", {
+builder.prismaObject("Price", {
   subGraphs: ["customer"],
   description: "What a number for a service in a country costs, and how many are free right now.",
   fields: (t) => ({

@@ -2,9 +2,9 @@
  * The balance and its ledger (P9): the balance is derived from the entries on
  * every read; entries are listed newest first.
  */
-import { type Balance, balanceOf } from "../../domain/ledger/ledger.ts";
-import { builder, notAuthorized } from "../builder.ts";
-import type { Viewer } from "../context.ts";
+import { type Balance, balanceOf, findOwnLedgerEntries } from "../../domain/ledger/ledger.ts";
+import { builder } from "../builder.ts";
+import { signedInAccount } from "../viewer.ts";
 
 export const BalanceType = builder.objectRef<Balance>("Balance").implement({
   subGraphs: ["customer"],
@@ -44,19 +44,13 @@ builder.prismaObject("LedgerEntry", {
   }),
 });
 
-/** The account behind a field guarded by `authScopes: { account: true }`. */
-export function signedInAccountId(viewer: Viewer): string {
-  if (viewer.kind !== "account") throw notAuthorized();
-  return viewer.accountId;
-}
-
 builder.queryFields((t) => ({
   balance: t.field({
     type: BalanceType,
     subGraphs: ["customer"],
     authScopes: { account: true },
     description: "The signed-in account's balance.",
-    resolve: (_root, _args, { services, viewer }) => balanceOf(services.db, signedInAccountId(viewer)),
+    resolve: (_root, _args, { services, viewer }) => balanceOf(services.db, signedInAccount(viewer).accountId),
   }),
   ledgerEntries: t.prismaConnection({
     type: "LedgerEntry",
@@ -65,10 +59,6 @@ builder.queryFields((t) => ({
     authScopes: { account: true },
     description: "The signed-in account's ledger, newest first.",
     resolve: (query, _root, _args, { services, viewer }) =>
-      services.db.ledgerEntry.findMany({
-        ...query,
-        where: { accountId: signedInAccountId(viewer) },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      }),
+      findOwnLedgerEntries(services, signedInAccount(viewer).accountId, query),
   }),
 }));

@@ -10,8 +10,9 @@ import type { Services } from "../../services/index.ts";
 import { SimulatedPaymentFailedError, SimulatorDisabledError, simulateTopUp } from "../../simulators/payment-processor.ts";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
+import { signedInAccount } from "../viewer.ts";
 import { registerErrorType } from "./errors.ts";
-import { BalanceType, signedInAccountId } from "./ledger.ts";
+import { BalanceType } from "./ledger.ts";
 
 registerErrorType(SimulatorDisabledError, "SimulatorDisabledError", ["customer"]);
 registerErrorType(SimulatedPaymentFailedError, "SimulatedPaymentFailedError", ["customer"]);
@@ -53,7 +54,7 @@ builder.mutationField("simulateTopUp", (t) =>
       union: { name: "SimulateTopUpResult", subGraphs: ["customer"] },
     },
     resolve: async (_root, { amountMinor }, context) => {
-      const accountId = signedInAccountId(context.viewer);
+      const { accountId } = signedInAccount(context.viewer);
       const paymentEventId = await simulateTopUp(context.services, { accountId, amountMinor, serviceUrl: ownAddress(context) });
       return { paymentEventId, accountId, services: context.services };
     },

@@ -1,7 +1,8 @@
 import { ValidationError } from "../../domain/errors.ts";
 import { acknowledgePolicy, PolicyVersionNotInForceError } from "../../domain/policy/acknowledgements.ts";
 import { currentPolicyVersion } from "../../domain/policy/policy-versions.ts";
-import { builder, notAuthorized } from "../builder.ts";
+import { builder } from "../builder.ts";
+import { signedInAccount } from "../viewer.ts";
 import { registerErrorType } from "./errors.ts";
 
 builder.prismaObject("PolicyVersion", {
@@ -52,8 +53,7 @@ builder.mutationField("acknowledgePolicy", (t) =>
       union: { name: "AcknowledgePolicyResult", subGraphs: ["customer"] },
     },
     resolve: async (_root, { input }, { services, viewer }) => {
-      if (viewer.kind !== "account") throw notAuthorized();
-      await acknowledgePolicy(services, viewer.accountId, input.version);
+      await acknowledgePolicy(services, signedInAccount(viewer).accountId, input.version);
       return { version: input.version.trim() };
     },
   }),

@@ -14,11 +14,10 @@ import {
   createPrivacyRequest,
   findOwnPrivacyRequest,
   findOwnPrivacyRequests,
-  type PrivacyRequester,
   withdrawPrivacyRequest,
 } from "../../domain/privacy/requests.ts";
-import { builder, notAuthorized } from "../builder.ts";
-import type { Context } from "../context.ts";
+import { builder } from "../builder.ts";
+import { signedInAccount } from "../viewer.ts";
 import { ErrorInterface } from "./errors.ts";
 
 export const JurisdictionEnum = builder.enumType("Jurisdiction", {
@@ -47,7 +46,7 @@ const PrivacyRequestSourceEnum = builder.enumType("PrivacyRequestSource", {
   } as const,
 });
 
-export const PrivacyRequestType = builder.prismaObject("PrivacyRequest", {
+const PrivacyRequestType = builder.prismaObject("PrivacyRequest", {
   description: "A request to exercise a privacy right, with its clocks (P18).",
   fields: (t) => ({
     id: t.exposeID("id"),
@@ -96,11 +95,6 @@ const PrivacyRequestPayload = builder.objectRef<{ privacyRequest: PrivacyRequest
   fields: (t) => ({ privacyRequest: t.field({ type: PrivacyRequestType, resolve: (payload) => payload.privacyRequest }) }),
 });
 
-function requesterOf(context: Context): PrivacyRequester {
-  if (context.viewer.kind !== "account") throw notAuthorized();
-  return { accountId: context.viewer.accountId, sessionId: context.viewer.sessionId, apiKeyId: context.viewer.apiKeyId };
-}
-
 const jurisdictionField = { description: "The law to apply; defaults to your account's jurisdiction." };
 
 /** Declares one mutation that files a request of `kind`. */
@@ -148,7 +142,7 @@ function requestMutation(
           details?: string | null;
           currentPassword?: string | null;
         };
-        const privacyRequest = await createPrivacyRequest(context.services, requesterOf(context), { kind, ...fields });
+        const privacyRequest = await createPrivacyRequest(context.services, signedInAccount(context.viewer), { kind, ...fields });
         return { privacyRequest };
       },
     }),
@@ -193,7 +187,7 @@ builder.mutationField("withdrawPrivacyRequest", (t) =>
       union: { name: "WithdrawPrivacyRequestResult", subGraphs: ["customer"] },
     },
     resolve: async (_root, { input }, context) => {
-      const privacyRequest = await withdrawPrivacyRequest(context.services, requesterOf(context), String(input.id));
+      const privacyRequest = await withdrawPrivacyRequest(context.services, signedInAccount(context.viewer), String(input.id));
       return { privacyRequest };
     },
   }),
@@ -206,7 +200,8 @@ builder.queryField("privacyRequests", (t) =>
     subGraphs: ["customer"],
     description: "Your privacy requests, newest first.",
     authScopes: { account: true },
-    resolve: (query, _root, _args, context) => findOwnPrivacyRequests(context.services, requesterOf(context).accountId, query),
+    resolve: (query, _root, _args, context) =>
+      findOwnPrivacyRequests(context.services, signedInAccount(context.viewer).accountId, query),
   }),
 );
 
@@ -219,6 +214,6 @@ builder.queryField("privacyRequest", (t) =>
     authScopes: { account: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, { id }, context) =>
-      findOwnPrivacyRequest(context.services, requesterOf(context).accountId, String(id), query),
+      findOwnPrivacyRequest(context.services, signedInAccount(context.viewer).accountId, String(id), query),
   }),
 );

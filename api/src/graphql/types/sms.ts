@@ -1,13 +1,17 @@
 /**
  * SMS messages, readable only by the account that ordered the number (P7):
  * every path to them (the Activation's `messages`, the `smsReceived`
- * subscription) filters by the viewer's own account id in the database query
- * itself. Bodies and codes are decrypted only here, as they are read (P20).
+ * subscription) reads through domain/sms/messages.ts, which filters by the
+ * reader's own account in the database query itself. Bodies and codes are
+ * decrypted only here, as they are read (P20).
  */
+import { isOwnActivation } from "../../domain/activations/activations.ts";
 import { openColumn } from "../../domain/crypto/encrypted-columns.ts";
+import { smsReadableBy } from "../../domain/sms/messages.ts";
 import { builder } from "../builder.ts";
+import { viewingAccount } from "../viewer.ts";
 
-export const SmsMessageType = builder.prismaObject("SmsMessage", {
+builder.prismaObject("SmsMessage", {
   subGraphs: ["customer"],
   description: "An SMS received on the number of one of your activations.",
   fields: (t) => ({
@@ -40,10 +44,7 @@ builder.prismaObjectField("Activation", "messages", (t) =>
     nullable: true,
     description: "The SMS received for this activation, oldest first. Only the account that ordered the number sees them.",
     // The activation was found for its owner already; this field checks again rather than trust every path to it.
-    authScopes: (activation, _args, { viewer }) => viewer.kind === "account" && activation.accountId === viewer.accountId,
-    query: (_args, { viewer }) => ({
-      where: viewer.kind === "account" ? { activation: { accountId: viewer.accountId } } : { id: { in: [] } },
-      orderBy: { id: "asc" },
-    }),
+    authScopes: (activation, _args, { viewer }) => isOwnActivation(viewingAccount(viewer), activation),
+    query: (_args, { viewer }) => ({ where: smsReadableBy(viewingAccount(viewer)), orderBy: { id: "asc" } }),
   }),
 );

@@ -9,7 +9,7 @@ const StaffRoleEnum = builder.enumType("StaffRole", {
   values: ["SUPPORT", "COMPLIANCE", "ADMIN"] as const,
 });
 
-export const StaffUserType = builder.prismaObject("StaffUser", {
+const StaffUserType = builder.prismaObject("StaffUser", {
   subGraphs: ["staff"],
   fields: (t) => ({
     id: t.exposeID("id"),

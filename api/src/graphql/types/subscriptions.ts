@@ -13,16 +13,14 @@
  */
 import { filter, pipe } from "graphql-yoga";
 import { credentialStillValid } from "../../domain/accounts/credentials.ts";
+import { findOwnActivation } from "../../domain/activations/activations.ts";
 import { balanceOf } from "../../domain/ledger/ledger.ts";
+import { findOwnSmsMessage } from "../../domain/sms/messages.ts";
 import type { LiveEvents } from "../../platform/pubsub.ts";
-import { builder, notAuthorized } from "../builder.ts";
+import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
+import { notAuthorized, signedInAccount } from "../viewer.ts";
 import { BalanceType } from "./ledger.ts";
-
-function accountIdOf(context: Context): string {
-  if (context.viewer.kind !== "account") throw notAuthorized();
-  return context.viewer.accountId;
-}
 
 /** The subscriber's own events on a topic, each kept only if `owns` says it is theirs. */
 function ownEvents<Topic extends keyof LiveEvents>(
@@ -30,23 +28,22 @@ function ownEvents<Topic extends keyof LiveEvents>(
   topic: Topic,
   owns: (payload: LiveEvents[Topic][1], accountId: string) => Promise<boolean>,
 ) {
-  const accountId = accountIdOf(context);
+  const account = signedInAccount(context.viewer);
   // Every topic is keyed by an account id; the generic signature cannot see that for a type parameter.
   const subscribe = context.services.events.subscribe.bind(context.services.events) as (
     topic: keyof LiveEvents,
     accountId: string,
   ) => AsyncIterable<LiveEvents[Topic][1]>;
-  const events = subscribe(topic, accountId);
-  const viewer = context.viewer as Extract<Context["viewer"], { kind: "account" }>;
+  const events = subscribe(topic, account.accountId);
   return pipe(
     events,
     // A socket outlives sign-out: each event re-checks that its credential still stands.
     filter(async (payload: LiveEvents[Topic][1]) => {
-      if (!(await credentialStillValid(context.services, viewer))) {
+      if (!(await credentialStillValid(context.services, account))) {
         context.connection?.credentialEnded();
         return false;
       }
-      return owns(payload, accountId);
+      return owns(payload, account.accountId);
     }),
   );
 }
@@ -61,16 +58,16 @@ builder.subscriptionField("smsReceived", (t) =>
     subscribe: (_root, { activationId }, context) =>
       ownEvents(context, "smsReceived", async (payload, accountId) => {
         if (activationId && payload.activationId !== String(activationId)) return false;
-        const owned = await context.services.db.smsMessage.count({
-          where: { id: payload.messageId, activationId: payload.activationId, activation: { accountId } },
-        });
-        return owned === 1;
+        const own = await findOwnSmsMessage(context.services, accountId, payload.messageId, { select: { activationId: true } });
+        return own?.activationId === payload.activationId;
       }),
     resolve: async (query, payload: LiveEvents["smsReceived"][1], _args, context) => {
-      const message = await context.services.db.smsMessage.findFirst({
-        ...query,
-        where: { id: payload.messageId, activation: { accountId: accountIdOf(context) } },
-      });
+      const message = await findOwnSmsMessage(
+        context.services,
+        signedInAccount(context.viewer).accountId,
+        payload.messageId,
+        query,
+      );
       if (!message) throw notAuthorized();
       return message;
     },
@@ -87,13 +84,15 @@ builder.subscriptionField("activationStatusChanged", (t) =>
     subscribe: (_root, { activationId }, context) =>
       ownEvents(context, "activationChanged", async (payload, accountId) => {
         if (activationId && payload.activationId !== String(activationId)) return false;
-        return (await context.services.db.activation.count({ where: { id: payload.activationId, accountId } })) === 1;
+        return (await findOwnActivation(context.services, accountId, payload.activationId, { select: { id: true } })) !== null;
       }),
     resolve: async (query, payload: LiveEvents["activationChanged"][1], _args, context) => {
-      const activation = await context.services.db.activation.findFirst({
-        ...query,
-        where: { id: payload.activationId, accountId: accountIdOf(context) },
-      });
+      const activation = await findOwnActivation(
+        context.services,
+        signedInAccount(context.viewer).accountId,
+        payload.activationId,
+        query,
+      );
       if (!activation) throw notAuthorized();
       return activation;
     },
@@ -109,6 +108,6 @@ builder.subscriptionField("balanceChanged", (t) =>
     subscribe: (_root, _args, context) =>
       ownEvents(context, "balanceChanged", async (payload, accountId) => payload.accountId === accountId),
     // The balance is computed afresh for the subscriber, never taken from the event.
-    resolve: (_payload, _args, context) => balanceOf(context.services.db, accountIdOf(context)),
+    resolve: (_payload, _args, context) => balanceOf(context.services.db, signedInAccount(context.viewer).accountId),
   }),
 );

@@ -1,6 +1,8 @@
 /**
- * The inbound webhooks (payment processor, upstream SMS operator). Each domain
- * module exports a WebhookRoute factory; list it here.
+ * The inbound webhooks (payment processor, upstream SMS operator): one module
+ * per sender in this folder, each a WebhookRoute factory that checks the
+ * signature (../signed-webhook.ts), validates the body and hands it to the
+ * domain. List each here.
  */
 
 import type { Services } from "../../services/index.ts";

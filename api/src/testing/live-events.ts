@@ -1,75 +1,10 @@
 /**
- * Seed factories and helpers for SMS and subscription tests: order a number,
- * have the upstream operator deliver an SMS to it over the signed webhook, and
- * listen to a subscription until it is provably live.
+ * Live events in tests: listen to a subscription, wait until it is provably
+ * live, and watch a socket for the close that ends it.
  */
-import { createHmac, randomBytes } from "node:crypto";
-import type { App } from "@smsape/api";
-import type { GraphqlClient, TestApp, TestCustomer } from "@smsape/api/testing";
 import type { Client } from "graphql-ws";
-
-export interface OrderedNumber {
-  id: string;
-  phoneNumber: string;
-  status: string;
-}
-
-/** Orders a number through the customer API, as a client app would. */
-export async function orderNumber(customer: TestCustomer, service = "telegram", country = "GB"): Promise<OrderedNumber> {
-  const { orderNumber: result } = await customer.client.data(
-    `mutation($input: OrderNumberInput!) {
-      orderNumber(input: $input) { __typename ... on OrderNumberPayload { activation { id phoneNumber status } } ... on Error { code message } }
-    }`,
-    { input: { service, country } },
-  );
-  if (result.__typename !== "OrderNumberPayload") throw new Error(`orderNumber failed: ${JSON.stringify(result)}`);
-  return result.activation;
-}
-
-/** The operator's signature, computed here independently of the service's own code. */
-export function operatorSignature(secret: string, rawBody: string, timestampSeconds: number): string {
-  return `t=${timestampSeconds},v1=${createHmac("sha256", secret).update(`${timestampSeconds}.${rawBody}`).digest("hex")}`;
-}
-
-export interface SmsDelivery {
-  messageId?: string;
-  to: string;
-  text: string;
-  from?: string;
-  route?: string;
-  receivedAt?: string;
-}
-
-/**
- * The upstream operator's POST /webhooks/sms, signed with the app's SMS
- * secret at the app's current time, unless the options say otherwise.
- */
-export async function deliverSms(
-  app: App & { clock?: TestApp["clock"] },
-  sms: SmsDelivery,
-  options: { secret?: string; timestampSeconds?: number; signature?: string | null; rawBody?: string } = {},
-): Promise<{ status: number; body: any; messageId: string }> {
-  const messageId = sms.messageId ?? `op-${randomBytes(6).toString("hex")}`;
-  const rawBody = options.rawBody ?? JSON.stringify({ ...sms, messageId });
-  const timestamp = options.timestampSeconds ?? Math.floor(app.services.now().getTime() / 1000);
-  const signature =
-    options.signature === undefined
-      ? operatorSignature(options.secret ?? app.services.config.webhooks.smsSecret, rawBody, timestamp)
-      : options.signature;
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (signature !== null) headers["x-signature"] = signature;
-  const response = await fetch(`${app.url}/webhooks/sms`, { method: "POST", headers, body: rawBody });
-  return { status: response.status, body: await response.json(), messageId };
-}
-
-/** Delivers an SMS that must be accepted, and returns the stored message's id. */
-export async function deliverSmsOk(app: App, sms: SmsDelivery): Promise<{ messageId: string; upstreamMessageId: string }> {
-  const result = await deliverSms(app, sms);
-  if (result.status !== 200 || result.body.status !== "delivered")
-    throw new Error(`SMS not delivered: ${result.status} ${JSON.stringify(result.body)}`);
-  const stored = await app.services.db.smsMessage.findUniqueOrThrow({ where: { upstreamMessageId: result.messageId } });
-  return { messageId: stored.id, upstreamMessageId: result.messageId };
-}
+import type { App } from "../app.ts";
+import type { GraphqlClient } from "./graphql-client.ts";
 
 export interface Listener<T> {
   events: T[];
