@@ -366,6 +366,13 @@ for (const row of rows) {
       `${optional(row.otherCores)} | ${boundBy(row)} |`,
   );
 }
+const busiest = Math.max(...rows.map((row) => row.otherCores ?? 0));
+if (busiest > 0.25) {
+  console.log(
+    `\nOther work used up to ${fixed(busiest, 2)} cores during the runs ("rest of machine"): it competed with the ` +
+      "servers, so these figures are low. Measure again on a quiet machine, and compare rows of one run only.",
+  );
+}
 for (const row of rows.filter((row) => row.scenario.name === "order-cancel")) {
   console.log(`\n${row.database}: ${fixed(row.requestsPerSecond / 2)} order + cancel pairs/s.`);
 }
