@@ -164,29 +164,36 @@ const scenarios: Scenario[] = [
 const ticksPerSecond = 100;
 
 /**
- * CPU seconds used so far by the whole machine and by PostgreSQL's processes,
- * from /proc (Linux); null elsewhere. The rest of the machine is whatever else
- * runs on it, other work included.
+ * CPU seconds used so far by the whole machine and by each of PostgreSQL's
+ * processes, from /proc (Linux); null elsewhere. The rest of the machine is
+ * whatever else runs on it, other work included.
  */
-function systemCpu(): { machine: number; elapsed: number; postgres: number } | null {
+function systemCpu(): { machine: number; elapsed: number; postgres: Map<string, number> } | null {
   try {
     const ticks = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1, 9).map(Number);
     const elapsed = ticks.reduce((sum, value) => sum + value, 0);
     const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
-    let postgres = 0;
+    const postgres = new Map<string, number>();
     for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14th and 15th.
         if (!stat.includes("(postgres)")) continue;
+        // After the command name (in parentheses, may hold spaces), utime and stime are the 12th and 13th fields.
         const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        postgres += Number(fields[11]) + Number(fields[12]);
+        postgres.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
       } catch {}
     }
-    return { machine: (elapsed - idle) / ticksPerSecond, elapsed: elapsed / ticksPerSecond, postgres: postgres / ticksPerSecond };
+    return { machine: (elapsed - idle) / ticksPerSecond, elapsed: elapsed / ticksPerSecond, postgres };
   } catch {
     return null;
   }
+}
+
+/** CPU seconds PostgreSQL's processes used between two readings (a process that ended in between is left out). */
+function postgresSeconds(before: Map<string, number>, after: Map<string, number>) {
+  let seconds = 0;
+  for (const [pid, total] of after) seconds += total - (before.get(pid) ?? 0);
+  return seconds;
 }
 
 const cpuSeconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
@@ -234,7 +241,8 @@ async function measure(server: ServerProcess, database: string, scenario: Scenar
   // /proc/stat counts every core's time: its elapsed total is `cores` times the wall time.
   const span = systemBefore && systemAfter ? (systemAfter.elapsed - systemBefore.elapsed) / availableParallelism() : 0;
   const machineCores = systemBefore && systemAfter && span > 0 ? (systemAfter.machine - systemBefore.machine) / span : null;
-  const postgresCores = systemBefore && systemAfter && span > 0 ? (systemAfter.postgres - systemBefore.postgres) / span : null;
+  const postgresCores =
+    systemBefore && systemAfter && span > 0 ? postgresSeconds(systemBefore.postgres, systemAfter.postgres) / span : null;
   return {
     database,
     scenario,
