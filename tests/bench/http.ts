@@ -364,15 +364,17 @@ Machine: ${cores} cores (${cpu}), Node ${process.version}, autocannon ${autocann
 Load: ${connections} connections, ${duration} s per scenario after ${warmup} s of warm-up; servers in their own processes.
 ${descriptions.map((line) => `- ${line}`).join("\n")}
 
+Server CPU ms/request: the server process's CPU time over the requests it answered (less disturbed by other work than requests/s).
 CPU columns: cores busy on average during the measured run (1.00 = one core all the time), of ${cores}.
 
-| database | scenario | requests/s | × baseline | p50 ms | p99 ms | CPU: server | load generator | PostgreSQL | rest of machine | bound by |
-| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |`);
+| database | scenario | requests/s | × baseline | p50 ms | p99 ms | server CPU ms/request | CPU: server | load generator | PostgreSQL | rest of machine | bound by |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |`);
 for (const row of rows) {
   const flag = [row.profiled ? "profiled" : "", row.failures.count ? `${row.failures.count} failed` : ""].filter(Boolean);
   console.log(
     `| ${row.database} | ${row.scenario.title}${flag.length ? ` (${flag.join(", ")})` : ""} | ${fixed(row.requestsPerSecond)} | ` +
       `${fixed(row.requestsPerSecond / baselineRate, 3)} | ${fixed(row.p50, 1)} | ${fixed(row.p99, 1)} | ` +
+      `${fixed((row.serverCores / row.requestsPerSecond) * 1000, 2)} | ` +
       `${fixed(row.serverCores, 2)} | ${fixed(row.loadGeneratorCores, 2)} | ${optional(row.postgresCores)} | ` +
       `${optional(row.otherCores)} | ${boundBy(row)} |`,
   );
