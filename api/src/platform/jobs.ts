@@ -17,7 +17,10 @@ export type JobHandler<T> = (data: T) => Promise<void>;
 export interface WorkOptions {
   /** Jobs claimed per fetch (default 1). */
   batchSize?: number;
-  /** Jobs of a batch handled at once (default 1); capped by the queue's `maxConcurrency`. */
+  /**
+   * Jobs of a batch handled at once by work(), or workers fetching batches by
+   * workBatch() (default 1); capped by the queue's `maxConcurrency`.
+   */
   concurrency?: number;
   /**
    * How often an idle worker looks for jobs (default 2, at least 0.5). A worker
