@@ -42,7 +42,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     url = target.url;
     poolSize = target.poolSize ?? 10;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize }) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: poolSize }),
+    // A transaction waits for a free connection. On the embedded database every
+    // request queues for its one connection, so a burst waits longer than on a server.
+    transactionOptions: { maxWait: embedded ? 20_000 : 5_000 },
+  });
   return {
     prisma,
     url,

@@ -46,6 +46,12 @@ export function createGraphqlServer(options: {
         const original = error instanceof GraphQLError ? error.originalError : error;
         // GraphQL's own errors and those we raise on purpose (NOT_AUTHORIZED) are meant for the client.
         if (!original || original instanceof GraphQLError) return error as Error;
+        if (isBusyDatabase(original)) {
+          log.warn({ err: original }, "no database connection became free in time");
+          return createGraphQLError("The service is busy; nothing was changed. Try again in a moment.", {
+            extensions: { code: "SERVICE_BUSY" },
+          });
+        }
         log.error({ err: original }, "unexpected error in a resolver");
         return createGraphQLError(message, { extensions: { code: "INTERNAL_SERVER_ERROR" } });
       },
@@ -58,4 +64,9 @@ export function createGraphqlServer(options: {
       return { services, viewer, connection: initial.connection } satisfies RequestContext;
     },
   });
+}
+
+/** Prisma's "unable to start a transaction in the given time": every connection stayed busy. */
+function isBusyDatabase(error: unknown): boolean {
+  return (error as { code?: unknown }).code === "P2028";
 }
