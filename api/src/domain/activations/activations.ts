@@ -250,8 +250,8 @@ const expiryBatchSize = 500;
  * Ends many activations whose window has closed, as expireActivation does for
  * one, a batch per transaction with the same few statements whatever its
  * size. Activations that ended already, are not due, or are locked by a step
- * under way (the customer finishing, an SMS arriving) are left alone: the
- * per-minute sweep or their own job tries again. Returns the ended ones.
+ * under way (the customer finishing, an SMS arriving) are left alone: if that
+ * step did not end them, the per-minute sweep does. Returns the ended ones.
  */
 export async function expireActivations(services: Services, activationIds: string[]): Promise<Activation[]> {
   const ids = [...new Set(activationIds.filter(isUuid))];
