@@ -11,7 +11,7 @@ import {
   type TestApp,
 } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expireOverdueActivations } from "../../api/src/domain/activations/activations.ts";
+import { expireActivations, expireOverdueActivations } from "../../api/src/domain/activations/activations.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -195,6 +195,74 @@ describe("timing out", () => {
     expect(status).toBe("TIMED_OUT");
     expect(await balance(customer.client)).toEqual({ availableMinor: 100, heldMinor: 0, currency: "USD" });
   }, 120_000);
+});
+
+describe("timing out many at once", () => {
+  it("P6: ends a batch in one call, releasing or charging each once, with numbers back in quarantine and history written", async () => {
+    const customer = await createCustomer(app, { balanceMinor: 200 });
+    const ordered = async (service: string, country: string) => (await order(customer.client, { service, country })).activation;
+    const silent = await ordered("telegram", "GB"); // no SMS: times out, 45 released
+    const answered = await ordered("whatsapp", "GB"); // SMS arrived: completes, 45 charged
+    const askedAgain = await ordered("other", "US"); // SMS arrived, then another asked for: completes, 25 charged
+    const canceled = await ordered("telegram", "US"); // canceled before the batch ran: 25 released once
+    await deliverSms(app, { to: answered.phoneNumber });
+    await deliverSms(app, { to: askedAgain.phoneNumber });
+    await step(customer.client, "requestAnotherSms", askedAgain.id);
+    app.clock.advance(minutes(app.services.config.activations.cancelLockMinutes));
+    await step(customer.client, "cancelActivation", canceled.id);
+    expect(await balance(customer.client)).toEqual({ availableMinor: 85, heldMinor: 115, currency: "USD" });
+
+    app.clock.advance(minutes(app.services.config.activations.timeoutMinutes));
+    const ids = [silent.id, answered.id, askedAgain.id, canceled.id];
+    const ended = await expireActivations(app.services, ids);
+    expect(ended.map((activation) => activation.id).sort()).toEqual([silent.id, answered.id, askedAgain.id].sort());
+
+    const endings = {
+      [silent.id]: { fromStatus: "WAITING_SMS", toStatus: "TIMED_OUT" },
+      [answered.id]: { fromStatus: "SMS_RECEIVED", toStatus: "COMPLETED" },
+      [askedAgain.id]: { fromStatus: "WAITING_SMS", toStatus: "COMPLETED" },
+      [canceled.id]: { fromStatus: "WAITING_SMS", toStatus: "CANCELED" },
+    };
+    for (const [id, ending] of Object.entries(endings)) {
+      const read = await activation(customer.client, id);
+      expect(read.status).toBe(ending.toStatus);
+      expect(read.statusHistory.at(-1)).toMatchObject({ ...ending, at: read.endedAt });
+    }
+    const ledger = async () =>
+      app.services.db.ledgerEntry.findMany({
+        where: { activationId: { in: ids }, kind: { not: "HOLD" } },
+        select: { activationId: true, accountRef: true, kind: true, availableDelta: true, heldDelta: true },
+        orderBy: { activationId: "asc" },
+      });
+    const settled = await ledger();
+    expect(settled).toEqual(
+      expect.arrayContaining([
+        { activationId: silent.id, accountRef: customer.accountId, kind: "RELEASE", availableDelta: 45n, heldDelta: -45n },
+        { activationId: answered.id, accountRef: customer.accountId, kind: "CHARGE", availableDelta: 0n, heldDelta: -45n },
+        { activationId: askedAgain.id, accountRef: customer.accountId, kind: "CHARGE", availableDelta: 0n, heldDelta: -25n },
+        { activationId: canceled.id, accountRef: customer.accountId, kind: "RELEASE", availableDelta: 25n, heldDelta: -25n },
+      ]),
+    );
+    expect(settled).toHaveLength(4);
+    expect(await balance(customer.client)).toEqual({ availableMinor: 130, heldMinor: 0, currency: "USD" });
+
+    const rows = await app.services.db.activation.findMany({
+      where: { id: { in: ids } },
+      select: { numberId: true, serviceCode: true, endedAt: true, number: { select: { status: true, quarantines: true } } },
+    });
+    for (const row of rows) {
+      expect(row.number.status).toBe("AVAILABLE");
+      const until = new Date((row.endedAt as Date).getTime() + minutes(app.services.config.activations.quarantineMinutes));
+      expect(row.number.quarantines).toContainEqual({ numberId: row.numberId, serviceCode: row.serviceCode, until });
+    }
+
+    // Again (a retried job, the sweep): nothing moves, nothing is refunded twice.
+    const history = await app.services.db.activationStatusChange.count({ where: { activationId: { in: ids } } });
+    expect(await expireActivations(app.services, ids)).toEqual([]);
+    expect(await ledger()).toEqual(settled);
+    expect(await app.services.db.activationStatusChange.count({ where: { activationId: { in: ids } } })).toBe(history);
+    expect(await balance(customer.client)).toEqual({ availableMinor: 130, heldMinor: 0, currency: "USD" });
+  });
 });
 
 describe("the number pool", () => {

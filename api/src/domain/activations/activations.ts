@@ -19,7 +19,14 @@ import type { AccountActor } from "../actors.ts";
 import { priceFor } from "../catalogue/catalogue.ts";
 import { type FieldIssue, NotFoundError, ValidationError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
-import { appendLedgerEntry, balanceCeilingMinor, balanceOf, ledgerCurrency, type Tx } from "../ledger/ledger.ts";
+import {
+  appendLedgerEntries,
+  appendLedgerEntry,
+  balanceCeilingMinor,
+  balanceOf,
+  ledgerCurrency,
+  type Tx,
+} from "../ledger/ledger.ts";
 import {
   AccountRestrictedError,
   ActivationStatusError,
@@ -228,24 +235,127 @@ export async function cancelActivation(services: Services, accountId: string, ac
  * Returns the ended activation, or null when nothing changed.
  */
 export async function expireActivation(services: Services, activationId: string): Promise<Activation | null> {
-  if (!isUuid(activationId)) return null;
-  const now = services.now();
-  const activation = await services.db.$transaction(async (tx) => {
-    const current = await tx.activation.findUnique({ where: { id: activationId } });
-    if (!current || terminalStatuses.has(current.status) || now < current.expiresAt) return null;
-    const arrived = current.status === "SMS_RECEIVED" || (await smsArrived(tx, current.id));
-    try {
-      return arrived
-        ? await transition(services, tx, current, "COMPLETED", "time up after an SMS arrived", now)
-        : await transition(services, tx, current, "TIMED_OUT", "no SMS arrived in time", now);
-    } catch (error) {
-      // Another step (the customer, another worker) ended it first.
-      if (error instanceof ActivationStatusError) return null;
-      throw error;
-    }
+  const [activation] = await expireActivations(services, [activationId]);
+  return activation ?? null;
+}
+
+/**
+ * The most activations ended in one transaction: each writes a status change
+ * and a ledger entry, and the embedded database refuses a statement with too
+ * many parameters.
+ */
+const expiryBatchSize = 500;
+
+/**
+ * Ends many activations whose window has closed, as expireActivation does for
+ * one, a batch per transaction with the same few statements whatever its
+ * size. Activations that ended already, are not due, or are locked by a step
+ * under way (the customer finishing, an SMS arriving) are left alone: if that
+ * step did not end them, the per-minute sweep does. Returns the ended ones.
+ */
+export async function expireActivations(services: Services, activationIds: string[]): Promise<Activation[]> {
+  const ids = [...new Set(activationIds.filter(isUuid))];
+  const ended: Activation[] = [];
+  for (let start = 0; start < ids.length; start += expiryBatchSize) {
+    const batch = ids.slice(start, start + expiryBatchSize);
+    const endedNow = await services.db.$transaction((tx) => endDueActivations(services, tx, batch, services.now()));
+    for (const activation of endedNow) publishChanges(services, activation, true);
+    ended.push(...endedNow);
+  }
+  return ended;
+}
+
+type DueActivation = Pick<Activation, "id" | "accountId" | "status" | "priceMinor" | "numberId" | "serviceCode">;
+
+async function endDueActivations(services: Services, tx: Tx, ids: string[], now: Date): Promise<Activation[]> {
+  // Locked in id order, so two workers ending overlapping batches do not deadlock.
+  const due = await tx.$queryRaw<DueActivation[]>`
+    SELECT "id", "accountId", "status"::text AS "status", "priceMinor", "numberId", "serviceCode" FROM "Activation"
+    WHERE "id" = ANY(${ids}::uuid[]) AND "status" IN ('WAITING_SMS', 'SMS_RECEIVED')
+      AND "expiresAt" <= ${now.toISOString()}::timestamp
+    ORDER BY "id"
+    FOR UPDATE SKIP LOCKED`;
+  if (due.length === 0) return [];
+
+  // An SMS may have arrived and the customer asked for another since: WAITING_SMS with an SMS in its history.
+  const waiting = due.filter((activation) => activation.status === "WAITING_SMS").map((activation) => activation.id);
+  const hadSms = new Set(
+    waiting.length === 0
+      ? []
+      : (
+          await tx.activationStatusChange.groupBy({
+            by: ["activationId"],
+            where: { activationId: { in: waiting }, toStatus: "SMS_RECEIVED" },
+          })
+        ).map((change) => change.activationId),
+  );
+  const endings = due.map((activation) => {
+    const arrived = activation.status === "SMS_RECEIVED" || hadSms.has(activation.id);
+    return {
+      activation,
+      to: arrived ? ("COMPLETED" as const) : ("TIMED_OUT" as const),
+      reason: arrived ? "time up after an SMS arrived" : "no SMS arrived in time",
+    };
   });
-  if (activation) publishChanges(services, activation, true);
-  return activation;
+
+  // One guarded update per (from, to) pair; the rows are locked, so each must apply.
+  const moves = new Map<string, { from: ActivationStatus; to: ActivationStatus; ids: string[] }>();
+  for (const { activation, to } of endings) {
+    const key = `${activation.status}>${to}`;
+    const move = moves.get(key) ?? { from: activation.status, to, ids: [] };
+    move.ids.push(activation.id);
+    moves.set(key, move);
+  }
+  for (const { from, to, ids: moved } of moves.values()) {
+    const { count } = await tx.activation.updateMany({
+      where: { id: { in: moved }, status: from },
+      data: { status: to, endedAt: now },
+    });
+    if (count !== moved.length) throw new Error(`Expected to end ${moved.length} activations from ${from}, ended ${count}.`);
+  }
+  await tx.activationStatusChange.createMany({
+    data: endings.map(({ activation, to, reason }) => ({
+      activationId: activation.id,
+      fromStatus: activation.status,
+      toStatus: to,
+      reason,
+      at: now,
+    })),
+  });
+  await appendLedgerEntries(
+    tx,
+    endings.flatMap(({ activation, to }) =>
+      activation.accountId
+        ? [
+            {
+              accountId: activation.accountId,
+              kind: to === "COMPLETED" ? ("CHARGE" as const) : ("RELEASE" as const),
+              amountMinor: activation.priceMinor,
+              at: now,
+              activationId: activation.id,
+            },
+          ]
+        : [],
+    ),
+  );
+  await releaseNumbers(services, tx, due, now);
+  return tx.activation.findMany({ where: { id: { in: due.map((activation) => activation.id) } }, orderBy: { id: "asc" } });
+}
+
+/** Returns the numbers of ended activations to the pool, each quarantined for the service it served. */
+async function releaseNumbers(services: Services, tx: Tx, ended: Array<Pick<Activation, "numberId" | "serviceCode">>, now: Date) {
+  const numberIds = ended.map((activation) => activation.numberId);
+  await tx.virtualNumber.updateMany({ where: { id: { in: numberIds }, status: "ASSIGNED" }, data: { status: "AVAILABLE" } });
+  // One row per (number, service): a duplicate pair would make ON CONFLICT touch a row twice.
+  const pairs = [
+    ...new Map(ended.map((activation) => [`${activation.numberId} ${activation.serviceCode}`, activation])).values(),
+  ];
+  const until = new Date(now.getTime() + minutes(services.config.activations.quarantineMinutes));
+  await tx.$executeRaw`
+    INSERT INTO "NumberQuarantine" ("numberId", "serviceCode", "until")
+    SELECT "numberId", "serviceCode", ${until.toISOString()}::timestamp
+    FROM unnest(${pairs.map((pair) => pair.numberId)}::uuid[], ${pairs.map((pair) => pair.serviceCode)}::text[]) AS ended("numberId", "serviceCode")
+    ON CONFLICT ("numberId", "serviceCode") DO UPDATE SET "until" = EXCLUDED."until"`;
 }
 
 /**
@@ -261,13 +371,17 @@ export async function expireOverdueActivations(services: Services): Promise<numb
       where: { status: { in: ["WAITING_SMS", "SMS_RECEIVED"] }, expiresAt: { lte: services.now() } },
       select: { id: true },
       orderBy: { expiresAt: "asc" },
-      take: 100,
+      take: expiryBatchSize,
     });
-    let endedThisPass = 0;
-    for (const { id } of overdue) if (await expireActivation(services, id)) endedThisPass += 1;
+    const endedThisPass = (
+      await expireActivations(
+        services,
+        overdue.map(({ id }) => id),
+      )
+    ).length;
     ended += endedThisPass;
     // A pass that ended nothing means the rest were ended by someone else or are not due.
-    if (overdue.length < 100 || endedThisPass === 0) return ended;
+    if (overdue.length < expiryBatchSize || endedThisPass === 0) return ended;
   }
 }
 

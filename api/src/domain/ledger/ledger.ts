@@ -67,34 +67,42 @@ const deltas: Record<
   RELEASE: (amount) => ({ availableDelta: amount, heldDelta: -amount }),
 };
 
+type NewEntry = {
+  accountId: string;
+  kind: Exclude<LedgerEntryKind, "ADJUSTMENT">;
+  amountMinor: bigint;
+  at: Date;
+  activationId?: string;
+  paymentEventId?: string;
+};
+
 /**
  * Appends one entry. `accountRef` is the account id at the time of writing, so
  * the entry still adds up in the books once the account is erased.
  */
-export async function appendLedgerEntry(
-  tx: Tx,
-  entry: {
-    accountId: string;
-    kind: Exclude<LedgerEntryKind, "ADJUSTMENT">;
-    amountMinor: bigint;
-    at: Date;
-    activationId?: string;
-    paymentEventId?: string;
-  },
-) {
+export async function appendLedgerEntry(tx: Tx, entry: NewEntry) {
+  return tx.ledgerEntry.create({ data: ledgerRow(entry) });
+}
+
+/** Appends many entries in one statement, by the same rules as appendLedgerEntry. */
+export async function appendLedgerEntries(tx: Tx, entries: NewEntry[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  const { count } = await tx.ledgerEntry.createMany({ data: entries.map(ledgerRow) });
+  return count;
+}
+
+function ledgerRow(entry: NewEntry) {
   if (entry.amountMinor <= 0n) {
     throw new Error(`A ledger amount is a positive integer of minor units, not ${entry.amountMinor}.`);
   }
-  return tx.ledgerEntry.create({
-    data: {
-      accountId: entry.accountId,
-      accountRef: entry.accountId,
-      kind: entry.kind,
-      ...deltas[entry.kind](entry.amountMinor),
-      currency: ledgerCurrency,
-      activationId: entry.activationId ?? null,
-      paymentEventId: entry.paymentEventId ?? null,
-      createdAt: entry.at,
-    },
-  });
+  return {
+    accountId: entry.accountId,
+    accountRef: entry.accountId,
+    kind: entry.kind,
+    ...deltas[entry.kind](entry.amountMinor),
+    currency: ledgerCurrency,
+    activationId: entry.activationId ?? null,
+    paymentEventId: entry.paymentEventId ?? null,
+    createdAt: entry.at,
+  };
 }
