@@ -24,96 +24,42 @@ interface ColumnAccess {
   replace(id: string, previous: string, next: string): Promise<boolean>;
 }
 
-function columnAccess(db: PrismaClient): Record<EncryptedColumn, ColumnAccess> {
+/** The part of a Prisma model delegate that key rotation uses. */
+interface ModelWithCiphertext {
+  findMany(args: object): Promise<Array<Record<string, unknown>>>;
+  updateMany(args: object): Promise<{ count: number }>;
+}
+
+/** Access to one ciphertext column of a model whose rows have a string `id`. */
+function ciphertextColumn(model: ModelWithCiphertext, field: string): ColumnAccess {
   return {
-    smsBody: {
-      batchAfter: async (afterId, notPrefix, take) =>
-        (
-          await db.smsMessage.findMany({
-            where: {
-              bodyCiphertext: { not: null },
-              NOT: { bodyCiphertext: { startsWith: notPrefix } },
-              ...(afterId ? { id: { gt: afterId } } : {}),
-            },
-            select: { id: true, bodyCiphertext: true },
-            orderBy: { id: "asc" },
-            take,
-          })
-        ).map((row) => ({ id: row.id, value: row.bodyCiphertext as string })),
-      replace: async (id, previous, next) =>
-        (await db.smsMessage.updateMany({ where: { id, bodyCiphertext: previous }, data: { bodyCiphertext: next } })).count === 1,
-    },
-    smsCode: {
-      batchAfter: async (afterId, notPrefix, take) =>
-        (
-          await db.smsMessage.findMany({
-            where: {
-              codeCiphertext: { not: null },
-              NOT: { codeCiphertext: { startsWith: notPrefix } },
-              ...(afterId ? { id: { gt: afterId } } : {}),
-            },
-            select: { id: true, codeCiphertext: true },
-            orderBy: { id: "asc" },
-            take,
-          })
-        ).map((row) => ({ id: row.id, value: row.codeCiphertext as string })),
-      replace: async (id, previous, next) =>
-        (await db.smsMessage.updateMany({ where: { id, codeCiphertext: previous }, data: { codeCiphertext: next } })).count === 1,
-    },
-    activationRouting: {
-      batchAfter: async (afterId, notPrefix, take) =>
-        (
-          await db.activation.findMany({
-            where: {
-              routingCiphertext: { not: null },
-              NOT: { routingCiphertext: { startsWith: notPrefix } },
-              ...(afterId ? { id: { gt: afterId } } : {}),
-            },
-            select: { id: true, routingCiphertext: true },
-            orderBy: { id: "asc" },
-            take,
-          })
-        ).map((row) => ({ id: row.id, value: row.routingCiphertext as string })),
-      replace: async (id, previous, next) =>
-        (await db.activation.updateMany({ where: { id, routingCiphertext: previous }, data: { routingCiphertext: next } }))
-          .count === 1,
-    },
-    outboxAddress: {
-      batchAfter: async (afterId, notPrefix, take) =>
-        (
-          await db.outboxEmail.findMany({
-            where: {
-              toAddressCiphertext: { not: null },
-              NOT: { toAddressCiphertext: { startsWith: notPrefix } },
-              ...(afterId ? { id: { gt: afterId } } : {}),
-            },
-            select: { id: true, toAddressCiphertext: true },
-            orderBy: { id: "asc" },
-            take,
-          })
-        ).map((row) => ({ id: row.id, value: row.toAddressCiphertext as string })),
-      replace: async (id, previous, next) =>
-        (await db.outboxEmail.updateMany({ where: { id, toAddressCiphertext: previous }, data: { toAddressCiphertext: next } }))
-          .count === 1,
-    },
-    outboxBody: {
-      batchAfter: async (afterId, notPrefix, take) =>
-        (
-          await db.outboxEmail.findMany({
-            where: {
-              bodyCiphertext: { not: null },
-              NOT: { bodyCiphertext: { startsWith: notPrefix } },
-              ...(afterId ? { id: { gt: afterId } } : {}),
-            },
-            select: { id: true, bodyCiphertext: true },
-            orderBy: { id: "asc" },
-            take,
-          })
-        ).map((row) => ({ id: row.id, value: row.bodyCiphertext as string })),
-      replace: async (id, previous, next) =>
-        (await db.outboxEmail.updateMany({ where: { id, bodyCiphertext: previous }, data: { bodyCiphertext: next } })).count ===
-        1,
-    },
+    batchAfter: async (afterId, notPrefix, take) =>
+      (
+        await model.findMany({
+          where: {
+            [field]: { not: null },
+            NOT: { [field]: { startsWith: notPrefix } },
+            ...(afterId ? { id: { gt: afterId } } : {}),
+          },
+          select: { id: true, [field]: true },
+          orderBy: { id: "asc" },
+          take,
+        })
+      ).map((row) => ({ id: row.id as string, value: row[field] as string })),
+    replace: async (id, previous, next) =>
+      (await model.updateMany({ where: { id, [field]: previous }, data: { [field]: next } })).count === 1,
+  };
+}
+
+function columnAccess(db: PrismaClient): Record<EncryptedColumn, ColumnAccess> {
+  // Prisma's delegates are each typed for their own model; rotation only needs their common shape.
+  const model = (delegate: unknown) => delegate as ModelWithCiphertext;
+  return {
+    smsBody: ciphertextColumn(model(db.smsMessage), "bodyCiphertext"),
+    smsCode: ciphertextColumn(model(db.smsMessage), "codeCiphertext"),
+    activationRouting: ciphertextColumn(model(db.activation), "routingCiphertext"),
+    outboxAddress: ciphertextColumn(model(db.outboxEmail), "toAddressCiphertext"),
+    outboxBody: ciphertextColumn(model(db.outboxEmail), "bodyCiphertext"),
   };
 }
 
