@@ -195,6 +195,32 @@ describe("timing out", () => {
     expect(status).toBe("TIMED_OUT");
     expect(await balance(customer.client)).toEqual({ availableMinor: 100, heldMinor: 0, currency: "USD" });
   }, 120_000);
+
+  it("P6: a timeout job's worker also ends every other activation already due, not only its own", async () => {
+    const customer = await createCustomer(app, { balanceMinor: 100 });
+    const window = minutes(app.services.config.activations.timeoutMinutes);
+    // Ordered now: its own job starts when its window closes, a full window from now.
+    const { activation: later } = await order(customer.client, { service: "other", country: "US" });
+    // Ordered "in the past": its job is due at once.
+    const offset = app.services.now().getTime() - Date.now();
+    app.clock.advance(-offset - window - 1000);
+    const { activation: dueNow } = await order(customer.client, { service: "telegram", country: "US" });
+    // The service's clock passes the first one's window too; its job still waits for the real time.
+    app.clock.advance(offset + 2 * window + 2000);
+
+    let ended: Array<{ id: string; endedAt: Date | null }> = [];
+    for (let attempt = 0; attempt < 180 && ended.length < 2; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      ended = await app.services.db.activation.findMany({
+        where: { id: { in: [dueNow.id, later.id] }, endedAt: { not: null } },
+        select: { id: true, endedAt: true },
+      });
+      // One ended without the other: the worker left the other for its own job or the minute's sweep.
+      if (ended.length === 1) break;
+    }
+    expect(ended.map(({ id }) => id).sort()).toEqual([dueNow.id, later.id].sort());
+    expect(await balance(customer.client)).toEqual({ availableMinor: 100, heldMinor: 0, currency: "USD" });
+  }, 120_000);
 });
 
 describe("timing out many at once", () => {
@@ -262,6 +288,35 @@ describe("timing out many at once", () => {
     expect(await ledger()).toEqual(settled);
     expect(await app.services.db.activationStatusChange.count({ where: { activationId: { in: ids } } })).toBe(history);
     expect(await balance(customer.client)).toEqual({ availableMinor: 130, heldMinor: 0, currency: "USD" });
+  });
+});
+
+describe("sweeps running at once", () => {
+  it("P6: share the due activations, each refunded exactly once", async () => {
+    // A country of our own, so the pool has a number for each.
+    await app.services.db.country.create({ data: { code: "ZY", name: "Sweepland" } });
+    await app.services.db.price.create({ data: { countryCode: "ZY", serviceCode: "telegram", amountMinor: 25 } });
+    await app.services.db.virtualNumber.createMany({
+      data: Array.from({ length: 10 }, (_, i) => ({ phoneNumber: `+99910000${String(i).padStart(3, "0")}`, countryCode: "ZY" })),
+    });
+    const customer = await createCustomer(app, { balanceMinor: 250 });
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await order(customer.client, { service: "telegram", country: "ZY" })).activation.id);
+    app.clock.advance(minutes(app.services.config.activations.timeoutMinutes));
+
+    const [first, second, named] = await Promise.all([
+      expireOverdueActivations(app.services),
+      expireOverdueActivations(app.services),
+      expireActivations(app.services, ids),
+    ]);
+    const releases = await app.services.db.ledgerEntry.groupBy({
+      by: ["activationId"],
+      where: { activationId: { in: ids }, kind: "RELEASE" },
+      _count: true,
+    });
+    expect(releases.map((release) => release._count)).toEqual(ids.map(() => 1));
+    expect(first + second + named.length).toBeGreaterThanOrEqual(ids.length);
+    expect(await balance(customer.client)).toEqual({ availableMinor: 250, heldMinor: 0, currency: "USD" });
   });
 });
 

@@ -1,3 +1,5 @@
+import { v7 as uuidv7 } from "uuid";
+
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -6,4 +8,12 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function isUuid(value: string): boolean {
   return uuid.test(value);
+}
+
+/**
+ * A new record id for a row written by raw SQL: a time-ordered UUIDv7, as
+ * Prisma's `@default(uuid(7))` gives rows it writes itself.
+ */
+export function newRecordId(): string {
+  return uuidv7();
 }

@@ -13,12 +13,12 @@
  * quarantine for that service, so the next customer of the same service does
  * not receive codes meant for the previous one.
  */
-import type { Activation, ActivationStatus, Prisma } from "@smsape/db";
+import { type Activation, type ActivationStatus, Prisma } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import type { AccountActor } from "../actors.ts";
 import { priceFor } from "../catalogue/catalogue.ts";
 import { type FieldIssue, NotFoundError, ValidationError } from "../errors.ts";
-import { isUuid } from "../ids.ts";
+import { isUuid, newRecordId } from "../ids.ts";
 import {
   appendLedgerEntries,
   appendLedgerEntry,
@@ -240,41 +240,72 @@ export async function expireActivation(services: Services, activationId: string)
 }
 
 /**
- * The most activations ended in one transaction: each writes a status change
- * and a ledger entry, and the embedded database refuses a statement with too
- * many parameters.
+ * The most activations ended in one transaction: its locks, and the id lists
+ * of its updates, grow with it.
  */
 const expiryBatchSize = 500;
+
+/** Which activations one pass of the expiry ends: the named ones, or up to `anyDue` of those due. */
+type ExpiryTarget = { ids: string[] } | { anyDue: number };
 
 /**
  * Ends many activations whose window has closed, as expireActivation does for
  * one, a batch per transaction with the same few statements whatever its
  * size. Activations that ended already, are not due, or are locked by a step
  * under way (the customer finishing, an SMS arriving) are left alone: if that
- * step did not end them, the per-minute sweep does. Returns the ended ones.
+ * step did not end them, the sweep does. Returns the ended ones.
  */
 export async function expireActivations(services: Services, activationIds: string[]): Promise<Activation[]> {
   const ids = [...new Set(activationIds.filter(isUuid))];
   const ended: Activation[] = [];
   for (let start = 0; start < ids.length; start += expiryBatchSize) {
-    const batch = ids.slice(start, start + expiryBatchSize);
-    const endedNow = await services.db.$transaction((tx) => endDueActivations(services, tx, batch, services.now()));
-    for (const activation of endedNow) publishChanges(services, activation, true);
-    ended.push(...endedNow);
+    ended.push(...(await endActivationsPass(services, { ids: ids.slice(start, start + expiryBatchSize) })));
   }
+  return ended;
+}
+
+/**
+ * Ends every activation whose window has closed, oldest first, a batch per
+ * transaction. It runs after each batch of timeout jobs (so a burst of
+ * timeouts due together ends at once) and every minute (for any whose job was
+ * lost); tests call it after moving the clock. Sweeps running at once, here
+ * or on other instances, lock disjoint batches and share the work.
+ * Returns how many it ended.
+ */
+export async function expireOverdueActivations(services: Services): Promise<number> {
+  let ended = 0;
+  for (;;) {
+    const endedThisPass = (await endActivationsPass(services, { anyDue: expiryBatchSize })).length;
+    ended += endedThisPass;
+    // A short pass means the rest are not due, or are being ended by someone else.
+    if (endedThisPass < expiryBatchSize) return ended;
+  }
+}
+
+async function endActivationsPass(services: Services, target: ExpiryTarget): Promise<Activation[]> {
+  const ended = await services.db.$transaction((tx) => endDueActivations(services, tx, target, services.now()));
+  for (const activation of ended) publishChanges(services, activation, true);
   return ended;
 }
 
 type DueActivation = Pick<Activation, "id" | "accountId" | "status" | "priceMinor" | "numberId" | "serviceCode">;
 
-async function endDueActivations(services: Services, tx: Tx, ids: string[], now: Date): Promise<Activation[]> {
-  // Locked in id order, so two workers ending overlapping batches do not deadlock.
-  const due = await tx.$queryRaw<DueActivation[]>`
-    SELECT "id", "accountId", "status"::text AS "status", "priceMinor", "numberId", "serviceCode" FROM "Activation"
-    WHERE "id" = ANY(${ids}::uuid[]) AND "status" IN ('WAITING_SMS', 'SMS_RECEIVED')
-      AND "expiresAt" <= ${now.toISOString()}::timestamp
-    ORDER BY "id"
-    FOR UPDATE SKIP LOCKED`;
+/** Locks the target's due, unended activations; rows another transaction holds are skipped, never waited for. */
+function lockDueActivations(tx: Tx, target: ExpiryTarget, now: Date): Promise<DueActivation[]> {
+  const due = Prisma.sql`"status" IN ('WAITING_SMS', 'SMS_RECEIVED') AND "expiresAt" <= ${now.toISOString()}::timestamp`;
+  const columns = Prisma.sql`"id", "accountId", "status"::text AS "status", "priceMinor", "numberId", "serviceCode"`;
+  return "ids" in target
+    ? tx.$queryRaw<DueActivation[]>`
+        SELECT ${columns} FROM "Activation" WHERE "id" = ANY(${target.ids}::uuid[]) AND ${due}
+        FOR UPDATE SKIP LOCKED`
+    : tx.$queryRaw<DueActivation[]>`
+        SELECT ${columns} FROM "Activation" WHERE ${due}
+        ORDER BY "expiresAt" LIMIT ${target.anyDue}
+        FOR UPDATE SKIP LOCKED`;
+}
+
+async function endDueActivations(services: Services, tx: Tx, target: ExpiryTarget, now: Date): Promise<Activation[]> {
+  const due = await lockDueActivations(tx, target, now);
   if (due.length === 0) return [];
 
   // An SMS may have arrived and the customer asked for another since: WAITING_SMS with an SMS in its history.
@@ -313,15 +344,16 @@ async function endDueActivations(services: Services, tx: Tx, ids: string[], now:
     });
     if (count !== moved.length) throw new Error(`Expected to end ${moved.length} activations from ${from}, ended ${count}.`);
   }
-  await tx.activationStatusChange.createMany({
-    data: endings.map(({ activation, to, reason }) => ({
-      activationId: activation.id,
-      fromStatus: activation.status,
-      toStatus: to,
-      reason,
-      at: now,
-    })),
-  });
+  await tx.$executeRaw`
+    INSERT INTO "ActivationStatusChange" ("id", "activationId", "fromStatus", "toStatus", "reason", "at")
+    SELECT "id", "activationId", "fromStatus", "toStatus", "reason", ${now.toISOString()}::timestamp
+    FROM unnest(
+      ${endings.map(() => newRecordId())}::uuid[],
+      ${endings.map(({ activation }) => activation.id)}::uuid[],
+      ${endings.map(({ activation }) => activation.status)}::"ActivationStatus"[],
+      ${endings.map(({ to }) => to)}::"ActivationStatus"[],
+      ${endings.map(({ reason }) => reason)}::text[]
+    ) AS ended("id", "activationId", "fromStatus", "toStatus", "reason")`;
   await appendLedgerEntries(
     tx,
     endings.flatMap(({ activation, to }) =>
@@ -356,33 +388,6 @@ async function releaseNumbers(services: Services, tx: Tx, ended: Array<Pick<Acti
     SELECT "numberId", "serviceCode", ${until.toISOString()}::timestamp
     FROM unnest(${pairs.map((pair) => pair.numberId)}::uuid[], ${pairs.map((pair) => pair.serviceCode)}::text[]) AS ended("numberId", "serviceCode")
     ON CONFLICT ("numberId", "serviceCode") DO UPDATE SET "until" = EXCLUDED."until"`;
-}
-
-/**
- * Ends every activation whose window has closed. The timeout job normally
- * ends each one on time; this sweep (run on a schedule, and callable from
- * tests after moving the clock) catches any that were missed.
- * Returns how many it ended.
- */
-export async function expireOverdueActivations(services: Services): Promise<number> {
-  let ended = 0;
-  for (;;) {
-    const overdue = await services.db.activation.findMany({
-      where: { status: { in: ["WAITING_SMS", "SMS_RECEIVED"] }, expiresAt: { lte: services.now() } },
-      select: { id: true },
-      orderBy: { expiresAt: "asc" },
-      take: expiryBatchSize,
-    });
-    const endedThisPass = (
-      await expireActivations(
-        services,
-        overdue.map(({ id }) => id),
-      )
-    ).length;
-    ended += endedThisPass;
-    // A pass that ended nothing means the rest were ended by someone else or are not due.
-    if (overdue.length < expiryBatchSize || endedThisPass === 0) return ended;
-  }
 }
 
 export type SmsArrival =

@@ -15,6 +15,7 @@
  */
 import type { LedgerEntry, LedgerEntryKind, Prisma, PrismaClient } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
+import { newRecordId } from "../ids.ts";
 
 /** The one currency balances are kept in; prices and top-ups in another are refused. */
 export const ledgerCurrency = "USD";
@@ -84,11 +85,30 @@ export async function appendLedgerEntry(tx: Tx, entry: NewEntry) {
   return tx.ledgerEntry.create({ data: ledgerRow(entry) });
 }
 
-/** Appends many entries in one statement, by the same rules as appendLedgerEntry. */
+/**
+ * Appends many entries in one statement, by the same rules as
+ * appendLedgerEntry. The rows travel as one array per column, so the statement
+ * has the same ten parameters however many entries it carries.
+ */
 export async function appendLedgerEntries(tx: Tx, entries: NewEntry[]): Promise<number> {
   if (entries.length === 0) return 0;
-  const { count } = await tx.ledgerEntry.createMany({ data: entries.map(ledgerRow) });
-  return count;
+  const rows = entries.map(ledgerRow);
+  const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
+  return tx.$executeRaw`
+    INSERT INTO "LedgerEntry"
+      ("id", "accountId", "accountRef", "kind", "availableDelta", "heldDelta", "currency", "activationId", "paymentEventId", "createdAt")
+    SELECT * FROM unnest(
+      ${column(() => newRecordId())}::uuid[],
+      ${column((row) => row.accountId)}::uuid[],
+      ${column((row) => row.accountRef)}::text[],
+      ${column((row) => row.kind)}::"LedgerEntryKind"[],
+      ${column((row) => row.availableDelta.toString())}::bigint[],
+      ${column((row) => row.heldDelta.toString())}::bigint[],
+      ${column((row) => row.currency)}::text[],
+      ${column((row) => row.activationId)}::uuid[],
+      ${column((row) => row.paymentEventId)}::text[],
+      ${column((row) => row.createdAt.toISOString())}::timestamp[]
+    )`;
 }
 
 function ledgerRow(entry: NewEntry) {
