@@ -9,9 +9,10 @@ import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import SubGraphPlugin from "@pothos/plugin-sub-graph";
-import { getDatamodel, type PrismaClient, type PrismaTypes, type StaffRole } from "@smsape/db";
+import { getDatamodel, type PrismaClient, type PrismaTypes } from "@smsape/db";
 import { GraphQLError, Kind } from "graphql";
 import { DateTimeResolver, GraphQLBigInt } from "graphql-scalars";
+import { can, type StaffPermission } from "../domain/staff/permissions.ts";
 import type { Context } from "./context.ts";
 import { notAuthorized, viewingAccount } from "./viewer.ts";
 
@@ -21,7 +22,7 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
   SubGraphs: SubGraph;
-  AuthScopes: { account: boolean; staff: boolean; staffRole: StaffRole };
+  AuthScopes: { account: boolean; staff: boolean; staffCan: StaffPermission };
   Scalars: { DateTime: { Input: Date; Output: Date }; BigInt: { Input: bigint; Output: bigint } };
   DefaultFieldNullability: false;
 }>({
@@ -32,7 +33,8 @@ export const builder = new SchemaBuilder<{
     authScopes: (context) => ({
       account: viewingAccount(context.viewer) !== null,
       staff: context.viewer.kind === "staff",
-      staffRole: (role) => context.viewer.kind === "staff" && (context.viewer.role === role || context.viewer.role === "ADMIN"),
+      // A staff field names the permission it needs; staff/permissions.ts says which roles hold it.
+      staffCan: (permission) => context.viewer.kind !== "anonymous" && can(context.viewer, permission),
     }),
     // Unauthorised reads say only that they are not allowed, never why.
     unauthorizedError: () => notAuthorized(),

@@ -1,13 +1,9 @@
-import type { StaffRole } from "@smsape/db";
 import type { YogaInitialContext } from "graphql-yoga";
-import type { AccountActor } from "../domain/actors.ts";
+import type { AccountActor, StaffActor } from "../domain/actors.ts";
 import type { Services } from "../services/index.ts";
 
-/** Who sent the request. A customer is the account the domain acts for, as it is. */
-export type Viewer =
-  | { kind: "anonymous" }
-  | AccountActor
-  | { kind: "staff"; staffUserId: string; role: StaffRole; sessionId: string };
+/** Who sent the request. A customer or a staff member is the actor the domain acts for, as it is. */
+export type Viewer = { kind: "anonymous" } | AccountActor | StaffActor;
 
 /** The WebSocket a subscription runs on, as far as a resolver may act on it. */
 export interface LiveConnection {

@@ -2,9 +2,10 @@ import type { IncomingMessage } from "node:http";
 import { useCookies } from "@whatwg-node/server-plugin-cookies";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import { createGraphQLError, createYoga, type YogaServerInstance } from "graphql-yoga";
+import { NotPermittedError } from "../domain/staff/permissions.ts";
 import type { LiveConnection, RequestContext } from "../graphql/context.ts";
 import { sessionCookieOf } from "../graphql/session-cookies.ts";
-import { type Audience, resolveViewer } from "../graphql/viewer.ts";
+import { type Audience, notAuthorized, resolveViewer } from "../graphql/viewer.ts";
 import type { Services } from "../services/index.ts";
 import { presentedToken } from "./credentials.ts";
 import { useStorableTextArguments } from "./storable-text.ts";
@@ -46,6 +47,8 @@ export function createGraphqlServer(options: {
         const original = error instanceof GraphQLError ? error.originalError : error;
         // GraphQL's own errors and those we raise on purpose (NOT_AUTHORIZED) are meant for the client.
         if (!original || original instanceof GraphQLError) return error as Error;
+        // A domain function refused the actor: the same answer as a refused field.
+        if (original instanceof NotPermittedError) return notAuthorized();
         if (isBusyDatabase(original)) {
           log.warn({ err: original }, "no database connection became free in time");
           return createGraphQLError("The service is busy; nothing was changed. Try again in a moment.", {
