@@ -11,6 +11,7 @@ import "./types/policy.ts";
 import "./types/privacy.ts";
 import "./types/sms.ts";
 import "./types/staff.ts";
+import "./types/staff-accounts.ts";
 import "./types/subscriptions.ts";
 
 let built: { customer: GraphQLSchema; staff: GraphQLSchema } | undefined;

@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import { resolveCustomerToken, watchCustomerCredential } from "../domain/accounts/credentials.ts";
-import type { AccountActor } from "../domain/actors.ts";
+import type { AccountActor, StaffActor } from "../domain/actors.ts";
 import { resolveStaffSession, watchStaffSession } from "../domain/staff/staff-auth.ts";
 import type { Services } from "../services/index.ts";
 import type { Viewer } from "./context.ts";
@@ -44,6 +44,15 @@ export function signedInAccount(viewer: Viewer): AccountActor {
   const account = viewingAccount(viewer);
   if (!account) throw notAuthorized();
   return account;
+}
+
+/**
+ * The staff member a staff field acts for. Fields guarded by
+ * `authScopes: { staffCan: ... }` only run for one; any other viewer is refused.
+ */
+export function signedInStaff(viewer: Viewer): StaffActor {
+  if (viewer.kind !== "staff") throw notAuthorized();
+  return viewer;
 }
 
 /**

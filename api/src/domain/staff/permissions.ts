@@ -35,6 +35,8 @@ export const staffPermissions = {
   "accounts.read": ["SUPPORT", "COMPLIANCE"],
   /** Unmask an account's personal values, giving a reason that is audited. */
   "accounts.reveal": ["SUPPORT", "COMPLIANCE"],
+  /** End one of a customer's sessions (a stolen device, a shared password). */
+  "accounts.sessions": ["SUPPORT", "COMPLIANCE"],
   /** Read, filter and verify the audit log; export its checkpoints. */
   "audit.read": ["COMPLIANCE"],
   /** Add, disable and re-enrol staff members. */

@@ -37,8 +37,8 @@ import { BalanceType } from "./ledger.ts";
 
 const customer = ["customer"] as Array<"customer">;
 
-const ActivationStatusEnum = builder.enumType("ActivationStatus", {
-  subGraphs: customer,
+export const ActivationStatusEnum = builder.enumType("ActivationStatus", {
+  subGraphs: ["customer", "staff"],
   values: {
     WAITING_SMS: { description: "The number is yours; waiting for an SMS." },
     SMS_RECEIVED: { description: "An SMS arrived: finish, or ask for another." },

@@ -7,7 +7,7 @@ import { builder } from "../builder.ts";
 import { signedInAccount } from "../viewer.ts";
 
 export const BalanceType = builder.objectRef<Balance>("Balance").implement({
-  subGraphs: ["customer"],
+  subGraphs: ["customer", "staff"],
   description: "The sum of the account's ledger entries, in minor units.",
   fields: (t) => ({
     availableMinor: t.expose("availableMinor", { type: "BigInt", description: "What can be spent on new numbers." }),
@@ -16,8 +16,8 @@ export const BalanceType = builder.objectRef<Balance>("Balance").implement({
   }),
 });
 
-const LedgerEntryKindEnum = builder.enumType("LedgerEntryKind", {
-  subGraphs: ["customer"],
+export const LedgerEntryKindEnum = builder.enumType("LedgerEntryKind", {
+  subGraphs: ["customer", "staff"],
   values: {
     TOP_UP: { description: "A payment arrived." },
     HOLD: { description: "A number was ordered: its price moved from available to held." },
