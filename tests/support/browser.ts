@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 /** Debian's chromium (CI installs it with apt-get); playwright's own browser download is not available here. */
 export const chromiumPath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path)) ?? null;
@@ -27,3 +27,22 @@ export function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/**
+ * A browser context already signed in as a staff member the test created
+ * (`createStaffMember`), by handing the console the session cookie the API
+ * set; sign-in itself is tested through the login page.
+ */
+export async function signedInConsole(
+  browser: Browser,
+  app: { url: string },
+  staff: { client: { cookie(name: string): string | undefined } },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const token = staff.client.cookie(staffCookieName);
+  if (!token) throw new Error("The staff member's client holds no session cookie.");
+  const context = await browser.newContext();
+  await context.addCookies([{ name: staffCookieName, value: token, url: app.url, httpOnly: true, sameSite: "Strict" }]);
+  return { context, page: await context.newPage() };
+}
+
+const staffCookieName = "smsape_staff";

@@ -5,7 +5,9 @@
  * queries behind react-admin's DataProvider.
  */
 import type { DataProvider } from "react-admin";
+import { accountQueries } from "./accounts.ts";
 
+export * as accounts from "./accounts.ts";
 export { STAFF_GRAPHQL_URL, staffGraphql } from "./staffGraphql.ts";
 export type { StaffMember, StaffRole } from "./staffSession.ts";
 export * as staffSession from "./staffSession.ts";
@@ -28,7 +30,9 @@ type DataProviderMethod =
   | "delete"
   | "deleteMany";
 
-const resources: Record<string, ResourceQueries> = {};
+const resources: Record<string, ResourceQueries> = {
+  accounts: accountQueries,
+};
 
 /** Erases each method's own parameter and result types: the resource's handler declares them. */
 type ResourceHandler = (resource: string, params: unknown) => Promise<unknown>;

@@ -17,6 +17,17 @@ export const en: TranslationMessages = {
       welcome: "Welcome, %{name}",
       role: "Signed in as %{role}",
     },
+    accounts: {
+      searchHint: "Find an account by its id or its exact email address, as a request or ticket gives it.",
+      noMatch: "No account has that id or address.",
+      reasonHelp: "Recorded in the audit log with what you read.",
+      reasons: {
+        PRIVACY_REQUEST: "Handling the person's privacy request",
+        SUPPORT_TICKET: "Answering the person's support ticket",
+        FRAUD_OR_ABUSE: "Investigating fraud or abuse",
+        LEGAL_OBLIGATION: "A legal obligation",
+      },
+    },
     staffRole: {
       SUPPORT: "Support",
       COMPLIANCE: "Compliance",

@@ -1,0 +1,112 @@
+/**
+ * Customers' accounts through the staff API: search by id or exact address,
+ * the account's page (masked), unmasking with a reason, ending a session.
+ */
+import { HttpError } from "react-admin";
+import type { ResourceQueries } from "./index.ts";
+import { staffGraphql } from "./staffGraphql.ts";
+
+export const staffReadReasons = ["PRIVACY_REQUEST", "SUPPORT_TICKET", "FRAUD_OR_ABUSE", "LEGAL_OBLIGATION"] as const;
+export type StaffReadReason = (typeof staffReadReasons)[number];
+export interface StaffReadPurpose {
+  reason: StaffReadReason;
+  reference?: string | null;
+}
+
+interface ErrorResult {
+  __typename: string;
+  code: string;
+  message: string;
+}
+
+/** A typed error result of the API becomes an HttpError carrying its code, with the server's message. */
+function failed(result: ErrorResult): never {
+  throw new HttpError(result.message, 400, { code: result.code });
+}
+
+const summaryFields = "id maskedEmail emailVerified jurisdiction restricted createdAt";
+
+export const accountQueries: ResourceQueries = {
+  async getList(_resource, params) {
+    const search = String(params.filter?.q ?? "").trim();
+    // Staff look up the person in front of them: no search, no list.
+    if (!search) return { data: [], total: 0 };
+    const { staffAccounts } = await staffGraphql<{ staffAccounts: { data?: unknown[] } & ErrorResult }>(
+      `query StaffAccounts($search: String!) {
+        staffAccounts(search: $search) {
+          __typename
+          ... on QueryStaffAccountsSuccess { data { ${summaryFields} } }
+          ... on Error { code message }
+        }
+      }`,
+      { search },
+      params.signal,
+    );
+    if (!staffAccounts.data) failed(staffAccounts);
+    return { data: staffAccounts.data as never[], total: staffAccounts.data.length };
+  },
+
+  async getOne(_resource, params) {
+    const purpose = (params.meta as { purpose?: StaffReadPurpose } | undefined)?.purpose ?? null;
+    const { staffAccount } = await staffGraphql<{ staffAccount: { data?: unknown } & ErrorResult }>(
+      `query StaffAccount($id: ID!, $purpose: StaffReadPurposeInput) {
+        staffAccount(id: $id, purpose: $purpose) {
+          __typename
+          ... on QueryStaffAccountSuccess {
+            data {
+              ${summaryFields}
+              balance { availableMinor heldMinor currency }
+              activations { id serviceCode countryCode status priceMinor maskedPhoneNumber createdAt endedAt }
+              ledgerEntries { id kind availableDelta heldDelta activationId createdAt }
+              sessions { id live createdAt lastSeenAt idleExpiresAt absoluteExpiresAt revokedAt }
+              apiKeys { id prefix createdAt lastUsedAt revokedAt }
+              privacyRequests { id kind status receivedAt }
+            }
+          }
+          ... on Error { code message }
+        }
+      }`,
+      { id: params.id, purpose },
+      params.signal,
+    );
+    if (!staffAccount.data) failed(staffAccount);
+    return { data: staffAccount.data as never };
+  },
+};
+
+export interface RevealedPersonalData {
+  email: string;
+  phoneNumbers: Array<{ activationId: string; phoneNumber: string }>;
+  apiKeyNames: Array<{ apiKeyId: string; name: string }>;
+}
+
+/** The account's personal values in clear; the server records the purpose in the audit log. */
+export async function revealPersonalData(accountId: string, purpose: StaffReadPurpose): Promise<RevealedPersonalData> {
+  const { revealAccountPersonalData: result } = await staffGraphql<{
+    revealAccountPersonalData: { data?: RevealedPersonalData } & ErrorResult;
+  }>(
+    `mutation RevealAccountPersonalData($accountId: ID!, $purpose: StaffReadPurposeInput!) {
+      revealAccountPersonalData(accountId: $accountId, purpose: $purpose) {
+        __typename
+        ... on MutationRevealAccountPersonalDataSuccess {
+          data { email phoneNumbers { activationId phoneNumber } apiKeyNames { apiKeyId name } }
+        }
+        ... on Error { code message }
+      }
+    }`,
+    { accountId, purpose },
+  );
+  if (!result.data) failed(result);
+  return result.data;
+}
+
+/** Ends one of a customer's sessions; its open sockets close. */
+export async function revokeCustomerSession(sessionId: string): Promise<void> {
+  const { revokeCustomerSession: result } = await staffGraphql<{ revokeCustomerSession: ErrorResult }>(
+    `mutation RevokeCustomerSession($sessionId: ID!) {
+      revokeCustomerSession(sessionId: $sessionId) { __typename ... on Error { code message } }
+    }`,
+    { sessionId },
+  );
+  if (result.__typename !== "MutationRevokeCustomerSessionSuccess") failed(result);
+}

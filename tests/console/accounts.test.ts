@@ -1,0 +1,57 @@
+import { createCustomer, createStaffMember, startTestApp, type TestApp } from "@smsape/api/testing";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserUnavailable, launchChromium, signedInConsole } from "../support/browser.ts";
+
+let app: TestApp;
+let browser: Browser;
+
+describe.skipIf(browserUnavailable)("an account's page in the staff console", () => {
+  beforeAll(async () => {
+    app = await startTestApp();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it("finds an account by address, shows it masked, unmasks it for a stated reason, and revokes a session", async () => {
+    const customer = await createCustomer(app, { balanceMinor: 500 });
+    const activation = await customer.orderNumber();
+    const support = await createStaffMember(app, { role: "SUPPORT" });
+    const { context, page } = await signedInConsole(browser, app, support);
+
+    await page.goto(`${app.url}/console/#/accounts`);
+    await page.getByText("Find an account by its id or its exact email address").waitFor();
+    await page.getByPlaceholder("Account id or exact email").fill(customer.email);
+    await page.getByText(/^p•••@e•••\.test$/).click();
+
+    await page.getByText(/p•••@e•••\.test \(masked\)/).waitFor();
+    expect(await page.content()).not.toContain(customer.email);
+    await page.getByRole("tab", { name: "Activations" }).click();
+    await page.getByRole("cell", { name: "telegram" }).first().waitFor();
+    expect(await page.content()).not.toContain(activation.phoneNumber);
+
+    await page.getByRole("tab", { name: "Profile" }).click();
+    await page.getByRole("button", { name: "Show personal data" }).click();
+    await page.getByRole("combobox", { name: "Reason" }).click();
+    await page.getByRole("option", { name: "Answering the person's support ticket" }).click();
+    await page.getByRole("button", { name: "Show", exact: true }).click();
+    await page.getByText(customer.email).waitFor();
+    await page.getByRole("tab", { name: "Activations" }).click();
+    await page.getByText(activation.phoneNumber).waitFor();
+    const revealed = await app.services.db.auditEntry.findFirst({
+      where: { subjectId: customer.accountId, action: "account.personal_data_revealed" },
+    });
+    expect(revealed).toMatchObject({ actorId: support.staffUserId, reason: "SUPPORT_TICKET" });
+
+    await page.getByRole("tab", { name: "Sessions" }).click();
+    await page.getByRole("button", { name: "Revoke" }).first().click();
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await page.getByText("Session revoked").waitFor();
+    const afterwards = await customer.client.request(`{ viewer { id } }`);
+    expect(afterwards.data?.viewer ?? null).toBeNull();
+    await context.close();
+  });
+});
