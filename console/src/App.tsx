@@ -1,6 +1,7 @@
-import { Admin, Resource } from "react-admin";
+import { Admin, memoryStore, Resource } from "react-admin";
 import accounts from "./accounts/index.ts";
 import { authProvider } from "./authProvider.ts";
+import browserStorage from "./browserStorage/index.tsx";
 import { Dashboard } from "./dashboard/Dashboard.tsx";
 import { dataProvider } from "./dataProvider/index.ts";
 import { i18nProvider } from "./i18n/index.ts";
@@ -17,6 +18,9 @@ export const App = () => (
     requireAuth
     // react-admin otherwise reports the console's hostname to marmelab.
     disableTelemetry
+    // Interface state (list filters, sidebar) stays in memory: nothing a staff member
+    // searched for is left in the browser, which holds only the session cookie (P19).
+    store={memoryStore()}
   >
     {/*
       Placeholder until the privacy request screens exist: with no resource at all,
@@ -26,5 +30,6 @@ export const App = () => (
     */}
     <Resource name="privacyRequests" />
     <Resource name="accounts" {...accounts} />
+    <Resource name="browserStorage" {...browserStorage} />
   </Admin>
 );

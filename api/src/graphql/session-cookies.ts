@@ -1,11 +1,12 @@
 /**
- * The only cookies the service sets (P19): one session cookie for customers and
- * one for staff. Both are HttpOnly and SameSite=Lax; over HTTPS they are Secure
+ * The only cookies the service sets (P19), as domain/privacy/browser-storage.ts
+ * lists them: one session cookie for customers and one for staff. Both are HttpOnly and SameSite=Lax; over HTTPS they are Secure
  * and carry the __Host- prefix, which pins them to this host and path /.
  * Sign-in and sign-out resolvers set and clear them through Yoga's cookie
  * store; the HTTP edge reads them (http/credentials.ts).
  */
 import type { Config } from "../config.ts";
+import { browserStorage } from "../domain/privacy/browser-storage.ts";
 import type { Audience } from "./viewer.ts";
 
 export interface CookieSpec {
@@ -13,11 +14,8 @@ export interface CookieSpec {
   secure: boolean;
 }
 
-export const cookieInventory = [
-  { name: "smsape_session", purpose: "keeps a customer signed in", lifetime: "session idle/absolute expiry" },
-  { name: "smsape_staff", purpose: "keeps a staff member signed in to the console", lifetime: "session idle/absolute expiry" },
-] as const;
-const [customerCookie, staffCookie] = cookieInventory;
+export const cookieInventory = browserStorage.filter((entry) => entry.kind === "COOKIE");
+const [customerCookie, staffCookie] = browserStorage;
 
 function spec(config: Config, base: string): CookieSpec {
   const secure = config.http.secureCookies;

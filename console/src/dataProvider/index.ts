@@ -6,6 +6,7 @@
  */
 import type { DataProvider } from "react-admin";
 import { accountQueries } from "./accounts.ts";
+import { browserStorageQueries } from "./browserStorage.ts";
 
 export * as accounts from "./accounts.ts";
 export { STAFF_GRAPHQL_URL, staffGraphql } from "./staffGraphql.ts";
@@ -32,6 +33,7 @@ type DataProviderMethod =
 
 const resources: Record<string, ResourceQueries> = {
   accounts: accountQueries,
+  browserStorage: browserStorageQueries,
 };
 
 /** Erases each method's own parameter and result types: the resource's handler declares them. */

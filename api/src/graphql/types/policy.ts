@@ -1,6 +1,7 @@
 import { ValidationError } from "../../domain/errors.ts";
 import { acknowledgePolicy, PolicyVersionNotInForceError } from "../../domain/policy/acknowledgements.ts";
 import { currentPolicyVersion } from "../../domain/policy/policy-versions.ts";
+import { type BrowserStorageEntry, browserStorage } from "../../domain/privacy/browser-storage.ts";
 import { builder } from "../builder.ts";
 import { signedInAccount } from "../viewer.ts";
 import { registerErrorType } from "./errors.ts";
@@ -56,5 +57,30 @@ builder.mutationField("acknowledgePolicy", (t) =>
       await acknowledgePolicy(services, signedInAccount(viewer).accountId, input.version);
       return { version: input.version.trim() };
     },
+  }),
+);
+
+const BrowserStorageKindEnum = builder.enumType("BrowserStorageKind", {
+  values: ["COOKIE", "LOCAL_STORAGE", "SESSION_STORAGE"] as const,
+});
+
+const BrowserStorageEntryType = builder.objectRef<BrowserStorageEntry>("BrowserStorageEntry").implement({
+  description: "A cookie or browser storage entry the service sets. Nothing outside this list is ever set (P19).",
+  fields: (t) => ({
+    name: t.exposeString("name", { description: "Its name; a cookie carries the `__Host-` prefix over HTTPS." }),
+    kind: t.expose("kind", { type: BrowserStorageKindEnum }),
+    setBy: t.exposeString("setBy", { description: "CUSTOMER_API or STAFF_CONSOLE." }),
+    purpose: t.exposeString("purpose"),
+    lifetime: t.exposeString("lifetime"),
+    strictlyNecessary: t.exposeBoolean("strictlyNecessary"),
+  }),
+});
+
+builder.queryField("browserStorage", (t) =>
+  t.field({
+    type: [BrowserStorageEntryType],
+    subGraphs: ["customer", "staff"],
+    description: "Every cookie and browser storage entry the service and its console set, and why (P19).",
+    resolve: () => browserStorage,
   }),
 );
