@@ -27,7 +27,8 @@ export const browserStorage = [
     kind: "COOKIE",
     setBy: "CUSTOMER_API",
     purpose: "keeps a customer signed in (a random session token; the server keeps only its hash)",
-    lifetime: "until sign-out, the idle expiry or the session's absolute expiry (SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_MINUTES), whichever comes first",
+    lifetime:
+      "until sign-out, the idle expiry or the session's absolute expiry (SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_MINUTES), whichever comes first",
     strictlyNecessary: true,
   },
   {
