@@ -32,6 +32,8 @@ describe.skipIf(browserUnavailable)("what the staff console leaves in a browser"
 
     await page.goto(`${app.url}/console/#/browserStorage`);
     await page.getByRole("cell", { name: "smsape_staff" }).waitFor();
+    await page.goto(`${app.url}/console/#/subProcessors`);
+    await page.getByRole("cell", { name: "Transactional email vendor (SMTP relay)" }).waitFor();
     await page.goto(`${app.url}/console/#/accounts`);
     await page.getByPlaceholder("Account id or exact email").fill(customer.email);
     await page.getByText(/^p•••@e•••\.test$/).click();

@@ -7,6 +7,7 @@
 import type { DataProvider } from "react-admin";
 import { accountQueries } from "./accounts.ts";
 import { browserStorageQueries } from "./browserStorage.ts";
+import { subProcessorQueries } from "./subProcessors.ts";
 
 export * as accounts from "./accounts.ts";
 export { STAFF_GRAPHQL_URL, staffGraphql } from "./staffGraphql.ts";
@@ -34,6 +35,7 @@ type DataProviderMethod =
 const resources: Record<string, ResourceQueries> = {
   accounts: accountQueries,
   browserStorage: browserStorageQueries,
+  subProcessors: subProcessorQueries,
 };
 
 /** Erases each method's own parameter and result types: the resource's handler declares them. */

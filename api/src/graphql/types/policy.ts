@@ -2,6 +2,7 @@ import { ValidationError } from "../../domain/errors.ts";
 import { acknowledgePolicy, PolicyVersionNotInForceError } from "../../domain/policy/acknowledgements.ts";
 import { currentPolicyVersion } from "../../domain/policy/policy-versions.ts";
 import { type BrowserStorageEntry, browserStorage } from "../../domain/privacy/browser-storage.ts";
+import { type SubProcessor, subProcessors } from "../../domain/privacy/sub-processors.ts";
 import { builder } from "../builder.ts";
 import { signedInAccount } from "../viewer.ts";
 import { registerErrorType } from "./errors.ts";
@@ -82,5 +83,36 @@ builder.queryField("browserStorage", (t) =>
     subGraphs: ["customer", "staff"],
     description: "Every cookie and browser storage entry the service and its console set, and why (P19).",
     resolve: () => browserStorage,
+  }),
+);
+
+const SubProcessorDirectionEnum = builder.enumType("SubProcessorDirection", {
+  values: {
+    IN_FRONT: { description: "In front of the service: every request passes through it first." },
+    INBOUND: { description: "It calls the service (signed webhooks); the service never calls it." },
+    OUTBOUND: { description: "The service connects to it." },
+  } as const,
+});
+
+const SubProcessorType = builder.objectRef<SubProcessor>("SubProcessor").implement({
+  description: "A vendor the service relies on (policy section 5), and what it receives (P13).",
+  fields: (t) => ({
+    key: t.exposeString("key"),
+    name: t.exposeString("name"),
+    purpose: t.exposeString("purpose"),
+    receives: t.exposeStringList("receives"),
+    neverReceives: t.exposeStringList("neverReceives"),
+    direction: t.expose("direction", { type: SubProcessorDirectionEnum }),
+    location: t.exposeString("location"),
+    since: t.exposeString("since", { description: "The policy version since which it is listed." }),
+  }),
+});
+
+builder.queryField("subProcessors", (t) =>
+  t.field({
+    type: [SubProcessorType],
+    subGraphs: ["customer", "staff"],
+    description: "The sub-processor register: every vendor that receives personal data, and what it receives.",
+    resolve: () => subProcessors,
   }),
 );

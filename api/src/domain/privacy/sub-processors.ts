@@ -1,0 +1,91 @@
+/**
+ * The sub-processor register (P13, policy section 5): each vendor the
+ * service relies on, what it receives, why, where and since when, and how the
+ * code reaches it. The code opens connections only to its own database and
+ * Redis and to the destinations named here (a test watches every outbound
+ * connection of a full customer journey); each adapter sends only the fields
+ * its entry lists.
+ */
+import type { Config } from "../../config.ts";
+
+export type SubProcessorDirection =
+  /** In front of the service: every request passes through it before reaching the code. */
+  | "IN_FRONT"
+  /** It calls the service (signed webhooks); the service never calls it. */
+  | "INBOUND"
+  /** The service connects to it. */
+  | "OUTBOUND";
+
+export interface SubProcessor {
+  key: string;
+  name: string;
+  purpose: string;
+  /** What it receives from or about customers: field names and categories, never values. */
+  receives: readonly string[];
+  /** What it must never see. */
+  neverReceives: readonly string[];
+  direction: SubProcessorDirection;
+  location: string;
+  /** The policy version since which the register lists it. */
+  since: string;
+  /** For OUTBOUND entries: the setting that names the one destination the code connects to. */
+  destinationSetting: string | null;
+}
+
+export const subProcessors = [
+  {
+    key: "edge-network",
+    name: "Edge network (DDoS protection, TLS, static assets)",
+    purpose: "absorbs attack traffic and routes requests to the service",
+    receives: ["IP address", "request headers", "timestamps"],
+    neverReceives: ["SMS contents", "account credentials"],
+    direction: "IN_FRONT",
+    location: "the vendor's global edge, as its data processing agreement states",
+    since: "2026-03-20",
+    destinationSetting: null,
+  },
+  {
+    key: "payment-processors",
+    name: "Payment processors (crypto and digital payments)",
+    purpose: "take the payment of each top-up and tell the service it arrived",
+    receives: ["the account id as the payment reference", "the amount and currency"],
+    neverReceives: ["SMS contents", "account credentials"],
+    direction: "INBOUND",
+    location: "the processor's own, under its PCI and privacy obligations",
+    since: "2026-03-20",
+    destinationSetting: null,
+  },
+  {
+    key: "email-relay",
+    name: "Transactional email vendor (SMTP relay)",
+    purpose: "relays account verifications, security alerts and password resets to the customer's inbox",
+    receives: ["recipient address", "subject", "message body"],
+    neverReceives: ["account id", "SMS contents", "payment data"],
+    direction: "OUTBOUND",
+    location: "the relay configured in SMTP_URL, under the vendor's data processing agreement",
+    since: "2026-03-20",
+    destinationSetting: "SMTP_URL",
+  },
+  {
+    key: "upstream-sms-operators",
+    name: "Upstream SMS operators",
+    purpose: "own the virtual numbers and forward the SMS they receive for them",
+    receives: ["the virtual number", "the SMS it received (they deliver it to us)"],
+    neverReceives: ["the customer's identity or address", "payment data"],
+    direction: "INBOUND",
+    location: "the operator's network in the number's country",
+    since: "2026-03-20",
+    destinationSetting: null,
+  },
+] as const satisfies readonly SubProcessor[];
+
+export type SubProcessorKey = (typeof subProcessors)[number]["key"];
+
+/** The outbound destinations the configuration names, each with the register entry it belongs to. */
+export function registeredDestinations(config: Config): Array<{ subProcessor: SubProcessorKey; url: URL }> {
+  const configured: Record<string, string | null> = { SMTP_URL: config.mail.smtpUrl };
+  return subProcessors.flatMap((entry) => {
+    const value = entry.destinationSetting ? configured[entry.destinationSetting] : null;
+    return value ? [{ subProcessor: entry.key, url: new URL(value) }] : [];
+  });
+}

@@ -1,0 +1,26 @@
+/** The sub-processor register, as the API lists it (P13). */
+import type { ResourceQueries } from "./index.ts";
+import { staffGraphql } from "./staffGraphql.ts";
+
+interface SubProcessor {
+  key: string;
+  name: string;
+  purpose: string;
+  receives: string[];
+  neverReceives: string[];
+  direction: string;
+  location: string;
+  since: string;
+}
+
+export const subProcessorQueries: ResourceQueries = {
+  async getList(_resource, params) {
+    const { subProcessors } = await staffGraphql<{ subProcessors: SubProcessor[] }>(
+      "query SubProcessors { subProcessors { key name purpose receives neverReceives direction location since } }",
+      {},
+      params.signal,
+    );
+    const data = subProcessors.map((entry) => ({ id: entry.key, ...entry }));
+    return { data: data as never[], total: data.length };
+  },
+};
