@@ -8,6 +8,7 @@ import "./types/ledger.ts";
 import "./types/activations.ts";
 import "./types/payments.ts";
 import "./types/policy.ts";
+import "./types/policy-publishing.ts";
 import "./types/privacy.ts";
 import "./types/sms.ts";
 import "./types/staff.ts";

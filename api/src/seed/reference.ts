@@ -42,7 +42,12 @@ export const retentionDefaults = [
 export async function seedReferenceData(db: PrismaClient): Promise<void> {
   for (const policy of policyVersions) {
     const text = readFileSync(new URL(`../domain/policy/texts/${policy.version}.txt`, import.meta.url), "utf8");
-    await db.policyVersion.upsert({ where: { version: policy.version }, create: { ...policy, text }, update: {} });
+    // Shipped versions were agreed at sign-up: nobody is owed a notice of them.
+    await db.policyVersion.upsert({
+      where: { version: policy.version },
+      create: { ...policy, text, noticesCompletedAt: policy.effectiveAt },
+      update: {},
+    });
   }
   for (const policy of retentionDefaults) {
     await db.retentionPolicy.upsert({ where: { key: policy.key }, create: policy, update: {} });

@@ -37,6 +37,10 @@ export const staffPermissions = {
   "accounts.reveal": ["SUPPORT", "COMPLIANCE"],
   /** End one of a customer's sessions (a stolen device, a shared password). */
   "accounts.sessions": ["SUPPORT", "COMPLIANCE"],
+  /** See the policy versions and who accepted each. */
+  "policy.read": ["SUPPORT", "COMPLIANCE"],
+  /** Publish a new version of the privacy policy. */
+  "policy.publish": ["COMPLIANCE"],
   /** Read, filter and verify the audit log; export its checkpoints. */
   "audit.read": ["COMPLIANCE"],
   /** Add, disable and re-enrol staff members. */
