@@ -6,6 +6,7 @@ import { Dashboard } from "./dashboard/Dashboard.tsx";
 import { dataProvider } from "./dataProvider/index.ts";
 import { i18nProvider } from "./i18n/index.ts";
 import { Login } from "./layout/Login.tsx";
+import policyVersions from "./policyVersions/index.tsx";
 import subProcessors from "./subProcessors/index.tsx";
 
 export const App = () => (
@@ -32,6 +33,7 @@ export const App = () => (
     <Resource name="privacyRequests" />
     <Resource name="accounts" {...accounts} />
     <Resource name="browserStorage" {...browserStorage} />
+    <Resource name="policyVersions" {...policyVersions} />
     <Resource name="subProcessors" {...subProcessors} />
   </Admin>
 );

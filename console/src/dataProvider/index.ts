@@ -7,6 +7,7 @@
 import type { DataProvider } from "react-admin";
 import { accountQueries } from "./accounts.ts";
 import { browserStorageQueries } from "./browserStorage.ts";
+import { policyVersionQueries } from "./policyVersions.ts";
 import { subProcessorQueries } from "./subProcessors.ts";
 
 export * as accounts from "./accounts.ts";
@@ -36,6 +37,7 @@ const resources: Record<string, ResourceQueries> = {
   accounts: accountQueries,
   browserStorage: browserStorageQueries,
   subProcessors: subProcessorQueries,
+  policyVersions: policyVersionQueries,
 };
 
 /** Erases each method's own parameter and result types: the resource's handler declares them. */

@@ -1,0 +1,66 @@
+/** Privacy policy versions for staff (P2): the list, who accepted one, publishing a new one. */
+import { HttpError } from "react-admin";
+import type { ResourceQueries } from "./index.ts";
+import { staffGraphql } from "./staffGraphql.ts";
+
+const versionFields = "version effectiveAt publishedAt publishedBy noticesCompletedAt acknowledgements";
+
+interface PolicyVersionRow {
+  version: string;
+}
+
+interface ErrorResult {
+  __typename: string;
+  code: string;
+  message: string;
+}
+
+const withId = <T extends PolicyVersionRow>(row: T) => ({ id: row.version, ...row });
+
+export const policyVersionQueries: ResourceQueries = {
+  async getList(_resource, params) {
+    const { policyVersions } = await staffGraphql<{ policyVersions: PolicyVersionRow[] }>(
+      `query PolicyVersions { policyVersions { ${versionFields} } }`,
+      {},
+      params.signal,
+    );
+    const data = policyVersions.map(withId);
+    return { data: data as never[], total: data.length };
+  },
+
+  async getOne(_resource, params) {
+    const { policyVersions, policyAcknowledgements } = await staffGraphql<{
+      policyVersions: PolicyVersionRow[];
+      policyAcknowledgements: unknown[];
+    }>(
+      `query PolicyVersion($version: String!) {
+        policyVersions { ${versionFields} }
+        policyAcknowledgements(version: $version) { accountId acknowledgedAt }
+      }`,
+      { version: String(params.id) },
+      params.signal,
+    );
+    const row = policyVersions.find((candidate) => candidate.version === String(params.id));
+    if (!row) throw new HttpError("That policy version does not exist.", 404);
+    return { data: { ...withId(row), recentAcknowledgements: policyAcknowledgements } as never };
+  },
+
+  async create(_resource, params) {
+    const input = params.data as { version: string; effectiveAt: string; text: string };
+    const { publishPolicyVersion: result } = await staffGraphql<{
+      publishPolicyVersion: { data?: PolicyVersionRow } & ErrorResult;
+    }>(
+      `mutation PublishPolicyVersion($input: PublishPolicyVersionInput!) {
+        publishPolicyVersion(input: $input) {
+          __typename
+          ... on MutationPublishPolicyVersionSuccess { data { ${versionFields} } }
+          ... on ValidationError { code message }
+          ... on Error { code message }
+        }
+      }`,
+      { input: { version: input.version, effectiveAt: new Date(input.effectiveAt).toISOString(), text: input.text } },
+    );
+    if (!result.data) throw new HttpError(result.message, 400, { code: result.code });
+    return { data: withId(result.data) as never };
+  },
+};
