@@ -9,6 +9,7 @@ import "./types/activations.ts";
 import "./types/payments.ts";
 import "./types/policy.ts";
 import "./types/privacy.ts";
+import "./types/privacy-rights.ts";
 import "./types/sms.ts";
 import "./types/staff.ts";
 import "./types/subscriptions.ts";
