@@ -12,6 +12,7 @@ import type { StaffRole } from "@smsape/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { passwordResetRequestedJob } from "../../api/src/domain/accounts/password-changes.ts";
 import type { StaffActor } from "../../api/src/domain/actors.ts";
+import { verifyAuditChain } from "../../api/src/domain/audit/audit-log.ts";
 import {
   approveErasure,
   type ErasureStep,
@@ -175,6 +176,9 @@ describe("erasure (P16, P9)", () => {
     // An independent search of every table, the job queue's included, after the notice went out.
     expect(await findInDatabase(app, customer.email)).toEqual([]);
     expect(await findInDatabase(app, reference)).toEqual([]);
+    // The audit log keeps its entries about the erased account, and still verifies.
+    expect(await app.services.db.auditEntry.count({ where: { subjectId: request.id, action: "erasure.ran" } })).toBe(1);
+    expect((await verifyAuditChain(app.services.db)).valid).toBe(true);
   });
 
   it("P9: the ledger is kept whole under the pseudonymous reference, unlinked from the erased account", async () => {
