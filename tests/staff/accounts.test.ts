@@ -128,16 +128,16 @@ describe("an account's page for support staff", () => {
     expect(await auditEntriesAbout(customer.accountId)).toEqual([]);
   });
 
-  it("P17: a restricted account is read only with a reason, and unmasked only for the person's own request", async () => {
+  it("P17: a restricted account is read only with a reason, and unmasked only for a reason the law leaves open", async () => {
     const customer = await createCustomer(app);
     const request = await customer.requestPrivacy({ kind: "RESTRICTION" });
     const compliance = await createStaffMember(app, { role: "COMPLIANCE" });
 
     const { staffAccount: withoutReason } = await compliance.client.data(pageQuery, { id: customer.accountId });
-    expect(withoutReason).toMatchObject({ __typename: "ReadReasonRequiredError", code: "READ_REASON_REQUIRED" });
+    expect(withoutReason).toMatchObject({ __typename: "LegalReasonRequiredError", code: "LEGAL_REASON_REQUIRED" });
     const { staffAccount: withReason } = await compliance.client.data(pageQuery, {
       id: customer.accountId,
-      purpose: { reason: "PRIVACY_REQUEST", reference: request.id },
+      purpose: { reason: "RIGHTS_REQUEST", reference: request.id },
     });
     expect(withReason.data).toMatchObject({ id: customer.accountId, restricted: true });
 
@@ -145,10 +145,10 @@ describe("an account's page for support staff", () => {
       accountId: customer.accountId,
       purpose: { reason: "SUPPORT_TICKET" },
     });
-    expect(forTicket.code).toBe("READ_REASON_REQUIRED");
+    expect(forTicket.code).toBe("LEGAL_REASON_REQUIRED");
     const { revealAccountPersonalData: forRequest } = await compliance.client.data(revealMutation, {
       accountId: customer.accountId,
-      purpose: { reason: "PRIVACY_REQUEST", reference: request.id },
+      purpose: { reason: "RIGHTS_REQUEST", reference: request.id },
     });
     expect(forRequest.data.email).toBe(customer.email);
   });

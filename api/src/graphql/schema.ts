@@ -10,6 +10,7 @@ import "./types/payments.ts";
 import "./types/policy.ts";
 import "./types/policy-publishing.ts";
 import "./types/privacy.ts";
+import "./types/privacy-rights.ts";
 import "./types/sms.ts";
 import "./types/staff.ts";
 import "./types/staff-accounts.ts";

@@ -11,6 +11,7 @@ import { watchViewer } from "../graphql/viewer.ts";
 import type { DevelopmentMailbox } from "../platform/mail-transport.ts";
 import type { Services } from "../services/index.ts";
 import { createGraphqlServer, type Yoga } from "./graphql.ts";
+import { accessExportPath, serveAccessExport } from "./privacy-export.ts";
 
 export interface WebhookRoute {
   path: string;
@@ -65,6 +66,7 @@ export function createHttpServer(options: {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path === "/graphql") return customer(req, res, { req });
     if (path === "/admin/graphql") return staff(req, res, { req });
+    if (path.startsWith(accessExportPath)) return serveAccessExport(services, req, res, path);
     if (path === "/healthz") {
       const checks = await options.checkHealth();
       const healthy = Object.values(checks).every((status) => status === "ok");

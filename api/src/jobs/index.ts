@@ -7,6 +7,7 @@ import { registerAccountJobs } from "../domain/accounts/jobs.ts";
 import { registerActivationJobs } from "../domain/activations/jobs.ts";
 import { registerEmailJobs } from "../domain/email/delivery.ts";
 import { registerPolicyJobs } from "../domain/policy/publishing.ts";
+import { registerAccessExportJobs } from "../domain/privacy/access-export.ts";
 import type { Services } from "../services/index.ts";
 
 export async function registerJobs(services: Services): Promise<void> {
@@ -15,4 +16,5 @@ export async function registerJobs(services: Services): Promise<void> {
   await registerAccountJobs(services);
   await registerActivationJobs(services);
   await registerPolicyJobs(services);
+  await registerAccessExportJobs(services);
 }

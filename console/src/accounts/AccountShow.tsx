@@ -36,7 +36,7 @@ export const AccountShow = () => {
     queryOptions: { meta: { purpose }, retry: false },
   });
 
-  if (errorCode(controller.error) === "READ_REASON_REQUIRED") {
+  if (errorCode(controller.error) === "LEGAL_REASON_REQUIRED") {
     return (
       <Box sx={{ mt: 2 }}>
         <Title title="Restricted account" />

@@ -6,7 +6,15 @@ import { HttpError } from "react-admin";
 import type { ResourceQueries } from "./index.ts";
 import { staffGraphql } from "./staffGraphql.ts";
 
-export const staffReadReasons = ["PRIVACY_REQUEST", "SUPPORT_TICKET", "FRAUD_OR_ABUSE", "LEGAL_OBLIGATION"] as const;
+export const staffReadReasons = [
+  "SUPPORT_TICKET",
+  "FRAUD_OR_ABUSE",
+  "LEGAL_OBLIGATION",
+  "RIGHTS_REQUEST",
+  "LEGAL_CLAIM",
+  "PROTECTION_OF_OTHERS",
+  "HOLDER_CONSENT",
+] as const;
 export type StaffReadReason = (typeof staffReadReasons)[number];
 export interface StaffReadPurpose {
   reason: StaffReadReason;

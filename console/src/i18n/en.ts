@@ -22,10 +22,13 @@ export const en: TranslationMessages = {
       noMatch: "No account has that id or address.",
       reasonHelp: "Recorded in the audit log with what you read.",
       reasons: {
-        PRIVACY_REQUEST: "Handling the person's privacy request",
         SUPPORT_TICKET: "Answering the person's support ticket",
         FRAUD_OR_ABUSE: "Investigating fraud or abuse",
         LEGAL_OBLIGATION: "A legal obligation",
+        RIGHTS_REQUEST: "Handling the person's privacy request",
+        LEGAL_CLAIM: "Establishing or defending a legal claim",
+        PROTECTION_OF_OTHERS: "Protecting another person's rights",
+        HOLDER_CONSENT: "The person asked us to",
       },
     },
     staffRole: {

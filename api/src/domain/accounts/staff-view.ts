@@ -5,21 +5,25 @@
  * keys. Unmasking them takes a reason from a fixed list, and every search,
  * page view, unmasking and session revocation is written to the audit log
  * with ids and field names only. The account of a person whose processing is
- * restricted (P17) is read only with a reason, and its values stay masked
- * unless the reason is the request itself.
+ * restricted or who objected to staff reads (P17) is read only for one of the
+ * reasons the law leaves open (privacy/restriction.ts).
  */
 import type { Activation, ApiKey, Jurisdiction, LedgerEntry, PrivacyRequest, Session } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import { type Actor, auditActor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
-import { DomainError, NotFoundError, ValidationError } from "../errors.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
 import { type Balance, balanceOf } from "../ledger/ledger.ts";
+import { assertStaffReadAllowed, restrictedReadReasons } from "../privacy/restriction.ts";
 import { authorize } from "../staff/permissions.ts";
 import { announceCredentialsEnded } from "./credentials.ts";
 
-/** Why a staff member needs a person's data: one is required to unmask it, or to read a restricted account. */
-export const staffReadReasons = ["PRIVACY_REQUEST", "SUPPORT_TICKET", "FRAUD_OR_ABUSE", "LEGAL_OBLIGATION"] as const;
+/**
+ * Why a staff member needs a person's data: one is required to unmask it.
+ * A restricted account is read only for the last four (`restrictedReadReasons`).
+ */
+export const staffReadReasons = ["SUPPORT_TICKET", "FRAUD_OR_ABUSE", "LEGAL_OBLIGATION", ...restrictedReadReasons] as const;
 export type StaffReadReason = (typeof staffReadReasons)[number];
 
 export interface StaffReadPurpose {
@@ -62,13 +66,6 @@ export interface RevealedPersonalData {
   email: string;
   phoneNumbers: Array<{ activationId: string; phoneNumber: string }>;
   apiKeyNames: Array<{ apiKeyId: string; name: string }>;
-}
-
-export class ReadReasonRequiredError extends DomainError {
-  readonly code = "READ_REASON_REQUIRED";
-  constructor() {
-    super("This account's processing is restricted: give the reason you need to read it.");
-  }
 }
 
 /** `person@example.com` reads `p•••@e•••.com`: enough to tell two accounts apart, not to write to one. */
@@ -194,7 +191,7 @@ export async function accountPageForStaff(
       },
     });
     if (!account) throw new NotFoundError("The account");
-    if (account.restrictedAt && !purpose) throw new ReadReasonRequiredError();
+    await assertStaffReadAllowed(tx, account.id, purpose?.reason);
     const now = services.now();
     await appendAuditEntry(tx, {
       ...auditActor(actor),
@@ -244,7 +241,6 @@ export async function revealAccountPersonalData(
       select: {
         id: true,
         email: true,
-        restrictedAt: true,
         activations: {
           orderBy: { createdAt: "desc" },
           take: staffPageListLimit,
@@ -254,8 +250,7 @@ export async function revealAccountPersonalData(
       },
     });
     if (!account) throw new NotFoundError("The account");
-    // While processing is restricted, only the person's own request is a reason to read their values.
-    if (account.restrictedAt && purpose.reason !== "PRIVACY_REQUEST") throw new ReadReasonRequiredError();
+    await assertStaffReadAllowed(tx, account.id, purpose.reason);
     await appendAuditEntry(tx, {
       ...auditActor(actor),
       action: "account.personal_data_revealed",

@@ -117,13 +117,13 @@ export async function sendPolicyNotices(services: Services, version: string): Pr
     });
     const content = noticeEmail(services.config.http.publicUrl, policy);
     for (const account of accounts) await enqueueEmail(tx, { accountId: account.id, to: account.email, ...content }, services);
-    const last = accounts.at(-1);
+    // The cursor names an account only while the notices go out; it is cleared once all were told.
+    const done = accounts.length < policyNoticeBatchSize;
     await tx.policyVersion.update({
       where: { version },
-      data: {
-        noticesThroughAccountId: last?.id ?? policy.noticesThroughAccountId,
-        noticesCompletedAt: accounts.length < policyNoticeBatchSize ? services.now() : null,
-      },
+      data: done
+        ? { noticesThroughAccountId: null, noticesCompletedAt: services.now() }
+        : { noticesThroughAccountId: accounts.at(-1)?.id ?? null },
     });
     return accounts.length;
   });

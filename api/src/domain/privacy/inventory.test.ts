@@ -7,6 +7,8 @@ import {
   exportedFields,
   type FieldClassification,
   inventoryFields,
+  type Reach,
+  reachFromAccount,
   retentionRules,
 } from "./inventory.ts";
 
@@ -21,9 +23,51 @@ describe("the data inventory", () => {
     const unclassified = Object.keys(models).flatMap((model) =>
       columnsOf(model)
         .filter((field) => !inventory[model]?.[field])
-        .map((field) => `${model}.${field}`),
+        .map(
+          (field) =>
+            `Add to dataInventory.${model} in api/src/domain/privacy/inventory.ts: ${field}: customer(...) | customerNotExported(..., because) | staff(...) | notPersonal(...)`,
+        ),
     );
     expect(unclassified).toEqual([]);
+  });
+
+  it("P1: says for every model how a person's rows are reached from their account, or why they cannot be", () => {
+    const reaches = reachFromAccount as Record<string, Reach | undefined>;
+    const missing = Object.keys(models)
+      .filter((model) => !reaches[model])
+      .map(
+        (model) =>
+          `Add to reachFromAccount in api/src/domain/privacy/inventory.ts: ${model}: { kind: "direct", field: "accountId" } | { kind: "via", relation, parent } | { kind: "unreachable", because: "..." }`,
+      );
+    expect(missing).toEqual([]);
+    for (const [model, reach] of Object.entries(reachFromAccount)) {
+      const columns = columnsOf(model);
+      if (reach.kind === "direct") expect(columns, model).toContain(reach.field);
+      if (reach.kind === "via") {
+        const relation = models[model]!.fields.find((field) => field.name === reach.relation);
+        expect(relation?.type, `${model}.${reach.relation}`).toBe(reach.parent);
+      }
+      if (reach.kind === "unreachable") {
+        // A model no account reaches holds no customer's data, or the reason says where it lives.
+        expect(reach.because.trim(), model).not.toBe("");
+      }
+    }
+  });
+
+  it("P1: reaches every model that holds a customer's personal data", () => {
+    const unreached = Object.entries(inventory)
+      .filter(([, fields]) => Object.values(fields).some((field) => field.subject === "customer"))
+      .filter(([model]) => reachFromAccount[model as keyof typeof reachFromAccount].kind === "unreachable")
+      .map(([model]) => model);
+    expect(unreached).toEqual([]);
+  });
+
+  it("anonymises only columns that can be cleared, so erasure can clear them", () => {
+    const notNullable = inventoryFields()
+      .filter((entry) => entry.subject === "customer" && entry.erasure === "anonymise")
+      .filter((entry) => models[entry.model]!.fields.find((field) => field.name === entry.field)?.isRequired)
+      .map((entry) => `${entry.model}.${entry.field}`);
+    expect(notNullable).toEqual([]);
   });
 
   it("P1: names no model or field that does not exist", () => {

@@ -51,6 +51,8 @@ export const retentionRules = {
     "Records of what the service and its staff did (audit entries, purge runs): never rewritten; they hold ids and field names, not personal values.",
   "staff-access": "Kept while the staff member has access, and as long as the audit log needs to name who acted.",
   reference: "Service data (catalogue, number pool, policy texts), kept while in use.",
+  "export-download":
+    "A copy of a person's data waits encrypted for its single download, and is deleted when its link expires (7 days).",
   "rate-limit-window":
     "Counts the emails an address received in the last hour; the email sweep removes it once that hour has passed.",
 } as const;
@@ -131,7 +133,18 @@ export const dataInventory: DataInventory = {
     version: notPersonal("reference", 'The "Last updated" date of a policy version (P2)'),
     effectiveAt: notPersonal("reference", "When the version took effect (P2)"),
     text: notPersonal("reference", "The policy text itself (P2)"),
-    createdAt: notPersonal("technical", "When the version was loaded"),
+    createdAt: notPersonal("technical", "When the version was loaded or published"),
+    publishedBy: staff(
+      "identity",
+      "Which compliance reviewer published the version (P2)",
+      { rule: "staff-access" },
+      "keep-legal-retention",
+    ),
+    noticesThroughAccountId: notPersonal(
+      "technical",
+      "Progress of the notice emails while they go out: the last account told; cleared when all were (P2)",
+    ),
+    noticesCompletedAt: notPersonal("technical", "When every account had been told of the version (P2)"),
   },
   PolicyAcknowledgement: {
     id: customer("consent", recordId, accountLifetime, "delete"),
@@ -501,6 +514,147 @@ export const dataInventory: DataInventory = {
     cutoff: notPersonal("audit", "Data older than this was removed", { rule: "evidence" }),
     removedCount: notPersonal("audit", "How many values the run removed", { rule: "evidence" }),
   },
+  PrivacyExport: {
+    id: customer("privacy-request", recordId, { rule: "export-download" }, "delete"),
+    requestId: customer("privacy-request", "The access request the copy answers (P14)", { rule: "export-download" }, "delete"),
+    accountId: customer("privacy-request", ownerLink, { rule: "export-download" }, "delete"),
+    tokenHash: customerNotExported(
+      "credential",
+      "Recognises the emailed download link without storing it",
+      { rule: "export-download" },
+      "delete",
+      hashOnly,
+    ),
+    contentCiphertext: {
+      ...customerNotExported(
+        "privacy-request",
+        "The copy itself, encrypted, until it is downloaded (P14, P20)",
+        { rule: "export-download" },
+        "delete",
+        "it is an earlier copy of this same data",
+      ),
+      encrypted: true,
+    },
+    createdAt: customer("privacy-request", "When the copy was prepared", { rule: "export-download" }, "delete"),
+    expiresAt: customer(
+      "privacy-request",
+      "When the link stops working and the copy is deleted",
+      { rule: "export-download" },
+      "delete",
+    ),
+    downloadedAt: customer("privacy-request", "When the link was used; it works once", { rule: "export-download" }, "delete"),
+  },
+  PrivacyCorrection: {
+    id: customer("privacy-request", recordId, accountLifetime, "delete"),
+    requestId: customer("privacy-request", "The correction request it carried out (P15)", accountLifetime, "delete"),
+    model: customer("privacy-request", "Which record was corrected (P15)", accountLifetime, "delete"),
+    field: customer("privacy-request", "Which field was corrected (P15)", accountLifetime, "delete"),
+    beforeValue: customer("privacy-request", "The value before the correction (P15)", accountLifetime, "delete"),
+    afterValue: customer("privacy-request", "The value after the correction (P15)", accountLifetime, "delete"),
+    appliedBy: customerNotExported(
+      "privacy-request",
+      "The staff member who applied it",
+      accountLifetime,
+      "delete",
+      "it names an employee; the copy says that staff applied it",
+    ),
+    appliedAt: customer("privacy-request", "When it was applied (P15)", accountLifetime, "delete"),
+  },
+  ErasurePlan: {
+    id: customer("privacy-request", recordId, { rule: "privacy-request-record" }, "keep-legal-retention"),
+    requestId: customer(
+      "privacy-request",
+      "The deletion request it carries out (P16)",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+    ),
+    accountId: customer(
+      "privacy-request",
+      "The account to erase; cleared by the run",
+      { rule: "privacy-request-record" },
+      "anonymise",
+    ),
+    status: customer(
+      "privacy-request",
+      "Prepared, approved or completed (P16)",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+    ),
+    steps: customer(
+      "privacy-request",
+      "Per model: delete, anonymise or keep, under which rule until when (P16)",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+    ),
+    preparedBy: customerNotExported(
+      "privacy-request",
+      "The staff member who prepared the plan (two-person rule)",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+      "it names an employee",
+    ),
+    preparedAt: customer(
+      "privacy-request",
+      "When the plan was prepared",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+    ),
+    approvedBy: customerNotExported(
+      "privacy-request",
+      "The second staff member, who approved it (two-person rule)",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+      "it names an employee",
+    ),
+    approvedAt: customer("privacy-request", "When it was approved", { rule: "privacy-request-record" }, "keep-legal-retention"),
+    ranBy: customerNotExported(
+      "privacy-request",
+      "The staff member who ran it",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+      "it names an employee",
+    ),
+    ranAt: customer("privacy-request", "When it ran", { rule: "privacy-request-record" }, "keep-legal-retention"),
+    recipients: customer(
+      "privacy-request",
+      "Who received the data, told of the erasure (GDPR Art. 19)",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+    ),
+    scan: customer(
+      "privacy-request",
+      "Where the post-erasure scan looked and what it found kept, and why (P16)",
+      { rule: "privacy-request-record" },
+      "keep-legal-retention",
+    ),
+  },
+  ProcessingObjection: {
+    id: customer("privacy-request", recordId, accountLifetime, "delete"),
+    accountId: customer("privacy-request", ownerLink, accountLifetime, "delete"),
+    requestId: customer("privacy-request", "The objection request it records (P17)", accountLifetime, "delete"),
+    path: customer("privacy-request", "The processing objected to (P17)", accountLifetime, "delete"),
+    recordedAt: customer("privacy-request", "When the objection was recorded (P17)", accountLifetime, "delete"),
+  },
+  EmailChange: {
+    id: customer("contact", recordId, { rule: "token-expiry" }, "delete"),
+    accountId: customer("contact", ownerLink, { rule: "token-expiry" }, "delete"),
+    newEmail: customer(
+      "contact",
+      "The address the holder asked to change to, until they confirm it (P15)",
+      { rule: "token-expiry" },
+      "delete",
+    ),
+    tokenHash: customerNotExported(
+      "credential",
+      "Recognises the confirmation link without storing it",
+      { rule: "token-expiry" },
+      "delete",
+      hashOnly,
+    ),
+    expiresAt: customer("contact", "When the confirmation link stops working", { rule: "token-expiry" }, "delete"),
+    createdAt: customer("contact", "When the change was asked for", { rule: "token-expiry" }, "delete"),
+    confirmedAt: customer("contact", "When the new address was confirmed (P15)", { rule: "token-expiry" }, "delete"),
+  },
 };
 
 export type InventoriedModel = keyof DataInventory;
@@ -530,3 +684,88 @@ export function erasureOf(model: InventoriedModel): { record: "delete" | "keep" 
     anonymise: fields.filter(([, classification]) => classification.erasure === "anonymise").map(([field]) => field),
   };
 }
+
+// ---------------------------------------------------------------- reaching a person's rows
+
+/**
+ * How to find one account's rows of a model, starting from the account id:
+ * the account itself, a column holding the account id, a parent model that
+ * holds it, the keyed hash of the account's address, or the audit entries the
+ * account acted in or was the subject of. A model no account reaches says why.
+ */
+export type Reach =
+  | { kind: "account" }
+  | { kind: "direct"; field: "accountId" }
+  | { kind: "via"; relation: string; parent: InventoriedModel }
+  | { kind: "address-hash"; field: string }
+  | { kind: "audit-trail" }
+  | { kind: "unreachable"; because: string };
+
+const direct: Reach = { kind: "direct", field: "accountId" };
+const serviceData = "service data: it holds nobody's personal data";
+const viaActivation: Reach = { kind: "via", relation: "activation", parent: "Activation" };
+const viaRequest: Reach = { kind: "via", relation: "request", parent: "PrivacyRequest" };
+
+export const reachFromAccount: Record<InventoriedModel, Reach> = {
+  PolicyVersion: { kind: "unreachable", because: serviceData },
+  PolicyAcknowledgement: direct,
+  Account: { kind: "account" },
+  AccountToken: direct,
+  Session: direct,
+  ApiKey: direct,
+  OutboxEmail: direct,
+  EmailRateLimit: { kind: "address-hash", field: "addressHash" },
+  StaffUser: { kind: "unreachable", because: "staff members' own data, never a customer's" },
+  StaffSession: { kind: "unreachable", because: "staff members' own data, never a customer's" },
+  Country: { kind: "unreachable", because: serviceData },
+  Service: { kind: "unreachable", because: serviceData },
+  Price: { kind: "unreachable", because: serviceData },
+  VirtualNumber: {
+    kind: "unreachable",
+    because: "the service's own pool of numbers; the number an account was given is on its activation",
+  },
+  NumberQuarantine: { kind: "unreachable", because: "the pool's rest periods, per number and service, not per account" },
+  Activation: direct,
+  ActivationStatusChange: viaActivation,
+  SmsMessage: viaActivation,
+  LedgerEntry: direct,
+  PaymentEvent: direct,
+  PrivacyRequest: direct,
+  AuditEntry: { kind: "audit-trail" },
+  RetentionPolicy: { kind: "unreachable", because: serviceData },
+  PurgeRun: { kind: "unreachable", because: "evidence of purge runs: counts and times, no one's data" },
+  PrivacyExport: direct,
+  PrivacyCorrection: viaRequest,
+  ErasurePlan: direct,
+  ProcessingObjection: direct,
+  EmailChange: direct,
+};
+
+/**
+ * The Prisma filter for one account's rows of a model reached through a
+ * column or a parent; null for the others (the account row itself, the
+ * address-hash and audit-trail reaches, and unreachable models).
+ */
+export function accountRowsWhere(model: InventoriedModel, accountId: string): Record<string, unknown> | null {
+  const reach = reachFromAccount[model];
+  switch (reach.kind) {
+    case "account":
+      return { id: accountId };
+    case "direct":
+      return { accountId };
+    case "via":
+      return { [reach.relation]: accountRowsWhere(reach.parent, accountId) };
+    default:
+      return null;
+  }
+}
+
+/**
+ * The fields staff may correct through a correction request (P15). The email
+ * address is not among them: its holder changes it, proving the new address.
+ */
+export const correctableFields = {
+  Account: ["jurisdiction"],
+  ApiKey: ["name"],
+} as const satisfies { [M in InventoriedModel]?: ReadonlyArray<ScalarFieldOf<M>> };
+export type CorrectableModel = keyof typeof correctableFields;

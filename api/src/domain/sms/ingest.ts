@@ -10,6 +10,7 @@ import { Prisma } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import { recordSmsArrival } from "../activations/activations.ts";
 import { sealColumn, sealRouting } from "../crypto/encrypted-columns.ts";
+import { processingAllowed } from "../privacy/restriction.ts";
 import { extractCode, InvalidCodePatternError } from "./code-extraction.ts";
 
 export interface InboundSms {
@@ -65,12 +66,15 @@ export async function ingestInboundSms(services: Services, sms: InboundSms): Pro
         select: { id: true, serviceCode: true, routingCiphertext: true },
       });
       const service = await tx.service.findUnique({ where: { code: activation.serviceCode }, select: { codePattern: true } });
-      const code = extractCodeOrDefault(sms.text, service?.codePattern ?? null, (error) =>
-        log.warn(
-          { serviceCode: activation.serviceCode, reason: error.message },
-          "service code pattern is invalid; using the default",
-        ),
-      );
+      // P17: a restricted account's SMS is stored, not read for its code.
+      const code = (await processingAllowed(tx, arrival.accountId, "sms-code-extraction"))
+        ? extractCodeOrDefault(sms.text, service?.codePattern ?? null, (error) =>
+            log.warn(
+              { serviceCode: activation.serviceCode, reason: error.message },
+              "service code pattern is invalid; using the default",
+            ),
+          )
+        : null;
 
       const receivedAt = sms.receivedAt && sms.receivedAt < now ? sms.receivedAt : now;
       // The ciphertexts are bound to the message's id, which exists only once the row does.

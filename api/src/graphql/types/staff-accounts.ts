@@ -7,7 +7,6 @@
 import {
   accountPageForStaff,
   findAccountsForStaff,
-  ReadReasonRequiredError,
   type RevealedPersonalData,
   revealAccountPersonalData,
   revokeCustomerSession,
@@ -16,6 +15,7 @@ import {
   staffReadReasons,
 } from "../../domain/accounts/staff-view.ts";
 import { NotFoundError, ValidationError } from "../../domain/errors.ts";
+import { LegalReasonRequiredError } from "../../domain/privacy/restriction.ts";
 import { builder } from "../builder.ts";
 import { signedInStaff } from "../viewer.ts";
 import { ActivationStatusEnum } from "./activations.ts";
@@ -25,7 +25,7 @@ import { JurisdictionEnum } from "./privacy.ts";
 
 const staff = ["staff"] as Array<"staff">;
 
-registerErrorType(ReadReasonRequiredError, "ReadReasonRequiredError", staff);
+registerErrorType(LegalReasonRequiredError, "LegalReasonRequiredError", staff);
 
 const StaffReadReasonEnum = builder.enumType("StaffReadReason", {
   subGraphs: staff,
@@ -180,7 +180,7 @@ builder.queryFields((t) => ({
       purpose: t.arg({ type: StaffReadPurposeInput, required: false }),
     },
     errors: {
-      types: [NotFoundError, ReadReasonRequiredError],
+      types: [NotFoundError, LegalReasonRequiredError],
       union: { name: "StaffAccountResult", subGraphs: staff },
     },
     resolve: (_root, { id, purpose }, { services, viewer }) =>
@@ -199,7 +199,7 @@ builder.mutationFields((t) => ({
       purpose: t.arg({ type: StaffReadPurposeInput, required: true }),
     },
     errors: {
-      types: [NotFoundError, ValidationError, ReadReasonRequiredError],
+      types: [NotFoundError, ValidationError, LegalReasonRequiredError],
       union: { name: "RevealAccountPersonalDataResult", subGraphs: staff },
     },
     resolve: (_root, { accountId, purpose }, { services, viewer }) =>

@@ -1,0 +1,40 @@
+/**
+ * GET /privacy/export/<token>: the emailed link to a copy of one's data (P14).
+ * It serves the copy only to the person it was made for: the link's token and
+ * a signed-in customer session of that same account (cookie or bearer), once,
+ * before it expires.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { resolveCustomerToken } from "../domain/accounts/credentials.ts";
+import { downloadAccessExport, ExportLinkError } from "../domain/privacy/access-export.ts";
+import { customerSessionCookie } from "../graphql/session-cookies.ts";
+import type { Services } from "../services/index.ts";
+import { presentedToken } from "./credentials.ts";
+
+export const accessExportPath = "/privacy/export/";
+
+export async function serveAccessExport(services: Services, req: IncomingMessage, res: ServerResponse, path: string) {
+  const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      "referrer-policy": "no-referrer",
+      ...headers,
+    });
+    res.end(JSON.stringify(body));
+  };
+  if (req.method !== "GET") return send(405, { error: "Use GET." });
+  const linkToken = decodeURIComponent(path.slice(accessExportPath.length));
+  const sessionToken = presentedToken({ req }, customerSessionCookie(services.config).name);
+  const credential = sessionToken ? await resolveCustomerToken(services, sessionToken) : null;
+  if (!credential?.sessionId) {
+    return send(401, { code: "SIGN_IN_REQUIRED", error: "Sign in to your account, then open the link again." });
+  }
+  try {
+    const copy = await downloadAccessExport(services, { kind: "account", ...credential }, linkToken);
+    return send(200, copy, { "content-disposition": 'attachment; filename="smsape-data.json"' });
+  } catch (error) {
+    if (error instanceof ExportLinkError) return send(error.status, { code: error.code, error: error.message });
+    throw error;
+  }
+}
