@@ -53,6 +53,8 @@ export const retentionRules = {
   reference: "Service data (catalogue, number pool, policy texts), kept while in use.",
   "rate-limit-window":
     "Counts the emails an address received in the last hour; the email sweep removes it once that hour has passed.",
+  "breach-register":
+    "The register of personal-data breaches and who was told (GDPR Art. 33(5), P21): kept for good; an erased account's link is cleared.",
 } as const;
 export type RetentionRule = keyof typeof retentionRules;
 
@@ -79,6 +81,7 @@ export type DataInventory = { [M in Prisma.ModelName]: { [F in ScalarFieldOf<M>]
 // ---------------------------------------------------------------- shorthands
 
 const accountLifetime: Retention = { rule: "account-lifetime" };
+const breachRegister: Retention = { rule: "breach-register" };
 
 /** A customer's personal data that the export includes. */
 function customer(
@@ -500,6 +503,37 @@ export const dataInventory: DataInventory = {
     finishedAt: notPersonal("audit", "When it finished", { rule: "evidence" }),
     cutoff: notPersonal("audit", "Data older than this was removed", { rule: "evidence" }),
     removedCount: notPersonal("audit", "How many values the run removed", { rule: "evidence" }),
+  },
+  BreachIncident: {
+    id: notPersonal("audit", "Identifies an incident of the breach register (P21)", breachRegister),
+    reference: notPersonal("audit", "The incident's reference, INC-year-number (P21)", breachRegister),
+    discoveredAt: notPersonal("audit", "When the breach was discovered (P21)", breachRegister),
+    awareAt: notPersonal("audit", "When we became aware: the authority's 72 hours run from here (P21)", breachRegister),
+    nature: notPersonal("audit", "What happened, as staff describe it; never personal values (P21)", breachRegister),
+    dataCategories: notPersonal("audit", "Which kinds of personal data were reached (P21)", breachRegister),
+    approxPeople: notPersonal("audit", "About how many people are concerned (P21)", breachRegister),
+    approxRecords: notPersonal("audit", "About how many records are concerned (P21)", breachRegister),
+    likelyConsequences: notPersonal("audit", "The breach's likely consequences (P21)", breachRegister),
+    measures: notPersonal("audit", "Measures taken or proposed (P21)", breachRegister),
+    status: notPersonal("audit", "Open, contained or closed (P21)", breachRegister),
+    authorityDecision: notPersonal("audit", "Whether the supervisory authority is notified (P21)", breachRegister),
+    authorityDecisionReason: notPersonal("audit", "Why, in staff's words (P21)", breachRegister),
+    authorityDecidedAt: notPersonal("audit", "When that was decided (P21)", breachRegister),
+    authorityNotifiedAt: notPersonal("audit", "When the authority was notified (P21)", breachRegister),
+    peopleDecision: notPersonal("audit", "Whether the people concerned are told (P21)", breachRegister),
+    peopleDecisionReason: notPersonal("audit", "Why, in staff's words (P21)", breachRegister),
+    peopleDecidedAt: notPersonal("audit", "When that was decided (P21)", breachRegister),
+    createdById: staff("identity", "The staff member who opened the incident", breachRegister, "keep-legal-retention"),
+    closedAt: notPersonal("audit", "When the incident was closed (P21)", breachRegister),
+    createdAt: notPersonal("technical", "When the incident was registered", breachRegister),
+    updatedAt: notPersonal("technical", "When the incident last changed", breachRegister),
+  },
+  IncidentNotification: {
+    id: customer("contact", recordId, breachRegister, "keep-legal-retention"),
+    incidentId: customer("contact", "The incident the account was told about (P21)", breachRegister, "keep-legal-retention"),
+    accountId: customer("contact", "The account told; cleared on erasure (P21)", breachRegister, "anonymise"),
+    emailId: customer("contact", "The outbox email that carried the notice (P21)", breachRegister, "keep-legal-retention"),
+    notifiedAt: customer("contact", "When the notice was queued (P21)", breachRegister, "keep-legal-retention"),
   },
 };
 
