@@ -56,19 +56,45 @@ export interface AuthorityDecisionInput extends DecisionInput {
   notifiedAt?: Date | null;
 }
 
-/** An incident as the register shows it: its record, its authority clock and how many people were told. */
+/** An incident as the register shows it: its record, its authority clock, and how many people were told and when last. */
 export interface IncidentView extends BreachIncident {
   clock: AuthorityClock;
   notificationsCount: number;
+  lastNotifiedAt: Date | null;
 }
 
 const textLimit = 10_000;
 
-const withCount = { _count: { select: { notifications: true } } } as const;
-type IncidentRow = BreachIncident & { _count: { notifications: number } };
+type NotificationStats = Map<string, { count: number; lastAt: Date | null }>;
 
-function viewOf({ _count, ...incident }: IncidentRow, now: Date): IncidentView {
-  return { ...incident, clock: authorityClock(incident, now), notificationsCount: _count.notifications };
+/** How many accounts were told about each incident, and when last; one query for any number of incidents. */
+async function notificationStats(db: Prisma.TransactionClient, incidentIds: string[]): Promise<NotificationStats> {
+  if (incidentIds.length === 0) return new Map();
+  const groups = await db.incidentNotification.groupBy({
+    by: ["incidentId"],
+    where: { incidentId: { in: incidentIds } },
+    _count: { _all: true },
+    _max: { notifiedAt: true },
+  });
+  return new Map(groups.map((group) => [group.incidentId, { count: group._count._all, lastAt: group._max.notifiedAt }]));
+}
+
+async function viewsOf(db: Prisma.TransactionClient, rows: BreachIncident[], now: Date): Promise<IncidentView[]> {
+  const stats = await notificationStats(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((incident) => ({
+    ...incident,
+    clock: authorityClock(incident, now),
+    notificationsCount: stats.get(incident.id)?.count ?? 0,
+    lastNotifiedAt: stats.get(incident.id)?.lastAt ?? null,
+  }));
+}
+
+async function viewOf(db: Prisma.TransactionClient, row: BreachIncident, now: Date): Promise<IncidentView> {
+  const [view] = await viewsOf(db, [row], now);
+  return view!;
 }
 
 /** Incidents newest first, optionally only those with `status`. */
@@ -78,21 +104,23 @@ export async function listIncidents(
   filter: { status?: IncidentStatus | null } = {},
 ): Promise<IncidentView[]> {
   authorize(actor, "incidents.read");
-  const rows = await services.db.breachIncident.findMany({
-    where: filter.status ? { status: filter.status } : {},
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    include: withCount,
+  return services.db.$transaction(async (tx) => {
+    const rows = await tx.breachIncident.findMany({
+      where: filter.status ? { status: filter.status } : {},
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    });
+    return viewsOf(tx, rows, services.now());
   });
-  const now = services.now();
-  return rows.map((row) => viewOf(row, now));
 }
 
 export async function findIncident(services: Services, actor: Actor, incidentId: string): Promise<IncidentView> {
   authorize(actor, "incidents.read");
   if (!isUuid(incidentId)) throw new NotFoundError("The incident");
-  const row = await services.db.breachIncident.findUnique({ where: { id: incidentId }, include: withCount });
-  if (!row) throw new NotFoundError("The incident");
-  return viewOf(row, services.now());
+  return services.db.$transaction(async (tx) => {
+    const row = await tx.breachIncident.findUnique({ where: { id: incidentId } });
+    if (!row) throw new NotFoundError("The incident");
+    return viewOf(tx, row, services.now());
+  });
 }
 
 /** Registers a new incident, OPEN, with the next reference of the year (INC-2026-0001). */
@@ -105,10 +133,9 @@ export async function openIncident(services: Services, actor: Actor, details: In
     const reference = await nextReference(tx, now);
     const row = await tx.breachIncident.create({
       data: { ...cleanDetails(details), reference, createdById: actor.staffUserId, createdAt: now, updatedAt: now },
-      include: withCount,
     });
     await auditIncident(tx, services, actor, "incident.opened", row.id, { fields: Object.keys(cleanDetails(details)) });
-    return viewOf(row, now);
+    return viewOf(tx, row, now);
   });
 }
 
@@ -219,8 +246,8 @@ async function changeOpenIncident(
       data: { ...data, updatedAt: now },
     });
     if (updated.count === 0) throw new IncidentClosedError();
-    const row = await tx.breachIncident.findUniqueOrThrow({ where: { id: incidentId }, include: withCount });
-    return viewOf(row, now);
+    const row = await tx.breachIncident.findUniqueOrThrow({ where: { id: incidentId } });
+    return viewOf(tx, row, now);
   });
 }
 
