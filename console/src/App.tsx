@@ -4,6 +4,7 @@ import { authProvider } from "./authProvider.ts";
 import { Dashboard } from "./dashboard/Dashboard.tsx";
 import { dataProvider } from "./dataProvider/index.ts";
 import { i18nProvider } from "./i18n/index.ts";
+import incidents from "./incidents/index.ts";
 import { Login } from "./layout/Login.tsx";
 
 export const App = () => (
@@ -26,5 +27,6 @@ export const App = () => (
     */}
     <Resource name="privacyRequests" />
     <Resource name="accounts" {...accounts} />
+    <Resource name="incidents" {...incidents} />
   </Admin>
 );

@@ -6,8 +6,10 @@
  */
 import type { DataProvider } from "react-admin";
 import { accountQueries } from "./accounts.ts";
+import { incidentQueries } from "./incidents.ts";
 
 export * as accounts from "./accounts.ts";
+export * as incidents from "./incidents.ts";
 export { STAFF_GRAPHQL_URL, staffGraphql } from "./staffGraphql.ts";
 export type { StaffMember, StaffRole } from "./staffSession.ts";
 export * as staffSession from "./staffSession.ts";
@@ -32,6 +34,7 @@ type DataProviderMethod =
 
 const resources: Record<string, ResourceQueries> = {
   accounts: accountQueries,
+  incidents: incidentQueries,
 };
 
 /** Erases each method's own parameter and result types: the resource's handler declares them. */
