@@ -84,4 +84,63 @@ describe.skipIf(browserUnavailable)("the breach register in the staff console", 
     expect(app.mailbox.to(elsewhere.email).filter((message) => message.subject === subject)).toEqual([]);
     await context.close();
   });
+
+  it("marks an incident contained, records that the authority was notified, and closes it once both decisions are in", async () => {
+    const staff = await createStaffMember(app, { role: "COMPLIANCE" });
+    const now = app.clock.now().toISOString();
+    const { openIncident } = await staff.client.data(
+      `mutation($input: OpenIncidentInput!) {
+        openIncident(input: $input) { ... on MutationOpenIncidentSuccess { data { id reference } } }
+      }`,
+      {
+        input: {
+          discoveredAt: now,
+          awareAt: now,
+          nature: "Laptop with a support export stolen",
+          dataCategories: ["EMAIL_ADDRESSES"],
+        },
+      },
+    );
+    const { id, reference } = openIncident.data;
+    const { context, page } = await signedInConsole(browser, app, staff);
+
+    await page.goto(`${app.url}/console/#/incidents/${id}/show`);
+    await page.getByRole("link", { name: "Edit" }).click();
+    await page.getByLabel("Measures taken or proposed").fill("Disk was encrypted; sessions revoked");
+    await page.getByRole("combobox", { name: "Status" }).click();
+    await page.getByRole("option", { name: "Contained" }).click();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText(`${reference}: Contained`).waitFor();
+    await page.getByText("Disk was encrypted; sessions revoked").waitFor();
+
+    // Closing before the decisions are on record is refused, with the reason.
+    await page.getByRole("button", { name: "Close incident" }).click();
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await page.getByText(/Record whether the supervisory authority is notified/).waitFor();
+
+    await page.getByRole("button", { name: "Record authority decision" }).click();
+    await page.getByRole("combobox", { name: "Decision" }).click();
+    await page.getByRole("option", { name: "Notify" }).click();
+    await page.getByLabel("Reason").fill("Addresses of customers in the EU");
+    const local = (date: Date) => new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await page.getByLabel(/Authority notified at/).fill(local(app.clock.now()));
+    await page.getByRole("button", { name: "Record decision" }).click();
+    await page.getByText("Authority notified", { exact: true }).waitFor();
+
+    await page.getByRole("button", { name: "Record people decision" }).click();
+    await page.getByRole("combobox", { name: "Decision" }).click();
+    await page.getByRole("option", { name: "Not required" }).click();
+    await page.getByLabel("Reason").fill("The disk was encrypted: no high risk");
+    await page.getByRole("button", { name: "Record decision" }).click();
+    await page.getByText("Decision: Not required: The disk was encrypted").waitFor();
+
+    await page.getByRole("button", { name: "Close incident" }).click();
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await page.getByText(`${reference}: Closed`).waitFor();
+    expect(await page.getByRole("button", { name: "Close incident" }).count()).toBe(0);
+    const stored = await app.services.db.breachIncident.findUniqueOrThrow({ where: { id } });
+    expect(stored).toMatchObject({ status: "CLOSED", authorityDecision: "NOTIFY", peopleDecision: "NOT_REQUIRED" });
+    expect(stored.authorityNotifiedAt).not.toBeNull();
+    await context.close();
+  });
 });
