@@ -5,6 +5,7 @@ import browserStorage from "./browserStorage/index.tsx";
 import { Dashboard } from "./dashboard/Dashboard.tsx";
 import { dataProvider } from "./dataProvider/index.ts";
 import { i18nProvider } from "./i18n/index.ts";
+import incidents from "./incidents/index.ts";
 import { Login } from "./layout/Login.tsx";
 import policyVersions from "./policyVersions/index.tsx";
 import subProcessors from "./subProcessors/index.tsx";
@@ -35,5 +36,6 @@ export const App = () => (
     <Resource name="browserStorage" {...browserStorage} />
     <Resource name="policyVersions" {...policyVersions} />
     <Resource name="subProcessors" {...subProcessors} />
+    <Resource name="incidents" {...incidents} />
   </Admin>
 );

@@ -4,6 +4,7 @@ import "./types/root.ts";
 import "./types/errors.ts";
 import "./types/accounts.ts";
 import "./types/catalogue.ts";
+import "./types/incidents.ts";
 import "./types/ledger.ts";
 import "./types/activations.ts";
 import "./types/payments.ts";

@@ -7,10 +7,12 @@
 import type { DataProvider } from "react-admin";
 import { accountQueries } from "./accounts.ts";
 import { browserStorageQueries } from "./browserStorage.ts";
+import { incidentQueries } from "./incidents.ts";
 import { policyVersionQueries } from "./policyVersions.ts";
 import { subProcessorQueries } from "./subProcessors.ts";
 
 export * as accounts from "./accounts.ts";
+export * as incidents from "./incidents.ts";
 export { STAFF_GRAPHQL_URL, staffGraphql } from "./staffGraphql.ts";
 export type { StaffMember, StaffRole } from "./staffSession.ts";
 export * as staffSession from "./staffSession.ts";
@@ -38,6 +40,7 @@ const resources: Record<string, ResourceQueries> = {
   browserStorage: browserStorageQueries,
   subProcessors: subProcessorQueries,
   policyVersions: policyVersionQueries,
+  incidents: incidentQueries,
 };
 
 /** Erases each method's own parameter and result types: the resource's handler declares them. */

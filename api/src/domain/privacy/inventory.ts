@@ -55,6 +55,8 @@ export const retentionRules = {
     "A copy of a person's data waits encrypted for its single download, and is deleted when its link expires (7 days).",
   "rate-limit-window":
     "Counts the emails an address received in the last hour; the email sweep removes it once that hour has passed.",
+  "breach-register":
+    "The register of personal-data breaches and who was told (GDPR Art. 33(5), P21): kept for good; an erased account's link is cleared.",
 } as const;
 export type RetentionRule = keyof typeof retentionRules;
 
@@ -81,6 +83,7 @@ export type DataInventory = { [M in Prisma.ModelName]: { [F in ScalarFieldOf<M>]
 // ---------------------------------------------------------------- shorthands
 
 const accountLifetime: Retention = { rule: "account-lifetime" };
+const breachRegister: Retention = { rule: "breach-register" };
 
 /** A customer's personal data that the export includes. */
 function customer(
@@ -655,6 +658,37 @@ export const dataInventory: DataInventory = {
     createdAt: customer("contact", "When the change was asked for", { rule: "token-expiry" }, "delete"),
     confirmedAt: customer("contact", "When the new address was confirmed (P15)", { rule: "token-expiry" }, "delete"),
   },
+  BreachIncident: {
+    id: notPersonal("audit", "Identifies an incident of the breach register (P21)", breachRegister),
+    reference: notPersonal("audit", "The incident's reference, INC-year-number (P21)", breachRegister),
+    discoveredAt: notPersonal("audit", "When the breach was discovered (P21)", breachRegister),
+    awareAt: notPersonal("audit", "When we became aware: the authority's 72 hours run from here (P21)", breachRegister),
+    nature: notPersonal("audit", "What happened, as staff describe it; never personal values (P21)", breachRegister),
+    dataCategories: notPersonal("audit", "Which kinds of personal data were reached (P21)", breachRegister),
+    approxPeople: notPersonal("audit", "About how many people are concerned (P21)", breachRegister),
+    approxRecords: notPersonal("audit", "About how many records are concerned (P21)", breachRegister),
+    likelyConsequences: notPersonal("audit", "The breach's likely consequences (P21)", breachRegister),
+    measures: notPersonal("audit", "Measures taken or proposed (P21)", breachRegister),
+    status: notPersonal("audit", "Open, contained or closed (P21)", breachRegister),
+    authorityDecision: notPersonal("audit", "Whether the supervisory authority is notified (P21)", breachRegister),
+    authorityDecisionReason: notPersonal("audit", "Why, in staff's words (P21)", breachRegister),
+    authorityDecidedAt: notPersonal("audit", "When that was decided (P21)", breachRegister),
+    authorityNotifiedAt: notPersonal("audit", "When the authority was notified (P21)", breachRegister),
+    peopleDecision: notPersonal("audit", "Whether the people concerned are told (P21)", breachRegister),
+    peopleDecisionReason: notPersonal("audit", "Why, in staff's words (P21)", breachRegister),
+    peopleDecidedAt: notPersonal("audit", "When that was decided (P21)", breachRegister),
+    createdById: staff("identity", "The staff member who opened the incident", breachRegister, "keep-legal-retention"),
+    closedAt: notPersonal("audit", "When the incident was closed (P21)", breachRegister),
+    createdAt: notPersonal("technical", "When the incident was registered", breachRegister),
+    updatedAt: notPersonal("technical", "When the incident last changed", breachRegister),
+  },
+  IncidentNotification: {
+    id: customer("contact", recordId, breachRegister, "keep-legal-retention"),
+    incidentId: customer("contact", "The incident the account was told about (P21)", breachRegister, "keep-legal-retention"),
+    accountId: customer("contact", "The account told; cleared on erasure (P21)", breachRegister, "anonymise"),
+    emailId: customer("contact", "The outbox email that carried the notice (P21)", breachRegister, "keep-legal-retention"),
+    notifiedAt: customer("contact", "When the notice was queued (P21)", breachRegister, "keep-legal-retention"),
+  },
 };
 
 export type InventoriedModel = keyof DataInventory;
@@ -739,6 +773,8 @@ export const reachFromAccount: Record<InventoriedModel, Reach> = {
   ErasurePlan: direct,
   ProcessingObjection: direct,
   EmailChange: direct,
+  BreachIncident: { kind: "unreachable", because: "the breach register describes incidents, and names no customer" },
+  IncidentNotification: direct,
 };
 
 /**

@@ -43,6 +43,10 @@ export const staffPermissions = {
   "policy.publish": ["COMPLIANCE"],
   /** Read, filter and verify the audit log; export its checkpoints. */
   "audit.read": ["COMPLIANCE"],
+  /** See the breach register: incidents, their 72-hour clock, who was notified (P21). */
+  "incidents.read": ["COMPLIANCE"],
+  /** Open and update incidents, record the decisions, notify the people concerned (P21). */
+  "incidents.manage": ["COMPLIANCE"],
   /** Add, disable and re-enrol staff members. */
   "staff.manage": ["ADMIN"],
   /** List and revoke staff sessions. */
