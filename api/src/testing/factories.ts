@@ -26,6 +26,7 @@ import { currentPolicyVersion } from "../domain/policy/policy-versions.ts";
 import { createPrivacyRequest, type NewPrivacyRequest } from "../domain/privacy/requests.ts";
 import { totpCodeAt } from "../domain/staff/totp.ts";
 import { GraphqlClient } from "./graphql-client.ts";
+import { staffEnrolTotp, staffSignIn, staffVerifyTotp } from "./staff-api.ts";
 import { deliverSms } from "./webhooks.ts";
 
 export function newEmail(): string {
@@ -228,22 +229,14 @@ export async function createStaffMember(app: App, options: { role?: StaffRole } 
   const step = await staffPasswordStep(client, email, password);
   const totpSecret = step.enrolment?.secret;
   if (step.step !== "ENROL_TOTP" || !totpSecret) throw new Error(`Staff sign-in did not offer enrolment: ${step.step}`);
-  const { staffEnrolTotp } = await client.data(
-    `mutation($input: StaffEnrolTotpInput!) {
-      staffEnrolTotp(input: $input) { __typename ... on StaffTotpEnrolled { recoveryCodes } ... on Error { code } }
-    }`,
-    { input: { challengeToken: step.challengeToken, code: totpCodeAt(totpSecret, app.services.now()) } },
-  );
-  if (staffEnrolTotp.__typename !== "StaffTotpEnrolled") throw new Error(`Staff enrolment failed: ${staffEnrolTotp.code}`);
+  const enrolled = await staffEnrolTotp(client, step.challengeToken, totpCodeAt(totpSecret, app.services.now()));
+  if (!enrolled.recoveryCodes) throw new Error(`Staff enrolment failed: ${enrolled.code}`);
   const currentCode = () => totpCodeAt(totpSecret, app.services.now());
   const signIn = async () => {
     const again = new GraphqlClient(app.url, "/admin/graphql");
     const { challengeToken } = await staffPasswordStep(again, email, password);
-    const { staffVerifyTotp } = await again.data(
-      `mutation($input: StaffVerifyTotpInput!) { staffVerifyTotp(input: $input) { __typename ... on Error { code } } }`,
-      { input: { challengeToken, code: await unusedCode(app, staff.id, totpSecret) } },
-    );
-    if (staffVerifyTotp.__typename !== "StaffSignInSuccess") throw new Error(`Staff sign-in failed: ${staffVerifyTotp.code}`);
+    const verified = await staffVerifyTotp(again, challengeToken, { code: await unusedCode(app, staff.id, totpSecret) });
+    if (verified.__typename !== "StaffSignInSuccess") throw new Error(`Staff sign-in failed: ${verified.code}`);
     return again;
   };
   return {
@@ -253,26 +246,19 @@ export async function createStaffMember(app: App, options: { role?: StaffRole } 
     role,
     client,
     totpSecret,
-    recoveryCodes: staffEnrolTotp.recoveryCodes,
+    recoveryCodes: enrolled.recoveryCodes,
     currentCode,
     signIn,
   };
 }
 
-/** The first sign-in step over HTTP: email and password; answers which second-factor step follows. */
+/** The first sign-in step over HTTP, which must succeed: email and password, answered with the second-factor step. */
 async function staffPasswordStep(client: GraphqlClient, email: string, password: string) {
-  const { staffSignIn } = await client.data(
-    `mutation($input: StaffSignInInput!) {
-      staffSignIn(input: $input) {
-        __typename
-        ... on StaffSecondFactorRequired { step challengeToken enrolment { secret } }
-        ... on Error { code }
-      }
-    }`,
-    { input: { email, password } },
-  );
-  if (staffSignIn.__typename !== "StaffSecondFactorRequired") throw new Error(`Staff sign-in failed: ${staffSignIn.code}`);
-  return staffSignIn as { step: string; challengeToken: string; enrolment: { secret: string } | null };
+  const answer = await staffSignIn(client, email, password);
+  if (answer.__typename !== "StaffSecondFactorRequired" || !answer.challengeToken) {
+    throw new Error(`Staff sign-in failed: ${answer.code}`);
+  }
+  return { step: answer.step, challengeToken: answer.challengeToken, enrolment: answer.enrolment ?? null };
 }
 
 /**
