@@ -11,7 +11,7 @@ import { type Standing, watchCredential } from "../auth/credential-watch.ts";
 import { decoyPasswordHash, hashPassword, passwordNeedsRehash, verifyPassword } from "../auth/passwords.ts";
 import { extendedIdleExpiry, isSessionLive, newSessionExpiry, shouldTouch } from "../auth/sessions.ts";
 import { hashToken, newSecretToken } from "../auth/tokens.ts";
-import { decryptField, encryptField } from "../crypto/field-encryption.ts";
+import { decryptField, encryptField, type KeyRing } from "../crypto/field-encryption.ts";
 import { InvalidCredentialsError, ValidationError } from "../errors.ts";
 import { newRecordId } from "../ids.ts";
 import { StaffCodeInvalidError, StaffLockedError, StaffSignInExpiredError } from "./errors.ts";
@@ -51,6 +51,15 @@ export interface StaffSignedIn {
 }
 
 const secretContext = (staffUserId: string) => `staff.mfaSecret:${staffUserId}`;
+
+/** A member's TOTP secret as stored: encrypted with the key ring, bound to the member's row. */
+export function sealStaffTotpSecret(ring: KeyRing, staffUserId: string, secret: string): string {
+  return encryptField(ring, secret, secretContext(staffUserId));
+}
+
+export function openStaffTotpSecret(ring: KeyRing, staffUser: { id: string; mfaSecret: string | null }): string | null {
+  return staffUser.mfaSecret ? decryptField(ring, staffUser.mfaSecret, secretContext(staffUser.id)) : null;
+}
 const pendingSecretContext = (challengeId: string) => `staff.pendingSecret:${challengeId}`;
 
 export async function signInStaff(services: Services, input: { email: string; password: string }): Promise<StaffSignInStep> {
@@ -140,7 +149,7 @@ export async function enrolStaffTotp(
     const { count } = await tx.staffUser.updateMany({
       where: { id: staff.id, mfaEnrolledAt: null, disabledAt: null },
       data: {
-        mfaSecret: encryptField(services.config.encryption, secret, secretContext(staff.id)),
+        mfaSecret: sealStaffTotpSecret(services.config.encryption, staff.id, secret),
         mfaEnrolledAt: now,
         mfaLastUsedStep: step,
         ...clearedFailures(),
@@ -172,9 +181,7 @@ export async function verifyStaffTotp(
   const now = services.now();
   const challenge = await openChallenge(services, input.challengeToken, "VERIFY", now);
   const staff = challenge.staffUser;
-  const step = input.code
-    ? totpStepOf(decryptField(services.config.encryption, staff.mfaSecret ?? "", secretContext(staff.id)), input.code, now)
-    : null;
+  const step = input.code ? totpStepOf(openStaffTotpSecret(services.config.encryption, staff) ?? "", input.code, now) : null;
   const signedIn = await services.db.$transaction(async (tx) => {
     const claimed = input.code
       ? step !== null &&
