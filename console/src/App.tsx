@@ -4,6 +4,10 @@ import { Dashboard } from "./dashboard/Dashboard.tsx";
 import { dataProvider } from "./dataProvider/index.ts";
 import { i18nProvider } from "./i18n/index.ts";
 import { Login } from "./layout/Login.tsx";
+import staff from "./staff/index.ts";
+
+/** Whether the signed-in member's capabilities (authProvider.getPermissions) include `permission`. */
+const holds = (permissions: unknown, permission: string) => Array.isArray(permissions) && permissions.includes(permission);
 
 export const App = () => (
   <Admin
@@ -17,12 +21,18 @@ export const App = () => (
     // react-admin otherwise reports the console's hostname to marmelab.
     disableTelemetry
   >
-    {/*
-      Placeholder until the privacy request screens exist: with no resource at all,
-      react-admin shows its "empty admin" page and never reaches the login page.
-      Resources (privacy requests, audit log, retention) are registered here as
-      `<Resource name=… {...config} />`, each with its queries in dataProvider/.
-    */}
-    <Resource name="privacyRequests" />
+    {(permissions) => (
+      <>
+        {/*
+          Placeholder until the privacy request screens exist: with no resource at all,
+          react-admin shows its "empty admin" page and never reaches the login page.
+          Resources (privacy requests, audit log, retention) are registered here as
+          `<Resource name=… {...config} />`, each with its queries in dataProvider/.
+        */}
+        <Resource name="privacyRequests" />
+        {/* Each resource shows only to members whose role holds its permission (docs/privacy.md, "Staff roles"). */}
+        {holds(permissions, "staff.manage") ? <Resource name="staff" {...staff} /> : null}
+      </>
+    )}
   </Admin>
 );

@@ -5,9 +5,10 @@
  * queries behind react-admin's DataProvider.
  */
 import type { DataProvider } from "react-admin";
+import { staffQueries, staffSessionQueries } from "./staff.ts";
 
 export { STAFF_GRAPHQL_URL, staffGraphql } from "./staffGraphql.ts";
-export type { StaffMember, StaffRole } from "./staffSession.ts";
+export type { SecondFactorStep, StaffMember, StaffRole } from "./staffSession.ts";
 export * as staffSession from "./staffSession.ts";
 
 /**
@@ -28,7 +29,10 @@ type DataProviderMethod =
   | "delete"
   | "deleteMany";
 
-const resources: Record<string, ResourceQueries> = {};
+const resources: Record<string, ResourceQueries> = {
+  staff: staffQueries,
+  staffSessions: staffSessionQueries,
+};
 
 /** Erases each method's own parameter and result types: the resource's handler declares them. */
 type ResourceHandler = (resource: string, params: unknown) => Promise<unknown>;
