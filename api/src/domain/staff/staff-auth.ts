@@ -51,6 +51,7 @@ export interface StaffSignedIn {
 }
 
 const secretContext = (staffUserId: string) => `staff.mfaSecret:${staffUserId}`;
+const pendingSecretContext = (challengeId: string) => `staff.pendingSecret:${challengeId}`;
 
 /** A member's TOTP secret as stored: encrypted with the key ring, bound to the member's row. */
 export function sealStaffTotpSecret(ring: KeyRing, staffUserId: string, secret: string): string {
@@ -60,7 +61,6 @@ export function sealStaffTotpSecret(ring: KeyRing, staffUserId: string, secret: 
 export function openStaffTotpSecret(ring: KeyRing, staffUser: { id: string; mfaSecret: string | null }): string | null {
   return staffUser.mfaSecret ? decryptField(ring, staffUser.mfaSecret, secretContext(staffUser.id)) : null;
 }
-const pendingSecretContext = (challengeId: string) => `staff.pendingSecret:${challengeId}`;
 
 export async function signInStaff(services: Services, input: { email: string; password: string }): Promise<StaffSignInStep> {
   const { db } = services;
