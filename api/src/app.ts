@@ -62,7 +62,7 @@ export async function createApp(
     if (migrationsApplied.length) logger.info({ migrations: migrationsApplied }, "database migrated");
 
     await seedReferenceData(database.prisma);
-    if (config.demoData) await seedDemoData(database.prisma, latestPolicyVersion);
+    if (config.demoData) await seedDemoData(database.prisma, latestPolicyVersion, config.encryption);
 
     const bus = createLiveEventBus(config.redisUrl, logger);
     cleanups.push(() => bus.close());

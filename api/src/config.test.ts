@@ -50,6 +50,12 @@ describe("configuration", () => {
     expect(explain({ ...withoutServers, DATABASE_URL, SMTP_URL })).toBe("accepted");
   });
 
+  it("refuses demo data in production: its staff logins and authenticator secrets are public", () => {
+    expect(explain({ ...production, DEMO_DATA: "true" })).toBe(
+      "DEMO_DATA: not allowed when NODE_ENV=production (demo logins are public)",
+    );
+  });
+
   it("turns the simulator and demo data off in production and uses secure cookies over https", () => {
     const config = loadConfig(production, "/srv");
     expect(config.simulator).toBe(false);

@@ -104,6 +104,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   require("PUBLIC_URL", e.PUBLIC_URL);
   require("DATABASE_URL", e.DATABASE_URL);
   require("SMTP_URL", e.SMTP_URL);
+  // Demo staff have published passwords and authenticator secrets.
+  if (production && e.DEMO_DATA)
+    throw new ConfigError("DEMO_DATA: not allowed when NODE_ENV=production (demo logins are public)");
 
   const keys = e.ENCRYPTION_KEYS ?? new Map([[developmentKeyId, developmentKey]]);
   const activeKeyId = e.ENCRYPTION_ACTIVE_KEY ?? [...keys.keys()].at(-1) ?? developmentKeyId;
@@ -126,7 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       toleranceSeconds: 300,
     },
     simulator: e.SIMULATOR ?? !production,
-    demoData: e.DEMO_DATA ?? !production,
+    demoData: !production && (e.DEMO_DATA ?? true),
     activations: {
       timeoutMinutes: e.ACTIVATION_TIMEOUT_MINUTES,
       cancelLockMinutes: e.ACTIVATION_CANCEL_LOCK_MINUTES,

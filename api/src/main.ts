@@ -2,6 +2,7 @@
 
 import { createApp, StartupError } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { totpCodeAt } from "./domain/staff/totp.ts";
 import { createLogger } from "./platform/logger.ts";
 import { demoCustomer, demoStaff } from "./seed/demo.ts";
 
@@ -22,8 +23,15 @@ async function main() {
   if (app.devMailboxUrl) lines.push(`  dev mailbox    ${app.devMailboxUrl}  (emails sent, e.g. verification links)`);
   if (config.simulator) lines.push("  simulator      on: `simulateTopUp` tops up, ordered numbers receive an SMS within seconds");
   if (config.demoData) {
-    lines.push("  demo staff logins for the console:");
-    for (const staff of demoStaff) lines.push(`    ${staff.role.padEnd(11)} ${staff.email} / ${staff.password}`);
+    const now = new Date();
+    lines.push("  demo staff logins for the console (password, then the authenticator code):");
+    for (const staff of demoStaff) {
+      lines.push(
+        `    ${staff.role.padEnd(11)} ${`${staff.email} / ${staff.password}`.padEnd(50)} code now ${totpCodeAt(staff.totpSecret, now)}`,
+      );
+    }
+    lines.push("    codes change every 30 s: `pnpm staff totp <email>` prints the current one, or add the secret to an");
+    lines.push(`    authenticator app: ${demoStaff.map((staff) => `${staff.role} ${staff.totpSecret}`).join(", ")}`);
     lines.push("  demo customer for the customer API (verified, with a balance):");
     lines.push(`    ${demoCustomer.email} / ${demoCustomer.password}`);
   }

@@ -8,7 +8,11 @@ import { i18nProvider } from "./i18n/index.ts";
 import incidents from "./incidents/index.ts";
 import { Login } from "./layout/Login.tsx";
 import policyVersions from "./policyVersions/index.tsx";
+import staff from "./staff/index.ts";
 import subProcessors from "./subProcessors/index.tsx";
+
+/** Whether the signed-in member's capabilities (authProvider.getPermissions) include `permission`. */
+const holds = (permissions: unknown, permission: string) => Array.isArray(permissions) && permissions.includes(permission);
 
 export const App = () => (
   <Admin
@@ -25,17 +29,17 @@ export const App = () => (
     // searched for is left in the browser, which holds only the session cookie (P19).
     store={memoryStore()}
   >
-    {/*
-      Placeholder until the privacy request screens exist: with no resource at all,
-      react-admin shows its "empty admin" page and never reaches the login page.
-      Resources (privacy requests, audit log, retention) are registered here as
-      `<Resource name=… {...config} />`, each with its queries in dataProvider/.
-    */}
-    <Resource name="privacyRequests" />
-    <Resource name="accounts" {...accounts} />
-    <Resource name="browserStorage" {...browserStorage} />
-    <Resource name="policyVersions" {...policyVersions} />
-    <Resource name="subProcessors" {...subProcessors} />
-    <Resource name="incidents" {...incidents} />
+    {(permissions) => (
+      <>
+        {/* Each resource shows only to members whose role holds its permission (docs/privacy.md, "Staff roles"). */}
+        <Resource name="privacyRequests" />
+        {holds(permissions, "accounts.read") ? <Resource name="accounts" {...accounts} /> : null}
+        {holds(permissions, "incidents.read") ? <Resource name="incidents" {...incidents} /> : null}
+        {holds(permissions, "policy.read") ? <Resource name="policyVersions" {...policyVersions} /> : null}
+        <Resource name="subProcessors" {...subProcessors} />
+        <Resource name="browserStorage" {...browserStorage} />
+        {holds(permissions, "staff.manage") ? <Resource name="staff" {...staff} /> : null}
+      </>
+    )}
   </Admin>
 );

@@ -4,11 +4,22 @@ import { staffSession } from "./dataProvider/index.ts";
 /**
  * Staff sessions live in an HttpOnly cookie set by the API, so the console
  * keeps no token: every check asks the server who is signed in.
+ *
+ * Sign-in has steps (password, then the authenticator code, or enrolling one
+ * at first sign-in); the login page runs the first steps itself and calls
+ * `login` for the last: with the code (or a recovery code), or with
+ * `{ enrolled: true }` once an enrolment already started the session.
  */
+type LoginParams = { challengeToken: string; code?: string; recoveryCode?: string } | { enrolled: true };
+
 export const authProvider: AuthProvider = {
-  // react-admin's default login form names its first field `username`; staff sign in by email.
-  async login({ username, email, password }: { username?: string; email?: string; password: string }) {
-    await staffSession.signIn(email ?? username ?? "", password);
+  async login(params: LoginParams) {
+    if ("enrolled" in params) {
+      if (!(await staffSession.viewer())) throw new Error("Sign in to use the staff console.");
+      return;
+    }
+    const { challengeToken, code, recoveryCode } = params;
+    await staffSession.verifyTotp(challengeToken, recoveryCode ? { recoveryCode } : { code: code ?? "" });
   },
 
   async logout() {
@@ -34,10 +45,11 @@ export const authProvider: AuthProvider = {
     return { id: staff.id, fullName: staff.displayName, email: staff.email, role: staff.role };
   },
 
+  /** The signed-in member's capabilities (their role's permissions): screens and menus show only what these allow. */
   async getPermissions({ signal }: { signal?: AbortSignal } = {}) {
     const staff = await staffSession.viewer(signal);
     if (!staff) throw new Error("Sign in to use the staff console.");
-    return staff.role;
+    return staff.capabilities;
   },
 
   supportAbortSignal: true,

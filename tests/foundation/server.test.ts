@@ -1,4 +1,5 @@
-import { GraphqlClient, startTestApp, type TestApp } from "@smsape/api/testing";
+import { demoStaff } from "@smsape/api/demo";
+import { GraphqlClient, staffSignIn, startTestApp, type TestApp, totpCode } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let app: TestApp;
@@ -23,16 +24,20 @@ describe("one port serves every route", () => {
     expect(privacyPolicy.text).toContain("Last updated 2026-03-20");
   });
 
-  it("signs demo staff in on the staff API with an HttpOnly session cookie", async () => {
+  it("signs demo staff in on the staff API, password then authenticator code, with an HttpOnly session cookie", async () => {
+    const support = demoStaff.find((staff) => staff.email === "support@smsape.test");
+    if (!support) throw new Error("No demo support member.");
     const staff = new GraphqlClient(app.url, "/admin/graphql");
+    const step = await staffSignIn(staff, support.email, support.password);
+    expect(step).toMatchObject({ __typename: "StaffSecondFactorRequired", step: "ENTER_TOTP" });
     const response = await staff.post(
-      `mutation($input: StaffSignInInput!) { staffSignIn(input: $input) { __typename ... on StaffSignInSuccess { staff { email role } } } }`,
-      { input: { email: "support@smsape.test", password: "support-demo-password" } },
+      `mutation($input: StaffVerifyTotpInput!) { staffVerifyTotp(input: $input) { __typename ... on StaffSignInSuccess { staff { email role } } } }`,
+      { input: { challengeToken: step.challengeToken, code: totpCode(support.totpSecret, app.services.now()) } },
     );
     const cookie = response.headers.getSetCookie().find((value) => value.startsWith("smsape_staff="));
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
-    expect((await response.json()).data.staffSignIn.staff).toEqual({ email: "support@smsape.test", role: "SUPPORT" });
+    expect((await response.json()).data.staffVerifyTotp.staff).toEqual({ email: "support@smsape.test", role: "SUPPORT" });
     expect((await staff.data(`{ staffViewer { email } }`)).staffViewer).toEqual({ email: "support@smsape.test" });
 
     await staff.data(`mutation { staffSignOut }`);
@@ -62,6 +67,8 @@ describe("one port serves every route", () => {
     expect(names).not.toContain("StaffRole");
     expect(fields).not.toContain("staffViewer");
     expect(fields).not.toContain("staffSignIn");
+    expect(fields).not.toContain("staffMembers");
+    expect(names).not.toContain("StaffSession");
     const result = await client.request(`{ staffViewer { id } }`);
     expect(result.errors?.[0]?.message).toMatch(/Cannot query field "staffViewer"/);
   });

@@ -1,14 +1,41 @@
 /**
  * Demo data for a laptop: staff logins for the console and a catalogue of
- * numbers. Never loaded in production unless DEMO_DATA=true says so.
+ * numbers. Never loaded in production: the configuration refuses DEMO_DATA
+ * there, since these passwords and authenticator secrets are published.
  */
 import type { PrismaClient, StaffRole } from "@smsape/db";
 import { hashPassword } from "../domain/auth/passwords.ts";
+import type { KeyRing } from "../domain/crypto/field-encryption.ts";
+import { sealStaffTotpSecret } from "../domain/staff/staff-auth.ts";
 
-export const demoStaff: Array<{ email: string; displayName: string; role: StaffRole; password: string }> = [
-  { email: "support@smsape.test", displayName: "Sam Support", role: "SUPPORT", password: "support-demo-password" },
-  { email: "compliance@smsape.test", displayName: "Casey Compliance", role: "COMPLIANCE", password: "compliance-demo-password" },
-  { email: "admin@smsape.test", displayName: "Alex Admin", role: "ADMIN", password: "admin-demo-password" },
+/**
+ * The demo staff, already enrolled with fixed authenticator secrets so that a
+ * newcomer signs in at once: `npm start` prints each member's current code,
+ * `pnpm staff totp <email>` prints a fresh one, and any authenticator app
+ * given the secret shows the same codes.
+ */
+export const demoStaff: Array<{ email: string; displayName: string; role: StaffRole; password: string; totpSecret: string }> = [
+  {
+    email: "support@smsape.test",
+    displayName: "Sam Support",
+    role: "SUPPORT",
+    password: "support-demo-password",
+    totpSecret: "DEMOSUPPORTSMSAPETOTPSECRETAAAAA",
+  },
+  {
+    email: "compliance@smsape.test",
+    displayName: "Casey Compliance",
+    role: "COMPLIANCE",
+    password: "compliance-demo-password",
+    totpSecret: "DEMOCOMPLIANCESMSAPETOTPSECRETAA",
+  },
+  {
+    email: "admin@smsape.test",
+    displayName: "Alex Admin",
+    role: "ADMIN",
+    password: "admin-demo-password",
+    totpSecret: "DEMOADMINSMSAPETOTPSECRETAAAAAAA",
+  },
 ];
 
 /** A customer ready to order numbers: email verified, policy acknowledged, with a balance. */
@@ -36,7 +63,7 @@ export const demoCatalogue = {
   numbersPerCountry: 20,
 };
 
-export async function seedDemoData(db: PrismaClient, policyVersion: string): Promise<void> {
+export async function seedDemoData(db: PrismaClient, policyVersion: string, keyRing: KeyRing): Promise<void> {
   if (!(await db.account.findUnique({ where: { email: demoCustomer.email } }))) {
     const now = new Date();
     const account = await db.account.create({
@@ -56,15 +83,23 @@ export async function seedDemoData(db: PrismaClient, policyVersion: string): Pro
 
   for (const staff of demoStaff) {
     const existing = await db.staffUser.findUnique({ where: { email: staff.email } });
-    if (existing) continue;
-    await db.staffUser.create({
-      data: {
-        email: staff.email,
-        displayName: staff.displayName,
-        role: staff.role,
-        passwordHash: await hashPassword(staff.password),
-      },
-    });
+    const member =
+      existing ??
+      (await db.staffUser.create({
+        data: {
+          email: staff.email,
+          displayName: staff.displayName,
+          role: staff.role,
+          passwordHash: await hashPassword(staff.password),
+        },
+      }));
+    // Enrolled with the published secret, also after an ADMIN reset it: the printed codes must work.
+    if (!member.mfaEnrolledAt) {
+      await db.staffUser.update({
+        where: { id: member.id },
+        data: { mfaSecret: sealStaffTotpSecret(keyRing, member.id, staff.totpSecret), mfaEnrolledAt: new Date() },
+      });
+    }
   }
   for (const country of demoCatalogue.countries) {
     await db.country.upsert({ where: { code: country.code }, create: { code: country.code, name: country.name }, update: {} });

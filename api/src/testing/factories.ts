@@ -24,7 +24,9 @@ import { ledgerCurrency } from "../domain/ledger/ledger.ts";
 import { recordTopUp } from "../domain/payments/topups.ts";
 import { currentPolicyVersion } from "../domain/policy/policy-versions.ts";
 import { createPrivacyRequest, type NewPrivacyRequest } from "../domain/privacy/requests.ts";
+import { totpCodeAt } from "../domain/staff/totp.ts";
 import { GraphqlClient } from "./graphql-client.ts";
+import { staffEnrolTotp, staffSignIn, staffVerifyTotp } from "./staff-api.ts";
 import { deliverSms } from "./webhooks.ts";
 
 export function newEmail(): string {
@@ -194,13 +196,27 @@ export interface TestStaffMember {
   email: string;
   password: string;
   role: StaffRole;
-  /** A staff API client signed in through `staffSignIn`, holding the session cookie. */
+  /** A staff API client signed in through `staffSignIn` and `staffEnrolTotp`, holding the session cookie. */
   client: GraphqlClient;
+  /** The authenticator secret the member enrolled (base32), as their app holds it. */
+  totpSecret: string;
+  /** The recovery codes enrolment showed, each good once. */
+  recoveryCodes: string[];
+  /** The code the member's authenticator shows at the test clock's time. */
+  currentCode(): string;
+  /** Signs in again over HTTP (password, then a code not used before): another session, with a client of its own. */
+  signIn(): Promise<GraphqlClient>;
+}
+
+/** The code an authenticator app with `secret` shows at `at` (e.g. the demo members' secrets). */
+export function totpCode(secret: string, at: Date): string {
+  return totpCodeAt(secret, at);
 }
 
 /**
- * A staff member with `role`, written as the demo seed writes staff (there is
- * no staff administration yet), then signed in through the staff API.
+ * A staff member with `role`, written as the demo seed writes staff, then
+ * signed in over the staff API as a person would at first sign-in: password,
+ * enrolment of the authenticator from the secret the API offers, first code.
  */
 export async function createStaffMember(app: App, options: { role?: StaffRole } = {}): Promise<TestStaffMember> {
   const role = options.role ?? "SUPPORT";
@@ -210,10 +226,56 @@ export async function createStaffMember(app: App, options: { role?: StaffRole } 
     data: { email, displayName: `Test ${role.toLowerCase()}`, role, passwordHash: await hashPassword(password) },
   });
   const client = new GraphqlClient(app.url, "/admin/graphql");
-  const { staffSignIn } = await client.data(
-    `mutation($input: StaffSignInInput!) { staffSignIn(input: $input) { __typename ... on Error { code } } }`,
-    { input: { email, password } },
-  );
-  if (staffSignIn.__typename !== "StaffSignInSuccess") throw new Error(`Staff sign-in failed: ${staffSignIn.code}`);
-  return { staffUserId: staff.id, email, password, role, client };
+  const step = await staffPasswordStep(client, email, password);
+  const totpSecret = step.enrolment?.secret;
+  if (step.step !== "ENROL_TOTP" || !totpSecret) throw new Error(`Staff sign-in did not offer enrolment: ${step.step}`);
+  const enrolled = await staffEnrolTotp(client, step.challengeToken, totpCodeAt(totpSecret, app.services.now()));
+  if (!enrolled.recoveryCodes) throw new Error(`Staff enrolment failed: ${enrolled.code}`);
+  const currentCode = () => totpCodeAt(totpSecret, app.services.now());
+  const signIn = async () => {
+    const again = new GraphqlClient(app.url, "/admin/graphql");
+    const { challengeToken } = await staffPasswordStep(again, email, password);
+    const verified = await staffVerifyTotp(again, challengeToken, { code: await unusedCode(app, staff.id, totpSecret) });
+    if (verified.__typename !== "StaffSignInSuccess") throw new Error(`Staff sign-in failed: ${verified.code}`);
+    return again;
+  };
+  return {
+    staffUserId: staff.id,
+    email,
+    password,
+    role,
+    client,
+    totpSecret,
+    recoveryCodes: enrolled.recoveryCodes,
+    currentCode,
+    signIn,
+  };
+}
+
+/** The first sign-in step over HTTP, which must succeed: email and password, answered with the second-factor step. */
+async function staffPasswordStep(client: GraphqlClient, email: string, password: string) {
+  const answer = await staffSignIn(client, email, password);
+  if (answer.__typename !== "StaffSecondFactorRequired" || !answer.challengeToken) {
+    throw new Error(`Staff sign-in failed: ${answer.code}`);
+  }
+  return { step: answer.step, challengeToken: answer.challengeToken, enrolment: answer.enrolment ?? null };
+}
+
+/**
+ * A code the service will take: each time step's code is good once, so when
+ * this step's was used, the next step's (accepted one step early, for clock
+ * drift), or else the clock moves on a step.
+ */
+async function unusedCode(app: App, staffUserId: string, secret: string): Promise<string> {
+  const { mfaLastUsedStep } = await app.services.db.staffUser.findUniqueOrThrow({ where: { id: staffUserId } });
+  const stepMs = 30_000;
+  const step = Math.floor(app.services.now().getTime() / stepMs);
+  if (mfaLastUsedStep !== null && mfaLastUsedStep >= step + 1) {
+    const { clock } = app as Partial<{ clock: { advance(ms: number): void } }>;
+    if (!clock) throw new Error("Every code of the next minute was used already; sign in on a test app, whose clock can move.");
+    clock.advance(stepMs);
+    return unusedCode(app, staffUserId, secret);
+  }
+  const at = mfaLastUsedStep !== null && mfaLastUsedStep >= step ? (step + 1) * stepMs : app.services.now().getTime();
+  return totpCodeAt(secret, new Date(at));
 }

@@ -90,4 +90,5 @@ export { collect, GraphqlClient, type GraphqlResponse } from "./graphql-client.t
 export * from "./live-events.ts";
 export { MailProviderUnavailable, TestMailbox } from "./mailbox.ts";
 export * from "./payment-data.ts";
+export * from "./staff-api.ts";
 export * from "./webhooks.ts";

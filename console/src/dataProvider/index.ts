@@ -9,12 +9,13 @@ import { accountQueries } from "./accounts.ts";
 import { browserStorageQueries } from "./browserStorage.ts";
 import { incidentQueries } from "./incidents.ts";
 import { policyVersionQueries } from "./policyVersions.ts";
+import { staffQueries, staffSessionQueries } from "./staff.ts";
 import { subProcessorQueries } from "./subProcessors.ts";
 
 export * as accounts from "./accounts.ts";
 export * as incidents from "./incidents.ts";
 export { STAFF_GRAPHQL_URL, staffGraphql } from "./staffGraphql.ts";
-export type { StaffMember, StaffRole } from "./staffSession.ts";
+export type { SecondFactorStep, StaffMember, StaffRole } from "./staffSession.ts";
 export * as staffSession from "./staffSession.ts";
 
 /**
@@ -41,6 +42,8 @@ const resources: Record<string, ResourceQueries> = {
   subProcessors: subProcessorQueries,
   policyVersions: policyVersionQueries,
   incidents: incidentQueries,
+  staff: staffQueries,
+  staffSessions: staffSessionQueries,
 };
 
 /** Erases each method's own parameter and result types: the resource's handler declares them. */

@@ -7,30 +7,71 @@ export interface StaffMember {
   email: string;
   displayName: string;
   role: StaffRole;
+  /** The permissions the role holds (the role table): the console shows only what they allow. */
+  capabilities: string[];
 }
 
-const STAFF_MEMBER_FIELDS = "id email displayName role";
+const STAFF_MEMBER_FIELDS = "id email displayName role capabilities";
 
-type StaffSignInResult =
-  | { __typename: "StaffSignInSuccess"; staff: StaffMember }
-  | { __typename: string; message: string; code: string };
+/** What a right password leads to: enrolling an authenticator, or entering its code. No session exists yet. */
+export type SecondFactorStep =
+  | { step: "ENROL_TOTP"; challengeToken: string; enrolment: { secret: string; otpauthUri: string; qrCode: string } }
+  | { step: "ENTER_TOTP"; challengeToken: string; enrolment: null };
 
-/** Signs in; on success the server sets the HttpOnly session cookie. */
-export async function signIn(email: string, password: string): Promise<StaffMember> {
-  const { staffSignIn } = await staffGraphql<{ staffSignIn: StaffSignInResult }>(
+type ErrorResult = { __typename: string; message: string; code: string };
+
+/** An Error result (wrong password, wrong code, locked): its message is written for the person signing in. */
+function failed(result: ErrorResult): never {
+  throw new Error(result.message);
+}
+
+/** First step: email and password. */
+export async function signIn(email: string, password: string): Promise<SecondFactorStep> {
+  const { staffSignIn } = await staffGraphql<{ staffSignIn: (SecondFactorStep & { __typename: string }) | ErrorResult }>(
     // The input object is written inline so the client does not depend on its type's name.
     `mutation StaffSignIn($email: String!, $password: String!) {
       staffSignIn(input: { email: $email, password: $password }) {
         __typename
-        ... on StaffSignInSuccess { staff { ${STAFF_MEMBER_FIELDS} } }
+        ... on StaffSecondFactorRequired { step challengeToken enrolment { secret otpauthUri qrCode } }
         ... on Error { message code }
       }
     }`,
     { email, password },
   );
-  if ("staff" in staffSignIn) return staffSignIn.staff;
-  // An Error result (e.g. INVALID_CREDENTIALS): its message is written for the person signing in.
-  throw new Error(staffSignIn.message);
+  return "challengeToken" in staffSignIn ? staffSignIn : failed(staffSignIn);
+}
+
+/** First sign-in: confirms the new authenticator with its first code; the server sets the session cookie. Returns the recovery codes, shown once. */
+export async function enrolTotp(challengeToken: string, code: string): Promise<string[]> {
+  const { staffEnrolTotp } = await staffGraphql<{ staffEnrolTotp: { recoveryCodes: string[] } | ErrorResult }>(
+    `mutation StaffEnrolTotp($challengeToken: String!, $code: String!) {
+      staffEnrolTotp(input: { challengeToken: $challengeToken, code: $code }) {
+        __typename
+        ... on StaffTotpEnrolled { recoveryCodes }
+        ... on Error { message code }
+      }
+    }`,
+    { challengeToken, code },
+  );
+  return "recoveryCodes" in staffEnrolTotp ? staffEnrolTotp.recoveryCodes : failed(staffEnrolTotp);
+}
+
+/** Second step: the authenticator's code or a recovery code; the server sets the session cookie. */
+export async function verifyTotp(
+  challengeToken: string,
+  factor: { code: string } | { recoveryCode: string },
+): Promise<StaffMember> {
+  const { staffVerifyTotp } = await staffGraphql<{ staffVerifyTotp: { staff: StaffMember } | ErrorResult }>(
+    `mutation StaffVerifyTotp($challengeToken: String!, $code: String, $recoveryCode: String) {
+      staffVerifyTotp(input: { challengeToken: $challengeToken, code: $code, recoveryCode: $recoveryCode }) {
+        __typename
+        ... on StaffSignInSuccess { staff { ${STAFF_MEMBER_FIELDS} } }
+        ... on Error { message code }
+      }
+    }`,
+    { challengeToken, ...factor },
+  );
+  return "staff" in staffVerifyTotp ? staffVerifyTotp.staff : failed(staffVerifyTotp);
 }
 
 export async function signOut(): Promise<void> {

@@ -21,7 +21,11 @@ import {
 /** Only compliance reviewers publish; others read the list. */
 const VersionListActions = () => {
   const { permissions } = usePermissions();
-  return <TopToolbar>{permissions === "COMPLIANCE" && <CreateButton label="Publish a version" />}</TopToolbar>;
+  return (
+    <TopToolbar>
+      {Array.isArray(permissions) && permissions.includes("policy.publish") && <CreateButton label="Publish a version" />}
+    </TopToolbar>
+  );
 };
 
 const VersionList = () => (
