@@ -63,6 +63,12 @@ const environment = z.object({
     .regex(/^smtps?:\/\//, "expected an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com")
     .optional(),
   MAIL_FROM: z.string().min(3).default("SMSAPE <no-reply@smsape.test>"),
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .transform((value) => Buffer.from(value, "base64"))
+    .refine((key) => key.length === 32, { error: "expected the base64 of a 32-byte Ed25519 private key (seed)" })
+    .optional(),
+  AUDIT_CHECKPOINT_MINUTES: z.coerce.number({ error: "expected a number of minutes" }).int().min(1).max(59).default(10),
 });
 
 export type Environment = z.input<typeof environment>;
@@ -71,6 +77,8 @@ export type Environment = z.input<typeof environment>;
 const developmentKeyId = "dev-1";
 const developmentKey = Buffer.alloc(32, 7);
 const developmentSecret = "development-webhook-secret";
+/** Signs audit checkpoints in development and tests only: anyone can forge them. */
+const developmentAuditSigningKey = Buffer.alloc(32, 9);
 
 /**
  * The process environment with some variables replaced, for running the service
@@ -104,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   require("PUBLIC_URL", e.PUBLIC_URL);
   require("DATABASE_URL", e.DATABASE_URL);
   require("SMTP_URL", e.SMTP_URL);
+  require("AUDIT_SIGNING_KEY", e.AUDIT_SIGNING_KEY);
 
   const keys = e.ENCRYPTION_KEYS ?? new Map([[developmentKeyId, developmentKey]]);
   const activeKeyId = e.ENCRYPTION_ACTIVE_KEY ?? [...keys.keys()].at(-1) ?? developmentKeyId;
@@ -136,6 +145,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     consoleDir: e.CONSOLE_DIR ? resolve(cwd, e.CONSOLE_DIR) : null,
     /** Without an SMTP relay, emails stay in the process (development mailbox). */
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
+    audit: {
+      signingKeySeed: e.AUDIT_SIGNING_KEY ?? developmentAuditSigningKey,
+      developmentKey: !e.AUDIT_SIGNING_KEY,
+      checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
+    },
   };
 }
 

@@ -5,6 +5,7 @@
 
 import { registerAccountJobs } from "../domain/accounts/jobs.ts";
 import { registerActivationJobs } from "../domain/activations/jobs.ts";
+import { registerAuditJobs } from "../domain/audit/checkpoints.ts";
 import { registerEmailJobs } from "../domain/email/delivery.ts";
 import type { Services } from "../services/index.ts";
 
@@ -13,4 +14,5 @@ export async function registerJobs(services: Services): Promise<void> {
   await registerEmailJobs(services);
   await registerAccountJobs(services);
   await registerActivationJobs(services);
+  await registerAuditJobs(services);
 }

@@ -83,6 +83,7 @@ export async function startTestApp(
 
 /** The privacy policy version this release ships, in force from its date on. */
 export { latestPolicyVersion } from "../seed/reference.ts";
+export * from "./audit.ts";
 export * from "./customer-api.ts";
 export * from "./database-search.ts";
 export * from "./factories.ts";

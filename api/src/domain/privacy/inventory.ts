@@ -486,6 +486,19 @@ export const dataInventory: DataInventory = {
     prevHash: notPersonal("audit", "Chains the entry to the one before (tamper evidence)", { rule: "evidence" }),
     hash: notPersonal("audit", "Covers the entry and the chain before it (tamper evidence)", { rule: "evidence" }),
   },
+  AuditNote: {
+    id: customer("audit", "Names the note from the audit entry it belongs to", accountLifetime, "delete"),
+    text: customer("audit", "What staff wrote when they acted (a note, a rejection message)", accountLifetime, "delete"),
+    accountId: customer("audit", "The account the note is about: erasing it deletes the note", accountLifetime, "delete"),
+    createdAt: customer("audit", "When the note was written", accountLifetime, "delete"),
+  },
+  AuditCheckpoint: {
+    seq: notPersonal("audit", "The entry a signed checkpoint vouches for", { rule: "evidence" }),
+    hash: notPersonal("audit", "The chain's hash at that entry", { rule: "evidence" }),
+    at: notPersonal("audit", "When the checkpoint was signed", { rule: "evidence" }),
+    keyId: notPersonal("audit", "Which signing key signed it", { rule: "evidence" }),
+    signature: notPersonal("audit", "Ed25519 signature over seq, hash and time", { rule: "evidence" }),
+  },
   RetentionPolicy: {
     key: notPersonal("reference", "The data category a retention policy governs (P8)"),
     description: notPersonal("reference", "What the policy covers"),
