@@ -5,7 +5,7 @@
  * checkpoint (whose signature and entry are checked first), and stops at the
  * first thing wrong.
  */
-import { createHash, type KeyObject } from "node:crypto";
+import { hash, type KeyObject } from "node:crypto";
 import type { AuditCheckpoint, Prisma, PrismaClient } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import type { Actor } from "../actors.ts";
@@ -94,33 +94,55 @@ export async function verifyAuditChain(db: Db, options: VerifyOptions): Promise<
   let next = 0;
   let lastSeq: bigint | null = from ? from.seq : null;
 
+  // The next page is fetched while this one is hashed: PostgreSQL prints and Node hashes at once.
+  let pending = readAuditPage(db, after, batchSize);
+  // A verification that stops early leaves the read ahead unawaited: its failure is nobody's.
+  pending.catch(() => {});
   for (;;) {
-    const page = await db.$queryRaw<Array<{ seq: bigint; hash: string; content: string }>>`
-      SELECT seq, hash, ${auditContentSql} AS content FROM "AuditEntry" WHERE seq > ${after} ORDER BY seq LIMIT ${batchSize}`;
-    for (const row of page) {
+    const page = await pending;
+    if (page.rows === batchSize && page.last !== null) {
+      pending = readAuditPage(db, page.last, batchSize);
+      pending.catch(() => {});
+    }
+    for (const row of page.entries) {
       position += 1;
       const checkpoint = checkpoints[next];
       if (checkpoint && checkpoint.seq < row.seq) return broken(checkpoint.seq, position, "checkpoint-missing");
-      if (createHash("sha256").update(running).update(row.content).digest("hex") !== row.hash) {
-        const [stored] = await db.$queryRaw<
-          Array<{ prevHash: string }>
-        >`SELECT "prevHash" FROM "AuditEntry" WHERE seq = ${row.seq}`;
+      if (hash("sha256", running + row.content) !== row.hash) {
+        const [stored] = await db.$queryRaw<Array<{ prevHash: string }>>`
+          SELECT "prevHash" FROM "AuditEntry" WHERE seq = ${row.seq}`;
         return broken(row.seq, position, stored?.prevHash === running ? "hash-mismatch" : "chain-broken");
       }
       if (checkpoint && checkpoint.seq === row.seq) {
-        if (checkpoint.hash !== row.hash) return broken(row.seq, position, "checkpoint-mismatch");
+        if (checkpoint.hash !== row.hash) return broken(checkpoint.seq, position, "checkpoint-mismatch");
         next += 1;
       }
       running = row.hash;
       entries += 1;
-      lastSeq = row.seq;
     }
-    if (page.length < batchSize) break;
-    after = page[page.length - 1]!.seq;
+    if (page.last !== null) lastSeq = page.last;
+    if (page.rows < batchSize) break;
   }
   const unreached = checkpoints[next];
   if (unreached) return broken(unreached.seq, position + 1, "truncated");
   return { valid: true, entries, lastPosition: position, lastSeq, checkpoints: checkpoints.length + (from ? 1 : 0) };
+}
+
+export interface AuditPage {
+  /** How many entries the page holds. */
+  rows: number;
+  last: bigint | null;
+  entries: Array<{ seq: bigint; hash: string; content: string }>;
+}
+
+/**
+ * The `limit` entries after `after`, in seq order: seq, hash and the content
+ * PostgreSQL prints for each (`auditContentSql`).
+ */
+export async function readAuditPage(db: Db, after: bigint, limit: number): Promise<AuditPage> {
+  const rows = await db.$queryRaw<Array<{ seq: bigint; hash: string; content: string }>>`
+    SELECT seq, hash, ${auditContentSql} AS content FROM "AuditEntry" WHERE seq > ${after} ORDER BY seq LIMIT ${limit}`;
+  return { rows: rows.length, last: rows.at(-1)?.seq ?? null, entries: rows };
 }
 
 /** How many entries stand at or before `seq`. */
