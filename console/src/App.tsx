@@ -1,4 +1,5 @@
 import { Admin, Resource } from "react-admin";
+import { auditEntries } from "./audit/index.ts";
 import { authProvider } from "./authProvider.ts";
 import { Dashboard } from "./dashboard/Dashboard.tsx";
 import { dataProvider } from "./dataProvider/index.ts";
@@ -24,5 +25,6 @@ export const App = () => (
       `<Resource name=… {...config} />`, each with its queries in dataProvider/.
     */}
     <Resource name="privacyRequests" />
+    <Resource name="auditEntries" {...auditEntries} />
   </Admin>
 );
