@@ -9,6 +9,20 @@ CREATE TABLE "AuditNote" (
 );
 
 -- CreateTable
+CREATE TABLE "AuditHead" (
+    "id" INTEGER NOT NULL DEFAULT 1,
+    "hash" TEXT NOT NULL,
+    "prevHash" TEXT NOT NULL,
+
+    CONSTRAINT "AuditHead_pkey" PRIMARY KEY ("id")
+);
+
+-- The chain's head as it stands: the newest entry's hash, or the genesis hash.
+INSERT INTO "AuditHead" ("id", "hash", "prevHash")
+SELECT 1, coalesce((SELECT "hash" FROM "AuditEntry" ORDER BY "seq" DESC LIMIT 1), repeat('0', 64)),
+       coalesce((SELECT "prevHash" FROM "AuditEntry" ORDER BY "seq" DESC LIMIT 1), repeat('0', 64));
+
+-- CreateTable
 CREATE TABLE "AuditCheckpoint" (
     "seq" BIGINT NOT NULL,
     "hash" TEXT NOT NULL,

@@ -17,9 +17,6 @@ import type { AuditEvent } from "./events.ts";
 /** The previous hash of the first entry. */
 export const genesisHash = "0".repeat(64);
 
-/** Any constant: transactions that append take this lock, so the chain has one order. */
-const appendLockKey = 7_001_017;
-
 /**
  * The text an entry's hash covers, built from its columns by PostgreSQL, the
  * same expression for a new entry (from its values) and for a stored one (from
@@ -56,11 +53,11 @@ export interface AuditNoteInput {
  * the change it describes does. `note` is free text kept outside the chain
  * (in AuditNote, erasable) and named by id in the entry's details.
  *
- * Appends are serialised by a transaction-level advisory lock, held until the
- * caller's transaction ends: the chain has one order whatever the number of
- * instances. Under the lock there is one statement, which reads the previous
- * hash and writes the entry with its hash (PostgreSQL's sha256), so the lock
- * is held for one round trip plus the rest of the caller's transaction.
+ * Appends are serialised by the lock on the chain's head row (AuditHead), held
+ * until the caller's transaction ends: the chain has one order whatever the
+ * number of instances. Taking the lock, reading the previous hash and writing
+ * the entry with its hash (PostgreSQL's sha256) is one statement, so the lock
+ * is held from that one round trip to the end of the caller's transaction.
  */
 export async function appendAuditEntry(
   tx: Prisma.TransactionClient,
@@ -80,17 +77,23 @@ export async function appendAuditEntry(
     details.noteId = noteId;
   }
   const { actorType, actorId } = auditActor(actor);
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${appendLockKey}::bigint)`;
+  // One statement: the UPDATE waits for the head row's lock, then (READ COMMITTED
+  // re-reads a row that changed while it waited) chains onto the newest head.
   const [entry] = await tx.$queryRaw<Array<{ seq: bigint; prevHash: string; hash: string }>>`
+    WITH entry AS (
+      SELECT (${at.toISOString()}::timestamptz AT TIME ZONE 'UTC')::timestamp(3) AS "at",
+             ${actorType}::"ActorType" AS "actorType", ${actorId}::text AS "actorId",
+             ${event.action}::text AS "action", ${event.subjectType}::text AS "subjectType",
+             ${event.subjectId}::text AS "subjectId", ${event.reason ?? null}::text AS "reason",
+             ${JSON.stringify(details)}::jsonb AS "details"
+    ), head AS (
+      UPDATE "AuditHead" SET "prevHash" = "AuditHead".hash,
+             hash = encode(sha256(convert_to("AuditHead".hash || ${auditContentSql}, 'UTF8')), 'hex')
+      FROM entry WHERE "AuditHead".id = 1
+      RETURNING entry.*, "AuditHead"."prevHash", "AuditHead".hash
+    )
     INSERT INTO "AuditEntry" ("at", "actorType", "actorId", "action", "subjectType", "subjectId", "reason", "details", "prevHash", "hash")
-    SELECT "at", "actorType", "actorId", "action", "subjectType", "subjectId", "reason", "details", previous.hash,
-           encode(sha256(convert_to(previous.hash || ${auditContentSql}, 'UTF8')), 'hex')
-    FROM (SELECT (${at.toISOString()}::timestamptz AT TIME ZONE 'UTC')::timestamp(3) AS "at",
-                 ${actorType}::"ActorType" AS "actorType", ${actorId}::text AS "actorId",
-                 ${event.action}::text AS "action", ${event.subjectType}::text AS "subjectType",
-                 ${event.subjectId}::text AS "subjectId", ${event.reason ?? null}::text AS "reason",
-                 ${JSON.stringify(details)}::jsonb AS "details") AS entry,
-         (SELECT coalesce((SELECT hash FROM "AuditEntry" ORDER BY seq DESC LIMIT 1), ${genesisHash}) AS hash) AS previous
+    SELECT "at", "actorType", "actorId", "action", "subjectType", "subjectId", "reason", "details", "prevHash", hash FROM head
     RETURNING seq, "prevHash", hash`;
   if (!entry) throw new Error("The audit entry was not written.");
   return entry;

@@ -492,6 +492,11 @@ export const dataInventory: DataInventory = {
     accountId: customer("audit", "The account the note is about: erasing it deletes the note", accountLifetime, "delete"),
     createdAt: customer("audit", "When the note was written", accountLifetime, "delete"),
   },
+  AuditHead: {
+    id: notPersonal("audit", "The one head row", { rule: "evidence" }),
+    hash: notPersonal("audit", "The newest entry's hash, which the next entry chains to", { rule: "evidence" }),
+    prevHash: notPersonal("audit", "The hash before it", { rule: "evidence" }),
+  },
   AuditCheckpoint: {
     seq: notPersonal("audit", "The entry a signed checkpoint vouches for", { rule: "evidence" }),
     hash: notPersonal("audit", "The chain's hash at that entry", { rule: "evidence" }),
