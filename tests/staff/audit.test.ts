@@ -1,6 +1,7 @@
 import { createPublicKey, verify } from "node:crypto";
 import { createCustomer, createStaffMember, startTestApp, type TestApp } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appendAuditEntry, eraseAuditNotesAbout } from "../../api/src/domain/audit/audit-log.ts";
 import { writeAuditCheckpoint } from "../../api/src/domain/audit/checkpoints.ts";
 
 let app: TestApp;
@@ -99,6 +100,40 @@ describe("the audit log in the staff API", () => {
     expect(fromCheckpoint.verifyAuditChain).toMatchObject({ valid: true, entries: after });
     const unknown = await client.data(verifyMutation, { input: { fromCheckpointSeq: "999999999" } });
     expect(unknown.verifyAuditChain).toMatchObject({ __typename: "NotFoundError", code: "NOT_FOUND" });
+  });
+
+  it("shows a staff note beside its entry until the account is erased, and the chain still verifies", async () => {
+    const { customer } = await customerWithHistory();
+    const { client, staffUserId, role } = await createStaffMember(app, { role: "COMPLIANCE" });
+    const note = "Confirmed by phone with the holder, who spells it Zoë Quartermaine";
+    await app.services.db.$transaction((tx) =>
+      appendAuditEntry(
+        tx,
+        { kind: "staff", staffUserId, role, sessionId: staffUserId },
+        {
+          action: "account.personal_data_revealed",
+          subjectType: "Account",
+          subjectId: customer.accountId,
+          reason: "identity_check",
+          details: { fields: ["email"] },
+        },
+        app.services.now(),
+        { note: { text: note, aboutAccountId: customer.accountId } },
+      ),
+    );
+    const notes = async () =>
+      (
+        await client.data(
+          `query($filter: AuditEntryFilter) { auditEntries(filter: $filter) { edges { node { note details } } } }`,
+          {
+            filter: { subjectId: customer.accountId, action: "account.personal_data_revealed" },
+          },
+        )
+      ).auditEntries.edges.map((edge: any) => edge.node.note);
+    expect(await notes()).toEqual([note]);
+    await app.services.db.$transaction((tx) => eraseAuditNotesAbout(tx, customer.accountId));
+    expect(await notes()).toEqual([null]);
+    expect((await client.data(verifyMutation)).verifyAuditChain.valid).toBe(true);
   });
 
   it("reports an entry changed directly in the database at its position", async () => {
