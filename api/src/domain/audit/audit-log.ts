@@ -8,7 +8,7 @@
  * numbers, message text): the log outlives the data it describes. Free text
  * staff write goes to an erasable note that the entry names by id.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { Prisma } from "@smsape/db";
 import { type Actor, auditActor } from "../actors.ts";
 import { isUuid, newRecordId } from "../ids.ts";
@@ -32,7 +32,7 @@ export const auditContentSql = Prisma.raw(
 
 /** An entry's hash: SHA-256 over the previous hash and the entry's content, in hex. */
 export function auditHash(prevHash: string, content: string): string {
-  return createHash("sha256").update(prevHash).update(content).digest("hex");
+  return hash("sha256", prevHash + content);
 }
 
 export interface AppendedAuditEntry {

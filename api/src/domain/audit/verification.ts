@@ -5,13 +5,13 @@
  * checkpoint (whose signature and entry are checked first), and stops at the
  * first thing wrong.
  */
-import { hash, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import type { AuditCheckpoint, Prisma, PrismaClient } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import type { Actor } from "../actors.ts";
 import { NotFoundError } from "../errors.ts";
 import { authorize } from "../staff/permissions.ts";
-import { appendAuditEntry, auditContentSql, genesisHash } from "./audit-log.ts";
+import { appendAuditEntry, auditContentSql, auditHash, genesisHash } from "./audit-log.ts";
 import { auditSigningKeys, checkpointSignatureValid, checkpointsAfter } from "./checkpoints.ts";
 
 export type AuditChainProblem =
@@ -108,7 +108,7 @@ export async function verifyAuditChain(db: Db, options: VerifyOptions): Promise<
       position += 1;
       const checkpoint = checkpoints[next];
       if (checkpoint && checkpoint.seq < row.seq) return broken(checkpoint.seq, position, "checkpoint-missing");
-      if (hash("sha256", running + row.content) !== row.hash) {
+      if (auditHash(running, row.content) !== row.hash) {
         const [stored] = await db.$queryRaw<Array<{ prevHash: string }>>`
           SELECT "prevHash" FROM "AuditEntry" WHERE seq = ${row.seq}`;
         return broken(row.seq, position, stored?.prevHash === running ? "hash-mismatch" : "chain-broken");
