@@ -40,7 +40,16 @@ export async function startTestApp(
   options: { database?: App["database"] } = {},
 ): Promise<TestApp> {
   const config = loadConfig(
-    environmentWith({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", DEMO_DATA: "true", SIMULATOR: "false", ...env }),
+    environmentWith({
+      NODE_ENV: "test",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DEMO_DATA: "true",
+      SIMULATOR: "false",
+      // Tests write audit checkpoints when they need one: a scheduled one would add entries mid-test.
+      AUDIT_CHECKPOINT_MINUTES: "0",
+      ...env,
+    }),
   );
   const shared = options.database;
   const database = shared

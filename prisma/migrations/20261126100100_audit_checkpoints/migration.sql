@@ -72,3 +72,13 @@ CREATE TRIGGER "AuditCheckpoint_append_only_row"
 CREATE TRIGGER "AuditCheckpoint_append_only_truncate"
   BEFORE TRUNCATE ON "AuditCheckpoint"
   FOR EACH STATEMENT EXECUTE FUNCTION "audit_append_only"();
+
+-- The head row is updated by every append and never removed: without it no
+-- append can be written.
+CREATE TRIGGER "AuditHead_keep_row"
+  BEFORE DELETE ON "AuditHead"
+  FOR EACH ROW EXECUTE FUNCTION "audit_append_only"();
+
+CREATE TRIGGER "AuditHead_keep_truncate"
+  BEFORE TRUNCATE ON "AuditHead"
+  FOR EACH STATEMENT EXECUTE FUNCTION "audit_append_only"();

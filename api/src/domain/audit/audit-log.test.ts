@@ -266,6 +266,17 @@ describe("tampering is reported at the first broken entry", () => {
     });
   });
 
+  it("schedules checkpoints every AUDIT_CHECKPOINT_MINUTES", async () => {
+    const scheduled = await startTestApp({ AUDIT_CHECKPOINT_MINUTES: "15" });
+    try {
+      const rows = await scheduled.services.db.$queryRaw<Array<{ cron: string }>>`
+        SELECT cron FROM pgboss.schedule WHERE name = 'audit.checkpoint'`;
+      expect(rows).toEqual([{ cron: "*/15 * * * *" }]);
+    } finally {
+      await scheduled.close();
+    }
+  });
+
   it("writes no checkpoint when nothing was appended since the last one", async () => {
     await append();
     expect(await writeAuditCheckpoint(app.services)).not.toBeNull();

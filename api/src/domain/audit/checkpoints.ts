@@ -102,12 +102,16 @@ export async function writeAuditCheckpoint(services: Services): Promise<AuditChe
   return checkpoint;
 }
 
-/** Writes a checkpoint every `AUDIT_CHECKPOINT_MINUTES` (pg-boss cron: one run per schedule across instances). */
+/**
+ * Writes a checkpoint every `AUDIT_CHECKPOINT_MINUTES` (a pg-boss cron: one run
+ * per schedule across instances); 0 schedules none.
+ */
 export async function registerAuditJobs(services: Services): Promise<void> {
   await services.jobs.work(auditCheckpointJob, async () => {
     await writeAuditCheckpoint(services);
   });
-  await services.jobs.schedule(auditCheckpointJob, `*/${services.config.audit.checkpointMinutes} * * * *`);
+  const { checkpointMinutes } = services.config.audit;
+  if (checkpointMinutes > 0) await services.jobs.schedule(auditCheckpointJob, `*/${checkpointMinutes} * * * *`);
 }
 
 /** The checkpoints, newest first, with the public key that verifies them: the export a verifier keeps. */
