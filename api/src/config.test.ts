@@ -17,6 +17,7 @@ const production = {
   ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString("base64")}`,
   PAYMENT_WEBHOOK_SECRET: "x".repeat(32),
   SMS_WEBHOOK_SECRET: "y".repeat(32),
+  AUDIT_SIGNING_KEY: Buffer.alloc(32, 3).toString("base64"),
   PUBLIC_URL: "https://sms.example.com",
   DATABASE_URL: "postgres://db.internal/smsape",
   SMTP_URL: "smtps://mailer:secret@smtp.example.com",
@@ -48,6 +49,11 @@ describe("configuration", () => {
     expect(explain(withoutServers)).toBe("DATABASE_URL: required when NODE_ENV=production");
     expect(explain({ ...withoutServers, DATABASE_URL })).toBe("SMTP_URL: required when NODE_ENV=production");
     expect(explain({ ...withoutServers, DATABASE_URL, SMTP_URL })).toBe("accepted");
+    const { AUDIT_SIGNING_KEY, ...withoutAuditKey } = production;
+    expect(explain(withoutAuditKey)).toBe("AUDIT_SIGNING_KEY: required when NODE_ENV=production");
+    expect(explain({ ...production, AUDIT_SIGNING_KEY: "c2hvcnQ=" })).toBe(
+      "AUDIT_SIGNING_KEY: expected the base64 of a 32-byte Ed25519 private key (seed)",
+    );
   });
 
   it("refuses demo data in production: its staff logins and authenticator secrets are public", () => {

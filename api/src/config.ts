@@ -63,6 +63,18 @@ const environment = z.object({
     .regex(/^smtps?:\/\//, "expected an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com")
     .optional(),
   MAIL_FROM: z.string().min(3).default("SMSAPE <no-reply@smsape.test>"),
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .transform((value) => Buffer.from(value, "base64"))
+    .refine((key) => key.length === 32, { error: "expected the base64 of a 32-byte Ed25519 private key (seed)" })
+    .optional(),
+  // 0 writes no checkpoints on a schedule (tests write theirs when they need one).
+  AUDIT_CHECKPOINT_MINUTES: z.coerce
+    .number({ error: "expected a number of minutes from 0 to 59" })
+    .int({ error: "expected a number of minutes from 0 to 59" })
+    .min(0, { error: "expected a number of minutes from 0 to 59" })
+    .max(59, { error: "expected a number of minutes from 0 to 59" })
+    .default(10),
 });
 
 export type Environment = z.input<typeof environment>;
@@ -71,6 +83,8 @@ export type Environment = z.input<typeof environment>;
 const developmentKeyId = "dev-1";
 const developmentKey = Buffer.alloc(32, 7);
 const developmentSecret = "development-webhook-secret";
+/** Signs audit checkpoints in development and tests only: anyone can forge them. */
+const developmentAuditSigningKey = Buffer.alloc(32, 9);
 
 /**
  * The process environment with some variables replaced, for running the service
@@ -107,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // Demo staff have published passwords and authenticator secrets.
   if (production && e.DEMO_DATA)
     throw new ConfigError("DEMO_DATA: not allowed when NODE_ENV=production (demo logins are public)");
+  require("AUDIT_SIGNING_KEY", e.AUDIT_SIGNING_KEY);
 
   const keys = e.ENCRYPTION_KEYS ?? new Map([[developmentKeyId, developmentKey]]);
   const activeKeyId = e.ENCRYPTION_ACTIVE_KEY ?? [...keys.keys()].at(-1) ?? developmentKeyId;
@@ -139,6 +154,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     consoleDir: e.CONSOLE_DIR ? resolve(cwd, e.CONSOLE_DIR) : null,
     /** Without an SMTP relay, emails stay in the process (development mailbox). */
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
+    audit: {
+      signingKeySeed: e.AUDIT_SIGNING_KEY ?? developmentAuditSigningKey,
+      developmentKey: !e.AUDIT_SIGNING_KEY,
+      checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { Admin, memoryStore, Resource } from "react-admin";
 import accounts from "./accounts/index.ts";
+import { auditEntries } from "./audit/index.ts";
 import { authProvider } from "./authProvider.ts";
 import browserStorage from "./browserStorage/index.tsx";
 import { Dashboard } from "./dashboard/Dashboard.tsx";
@@ -38,6 +39,7 @@ export const App = () => (
         {holds(permissions, "policy.read") ? <Resource name="policyVersions" {...policyVersions} /> : null}
         <Resource name="subProcessors" {...subProcessors} />
         <Resource name="browserStorage" {...browserStorage} />
+        {holds(permissions, "audit.read") ? <Resource name="auditEntries" {...auditEntries} /> : null}
         {holds(permissions, "staff.manage") ? <Resource name="staff" {...staff} /> : null}
       </>
     )}

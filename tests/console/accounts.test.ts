@@ -44,7 +44,7 @@ describe.skipIf(browserUnavailable)("an account's page in the staff console", ()
     const revealed = await app.services.db.auditEntry.findFirst({
       where: { subjectId: customer.accountId, action: "account.personal_data_revealed" },
     });
-    expect(revealed).toMatchObject({ actorId: support.staffUserId, reason: "SUPPORT_TICKET" });
+    expect(revealed).toMatchObject({ actorId: support.staffUserId, reason: "support_ticket" });
 
     await page.getByRole("tab", { name: "Sessions" }).click();
     await page.getByRole("button", { name: "Revoke" }).first().click();

@@ -105,7 +105,7 @@ describe("an account's page for support staff", () => {
     expect(entries.map((entry) => [entry.action, entry.actorId, entry.reason])).toEqual([
       ["account.searched", support.staffUserId, null],
       ["account.viewed", support.staffUserId, null],
-      ["account.personal_data_revealed", support.staffUserId, "SUPPORT_TICKET"],
+      ["account.personal_data_revealed", support.staffUserId, "support_ticket"],
     ]);
     const logged = JSON.stringify(entries, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
     expect(logged).not.toContain(customer.email);

@@ -3,6 +3,7 @@ import { builder } from "./builder.ts";
 import "./types/root.ts";
 import "./types/errors.ts";
 import "./types/accounts.ts";
+import "./types/audit.ts";
 import "./types/catalogue.ts";
 import "./types/incidents.ts";
 import "./types/ledger.ts";

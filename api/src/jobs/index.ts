@@ -5,6 +5,7 @@
 
 import { registerAccountJobs } from "../domain/accounts/jobs.ts";
 import { registerActivationJobs } from "../domain/activations/jobs.ts";
+import { registerAuditJobs } from "../domain/audit/checkpoints.ts";
 import { registerEmailJobs } from "../domain/email/delivery.ts";
 import { registerPolicyJobs } from "../domain/policy/publishing.ts";
 import { registerAccessExportJobs } from "../domain/privacy/access-export.ts";
@@ -17,4 +18,5 @@ export async function registerJobs(services: Services): Promise<void> {
   await registerActivationJobs(services);
   await registerPolicyJobs(services);
   await registerAccessExportJobs(services);
+  await registerAuditJobs(services);
 }

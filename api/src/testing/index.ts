@@ -40,7 +40,16 @@ export async function startTestApp(
   options: { database?: App["database"] } = {},
 ): Promise<TestApp> {
   const config = loadConfig(
-    environmentWith({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", DEMO_DATA: "true", SIMULATOR: "false", ...env }),
+    environmentWith({
+      NODE_ENV: "test",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DEMO_DATA: "true",
+      SIMULATOR: "false",
+      // Tests write audit checkpoints when they need one: a scheduled one would add entries mid-test.
+      AUDIT_CHECKPOINT_MINUTES: "0",
+      ...env,
+    }),
   );
   const shared = options.database;
   const database = shared
@@ -83,6 +92,7 @@ export async function startTestApp(
 
 /** The privacy policy version this release ships, in force from its date on. */
 export { latestPolicyVersion } from "../seed/reference.ts";
+export * from "./audit.ts";
 export * from "./customer-api.ts";
 export * from "./database-search.ts";
 export * from "./factories.ts";

@@ -6,6 +6,7 @@
  */
 import type { DataProvider } from "react-admin";
 import { accountQueries } from "./accounts.ts";
+import { auditQueries } from "./audit.ts";
 import { browserStorageQueries } from "./browserStorage.ts";
 import { incidentQueries } from "./incidents.ts";
 import { policyVersionQueries } from "./policyVersions.ts";
@@ -44,6 +45,7 @@ const resources: Record<string, ResourceQueries> = {
   incidents: incidentQueries,
   staff: staffQueries,
   staffSessions: staffSessionQueries,
+  auditEntries: auditQueries,
 };
 
 /** Erases each method's own parameter and result types: the resource's handler declares them. */

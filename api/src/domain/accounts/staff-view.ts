@@ -10,7 +10,7 @@
  */
 import type { Activation, ApiKey, Jurisdiction, LedgerEntry, PrivacyRequest, Session } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
-import { type Actor, auditActor } from "../actors.ts";
+import type { Actor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
@@ -123,14 +123,17 @@ export async function findAccountsForStaff(services: Services, actor: Actor, sea
   const where = by === "id" ? { id: text } : { email: text.toLowerCase() };
   return services.db.$transaction(async (tx) => {
     const found = await tx.account.findMany({ where, select: summaryFields });
-    await appendAuditEntry(tx, {
-      ...auditActor(actor),
-      action: "account.searched",
-      subjectType: "Account",
-      subjectId: found[0]?.id ?? null,
-      details: { by, found: found.length },
-      at: services.now(),
-    });
+    await appendAuditEntry(
+      tx,
+      actor,
+      {
+        action: "account.searched",
+        subjectType: "Account",
+        subjectId: found[0]?.id ?? null,
+        details: { by, found: found.length },
+      },
+      services.now(),
+    );
     return found.map(summaryOf);
   });
 }
@@ -193,15 +196,18 @@ export async function accountPageForStaff(
     if (!account) throw new NotFoundError("The account");
     await assertStaffReadAllowed(tx, account.id, purpose?.reason);
     const now = services.now();
-    await appendAuditEntry(tx, {
-      ...auditActor(actor),
-      action: "account.viewed",
-      subjectType: "Account",
-      subjectId: account.id,
-      reason: purpose?.reason ?? null,
-      details: purpose?.reference ? { reference: purpose.reference } : null,
-      at: now,
-    });
+    await appendAuditEntry(
+      tx,
+      actor,
+      {
+        action: "account.viewed",
+        subjectType: "Account",
+        subjectId: account.id,
+        reason: purpose?.reason.toLowerCase() ?? null,
+        details: purpose?.reference ? { reference: purpose.reference } : null,
+      },
+      now,
+    );
     return {
       ...summaryOf(account),
       balance: await balanceOf(tx, account.id),
@@ -251,15 +257,18 @@ export async function revealAccountPersonalData(
     });
     if (!account) throw new NotFoundError("The account");
     await assertStaffReadAllowed(tx, account.id, purpose.reason);
-    await appendAuditEntry(tx, {
-      ...auditActor(actor),
-      action: "account.personal_data_revealed",
-      subjectType: "Account",
-      subjectId: account.id,
-      reason: purpose.reason,
-      details: { fields: ["email", "activations.phoneNumber", "apiKeys.name"], reference: purpose.reference ?? null },
-      at: services.now(),
-    });
+    await appendAuditEntry(
+      tx,
+      actor,
+      {
+        action: "account.personal_data_revealed",
+        subjectType: "Account",
+        subjectId: account.id,
+        reason: purpose.reason.toLowerCase(),
+        details: { fields: ["email", "activations.phoneNumber", "apiKeys.name"], reference: purpose.reference ?? null },
+      },
+      services.now(),
+    );
     return {
       accountId: account.id,
       email: account.email,
@@ -281,14 +290,17 @@ export async function revokeCustomerSession(services: Services, actor: Actor, se
     const session = await tx.session.findUnique({ where: { id: sessionId }, select: { id: true, accountId: true } });
     if (!session) throw new NotFoundError("The session");
     await tx.session.updateMany({ where: { id: session.id, revokedAt: null }, data: { revokedAt: now } });
-    await appendAuditEntry(tx, {
-      ...auditActor(actor),
-      action: "account.session_revoked",
-      subjectType: "Session",
-      subjectId: session.id,
-      details: { accountId: session.accountId },
-      at: now,
-    });
+    await appendAuditEntry(
+      tx,
+      actor,
+      {
+        action: "account.session_revoked",
+        subjectType: "Session",
+        subjectId: session.id,
+        details: { accountId: session.accountId },
+      },
+      now,
+    );
     return session.accountId;
   });
   announceCredentialsEnded(services, accountId);

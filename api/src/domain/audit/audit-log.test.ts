@@ -1,7 +1,11 @@
 import type { Prisma } from "@smsape/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../testing/index.ts";
-import { type AuditChainVerification, appendAuditEntry, canonicalJson, genesisHash, verifyAuditChain } from "./audit-log.ts";
+import { startTestApp, type TestApp, verifyAuditLogOf } from "../../testing/index.ts";
+import type { StaffActor } from "../actors.ts";
+import { appendAuditEntry, auditContentSql, eraseAuditNotesAbout, genesisHash } from "./audit-log.ts";
+import { auditSigningKeys, writeAuditCheckpoint } from "./checkpoints.ts";
+import type { AuditEvent } from "./events.ts";
+import { type AuditChainVerification, verifyAuditChain } from "./verification.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -11,35 +15,48 @@ afterAll(async () => {
   await app?.close();
 });
 
-const append = (action: string, details: Record<string, string | number | string[]>) =>
+const staff: StaffActor = {
+  kind: "staff",
+  staffUserId: "0196a1d2-0000-7000-8000-000000000001",
+  role: "COMPLIANCE",
+  sessionId: "0196a1d2-0000-7000-8000-00000000000f",
+};
+const accountId = "0196a1d2-0000-7000-8000-000000000002";
+
+const reveal = (fields: string[], reason = "customer_asked"): AuditEvent => ({
+  action: "account.personal_data_revealed",
+  subjectType: "Account",
+  subjectId: accountId,
+  reason,
+  details: { fields, reference: null },
+});
+
+const append = (event: AuditEvent = reveal(["email"]), note?: string) =>
   app.services.db.$transaction((tx) =>
-    appendAuditEntry(tx, {
-      actorType: "STAFF",
-      actorId: "0196a1d2-0000-7000-8000-000000000001",
-      action,
-      subjectType: "Account",
-      subjectId: "0196a1d2-0000-7000-8000-000000000002",
-      reason: "ticket 42",
-      details,
-      at: app.services.now(),
-    }),
+    appendAuditEntry(tx, staff, event, app.services.now(), note ? { note: { text: note, aboutAccountId: accountId } } : {}),
   );
 
 /** Appends three entries; `positions` are their 1-based places in the whole chain. */
 async function appendThree() {
   const before = await app.services.db.auditEntry.count();
   const entries = [
-    await append("account.read", { fields: ["email"] }),
-    await append("account.corrected", { fields: ["jurisdiction"] }),
-    await append("account.read", { fields: ["jurisdiction"] }),
+    await append(reveal(["email"])),
+    await append({
+      action: "correction.applied",
+      subjectType: "Account",
+      subjectId: accountId,
+      details: { privacyRequestId: accountId, correctionId: accountId, fields: ["jurisdiction"] },
+    }),
+    await append(reveal(["jurisdiction"])),
   ] as const;
   return { entries, positions: [before + 1, before + 2, before + 3] as const };
 }
 
 /**
  * Tampers with the log and verifies it inside one transaction, then rolls it
- * back: the table is altered the way someone with database access could, and
- * every test still starts from an intact chain.
+ * back: the table is altered the way someone with superuser rights could (the
+ * append-only triggers are switched off for the transaction), and every test
+ * still starts from an intact chain.
  */
 async function verifyWhileTampered(
   tamper: (tx: Prisma.TransactionClient) => Promise<unknown>,
@@ -50,8 +67,9 @@ async function verifyWhileTampered(
   try {
     await app.services.db.$transaction(
       async (tx) => {
+        await tx.$executeRawUnsafe("SET LOCAL session_replication_role = replica");
         await tamper(tx);
-        result = await verifyAuditChain(tx, batchSize);
+        result = await verifyAuditLogOf(app, { db: tx, ...(batchSize ? { batchSize } : {}) });
         throw rollback;
       },
       { timeout: 30_000 },
@@ -59,40 +77,100 @@ async function verifyWhileTampered(
   } catch (error) {
     if (error !== rollback) throw error;
   }
-  expect((await verifyAuditChain(app.services.db)).valid, "the tampering was rolled back").toBe(true);
+  expect((await verifyAuditLogOf(app)).valid, "the tampering was rolled back").toBe(true);
   if (!result) throw new Error("The chain was not verified.");
   return result;
 }
 
-describe("the audit log", () => {
-  it("writes canonical JSON whatever the key order", () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { f: null, e: "x" }], c: true } })).toBe(
-      '{"a":{"c":true,"d":[2,{"e":"x","f":null}]},"b":1}',
-    );
-  });
+/** Rewrites every entry's actor and re-chains the whole log from the first entry: a self-consistent forgery. */
+async function rebuildChain(tx: Prisma.TransactionClient): Promise<void> {
+  await tx.$executeRaw`UPDATE "AuditEntry" SET "actorId" = 'someone-else'`;
+  const rows = await tx.$queryRaw<Array<{ seq: bigint }>>`SELECT seq FROM "AuditEntry" ORDER BY seq`;
+  let running = genesisHash;
+  for (const { seq } of rows) {
+    const [row] = await tx.$queryRaw<Array<{ hash: string }>>`
+      UPDATE "AuditEntry" SET "prevHash" = ${running},
+        hash = encode(sha256(convert_to(${running} || ${auditContentSql}, 'UTF8')), 'hex')
+      WHERE seq = ${seq} RETURNING hash`;
+    running = row!.hash;
+  }
+}
 
+describe("the audit log", () => {
   it("chains each entry to the one before it", async () => {
     const before = await app.services.db.auditEntry.count();
-    const first = await append("account.read", { fields: ["email", "jurisdiction"] });
-    const second = await append("account.corrected", { fields: ["jurisdiction"], count: 1 });
+    const first = await append(reveal(["email", "jurisdiction"]));
+    const second = await append(reveal(["jurisdiction"]));
     expect(second.prevHash).toBe(first.hash);
     if (before === 0) expect(first.prevHash).toBe(genesisHash);
-    expect(await verifyAuditChain(app.services.db)).toEqual({ valid: true, entries: before + 2 });
+    expect(await verifyAuditLogOf(app)).toMatchObject({ valid: true, entries: before + 2, lastSeq: second.seq });
   });
 
-  it("keeps one chain when entries are appended concurrently", async () => {
-    await Promise.all(Array.from({ length: 8 }, (_, index) => append("account.read", { fields: ["email"], index })));
-    const result = await verifyAuditChain(app.services.db);
-    expect(result.valid).toBe(true);
+  it("records the actor, the event and its reason code as given", async () => {
+    const { seq } = await append(reveal(["email"], "legal_claim"));
+    const entry = await app.services.db.auditEntry.findUniqueOrThrow({ where: { seq } });
+    expect(entry).toMatchObject({
+      actorType: "STAFF",
+      actorId: staff.staffUserId,
+      action: "account.personal_data_revealed",
+      subjectType: "Account",
+      subjectId: accountId,
+      reason: "legal_claim",
+      details: { fields: ["email"] },
+    });
   });
 
-  it("fails verification at the entry whose details were changed afterwards", async () => {
+  it("keeps one chain, with no fork and no gap, when two instances append concurrently", async () => {
+    // A second instance of the service over the same database, as in production.
+    const other = await startTestApp({}, { database: app.database });
+    try {
+      const appenders = [app, other].flatMap((instance) =>
+        Array.from({ length: 4 }, async () => {
+          for (let round = 0; round < 10; round += 1) {
+            await instance.services.db.$transaction((tx) =>
+              appendAuditEntry(tx, staff, reveal(["email"]), instance.services.now()),
+            );
+          }
+        }),
+      );
+      await Promise.all(appenders);
+    } finally {
+      await other.close();
+    }
+    const rows = await app.services.db.auditEntry.findMany({ orderBy: { seq: "asc" }, select: { prevHash: true, hash: true } });
+    expect(rows.length).toBeGreaterThanOrEqual(80);
+    // No fork: no two entries name the same predecessor. No gap: each names the one just before it.
+    expect(new Set(rows.map((row) => row.prevHash)).size).toBe(rows.length);
+    const expectedLinks = [genesisHash, ...rows.slice(0, -1).map((row) => row.hash)];
+    expect(rows.map((row) => row.prevHash)).toEqual(expectedLinks);
+    expect(await verifyAuditLogOf(app)).toMatchObject({ valid: true, entries: rows.length });
+  });
+
+  it("refuses to change or remove an entry", async () => {
+    const { seq } = await append();
+    await expect(app.services.db.$executeRaw`UPDATE "AuditEntry" SET action = 'x' WHERE seq = ${seq}`).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(app.services.db.$executeRaw`DELETE FROM "AuditEntry" WHERE seq = ${seq}`).rejects.toThrow(/append-only/);
+  });
+
+  it("refuses details that look like personal values and reasons that are not codes", async () => {
+    const asDetails = (details: Record<string, unknown>) => ({ ...reveal([]), details }) as AuditEvent;
+    await expect(append(asDetails({ fields: ["someone@example.test"] }))).rejects.toThrow(/ids and field names only/);
+    await expect(append(asDetails({ fields: ["+44 7700 900123"] }))).rejects.toThrow(/ids and field names only/);
+    await expect(append(asDetails({ fields: ["Jane Doe"] }))).rejects.toThrow(/ids and field names only/);
+    await expect(append(reveal(["email"], "She called us on Monday"))).rejects.toThrow(/reason is a code/);
+  });
+});
+
+describe("tampering is reported at the first broken entry", () => {
+  it("an edited entry: its content no longer matches its hash", async () => {
     const { entries, positions } = await appendThree();
     const result = await verifyWhileTampered(
       (tx) =>
         tx.$executeRaw`UPDATE "AuditEntry" SET details = ${JSON.stringify({ fields: ["passwordHash"] })}::jsonb WHERE seq = ${entries[1].seq}`,
     );
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       valid: false,
       brokenAtSeq: entries[1].seq,
       brokenAtPosition: positions[1],
@@ -100,16 +178,16 @@ describe("the audit log", () => {
     });
   });
 
-  it("fails verification after a removed middle entry, at the entry that followed it", async () => {
+  it("a removed middle entry: the entry after it no longer follows", async () => {
     const { entries, positions } = await appendThree();
     const removed = { valid: false, brokenAtSeq: entries[2].seq, brokenAtPosition: positions[1], problem: "chain-broken" };
     const remove = (tx: Prisma.TransactionClient) => tx.$executeRaw`DELETE FROM "AuditEntry" WHERE seq = ${entries[1].seq}`;
-    expect(await verifyWhileTampered(remove)).toEqual(removed);
-    // The same place when the log is read in small batches.
-    expect(await verifyWhileTampered(remove, 2)).toEqual(removed);
+    expect(await verifyWhileTampered(remove)).toMatchObject(removed);
+    // The same place when the log is read in small pages.
+    expect(await verifyWhileTampered(remove, 2)).toMatchObject(removed);
   });
 
-  it("fails verification at the first of two entries whose order was swapped", async () => {
+  it("two entries swapped: the first of them", async () => {
     const { entries, positions } = await appendThree();
     const [first, second] = [entries[0].seq, entries[1].seq];
     const result = await verifyWhileTampered(async (tx) => {
@@ -117,11 +195,111 @@ describe("the audit log", () => {
       await tx.$executeRaw`UPDATE "AuditEntry" SET seq = ${first} WHERE seq = ${second}`;
       await tx.$executeRaw`UPDATE "AuditEntry" SET seq = ${second} WHERE seq = -1`;
     });
-    expect(result).toEqual({ valid: false, brokenAtSeq: first, brokenAtPosition: positions[0], problem: "chain-broken" });
+    expect(result).toMatchObject({ valid: false, brokenAtSeq: first, brokenAtPosition: positions[0], problem: "chain-broken" });
   });
 
-  it("refuses details that look like personal values", async () => {
-    await expect(append("account.read", { email: "someone@example.test" })).rejects.toThrow(/ids and field names only/);
-    await expect(append("account.read", { phone: "+44 7700 900123" })).rejects.toThrow(/ids and field names only/);
+  it("a truncated tail: the chain ends before a signed checkpoint", async () => {
+    const { entries, positions } = await appendThree();
+    const checkpoint = await writeAuditCheckpoint(app.services);
+    expect(checkpoint?.seq).toBe(entries[2].seq);
+    const result = await verifyWhileTampered((tx) => tx.$executeRaw`DELETE FROM "AuditEntry" WHERE seq >= ${entries[1].seq}`);
+    expect(result).toMatchObject({
+      valid: false,
+      brokenAtSeq: entries[2].seq,
+      brokenAtPosition: positions[1],
+      problem: "truncated",
+    });
+  });
+
+  it("the whole log replaced by a new, self-consistent chain: it does not match the signed checkpoint", async () => {
+    await appendThree();
+    const checkpoint = await writeAuditCheckpoint(app.services);
+    if (!checkpoint) throw new Error("No checkpoint was written.");
+    const position = await app.services.db.auditEntry.count({ where: { seq: { lte: checkpoint.seq } } });
+    const firstCheckpoint = await app.services.db.auditCheckpoint.findFirstOrThrow({ orderBy: { seq: "asc" } });
+    const firstPosition = await app.services.db.auditEntry.count({ where: { seq: { lte: firstCheckpoint.seq } } });
+
+    const rebuilt = await verifyWhileTampered(rebuildChain);
+    expect(rebuilt).toMatchObject({
+      valid: false,
+      brokenAtSeq: firstCheckpoint.seq,
+      brokenAtPosition: firstPosition,
+      problem: "checkpoint-mismatch",
+    });
+
+    // Re-pointing the checkpoints at the forged chain needs the signing key.
+    const forged = await verifyWhileTampered(async (tx) => {
+      await rebuildChain(tx);
+      await tx.$executeRaw`UPDATE "AuditCheckpoint" c SET hash = e.hash FROM "AuditEntry" e WHERE e.seq = c.seq`;
+    });
+    expect(forged).toMatchObject({
+      valid: false,
+      brokenAtSeq: firstCheckpoint.seq,
+      brokenAtPosition: firstPosition,
+      problem: "checkpoint-signature-invalid",
+    });
+    expect(position).toBeGreaterThanOrEqual(firstPosition);
+  });
+
+  it("verifies from a checkpoint: its signature, its entry, then the entries after it", async () => {
+    await appendThree();
+    const checkpoint = await writeAuditCheckpoint(app.services);
+    if (!checkpoint) throw new Error("No checkpoint was written.");
+    const { entries, positions } = await appendThree();
+    const publicKey = auditSigningKeys(app.services.config).publicKey;
+
+    const fromCheckpoint = await verifyAuditChain(app.services.db, { publicKey, from: checkpoint });
+    const after = await app.services.db.auditEntry.count({ where: { seq: { gt: checkpoint.seq } } });
+    expect(fromCheckpoint).toMatchObject({ valid: true, entries: after, lastSeq: entries[2].seq, lastPosition: positions[2] });
+
+    const edited = await verifyWhileTampered(async (tx) => {
+      await tx.$executeRaw`UPDATE "AuditEntry" SET reason = 'other' WHERE seq = ${entries[0].seq}`;
+      return undefined;
+    });
+    expect(edited).toMatchObject({ brokenAtSeq: entries[0].seq, brokenAtPosition: positions[0], problem: "hash-mismatch" });
+
+    const forgedCheckpoint = { ...checkpoint, hash: entries[0].hash };
+    expect(await verifyAuditChain(app.services.db, { publicKey, from: forgedCheckpoint })).toMatchObject({
+      valid: false,
+      brokenAtSeq: checkpoint.seq,
+      problem: "checkpoint-signature-invalid",
+    });
+  });
+
+  it("schedules checkpoints every AUDIT_CHECKPOINT_MINUTES", async () => {
+    const scheduled = await startTestApp({ AUDIT_CHECKPOINT_MINUTES: "15" });
+    try {
+      const rows = await scheduled.services.db.$queryRaw<Array<{ cron: string }>>`
+        SELECT cron FROM pgboss.schedule WHERE name = 'audit.checkpoint'`;
+      expect(rows).toEqual([{ cron: "*/15 * * * *" }]);
+    } finally {
+      await scheduled.close();
+    }
+  });
+
+  it("writes no checkpoint when nothing was appended since the last one", async () => {
+    await append();
+    expect(await writeAuditCheckpoint(app.services)).not.toBeNull();
+    expect(await writeAuditCheckpoint(app.services)).toBeNull();
+  });
+});
+
+describe("notes: free text outside the chain", () => {
+  it("keeps a note's text out of the entry, and the chain verifies once erasure deleted it", async () => {
+    const text = "Caller said her name is Jane Roe, jane.roe@example.test, +44 7700 900123";
+    const { seq } = await append(reveal(["email"]), text);
+    const entry = await app.services.db.auditEntry.findUniqueOrThrow({ where: { seq } });
+    const noteId = (entry.details as { noteId: string }).noteId;
+    expect(await app.services.db.auditNote.findUnique({ where: { id: noteId } })).toMatchObject({ text, accountId });
+
+    const deleted = await app.services.db.$transaction((tx) => eraseAuditNotesAbout(tx, accountId));
+    expect(deleted).toBeGreaterThanOrEqual(1);
+    expect(await app.services.db.auditNote.count({ where: { accountId } })).toBe(0);
+
+    const [found] = await app.services.db.$queryRaw<Array<{ count: bigint }>>`
+      SELECT count(*) AS count FROM "AuditEntry" e
+      WHERE e::text ILIKE '%Jane Roe%' OR e::text ILIKE '%jane.roe%' OR e::text LIKE '%900123%'`;
+    expect(found?.count).toBe(0n);
+    expect((await verifyAuditLogOf(app)).valid).toBe(true);
   });
 });

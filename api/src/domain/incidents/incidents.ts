@@ -12,8 +12,9 @@
  */
 import type { BreachDataCategory, BreachIncident, IncidentDecision, IncidentStatus, Prisma } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
-import { type Actor, auditActor } from "../actors.ts";
-import { type AuditDetails, appendAuditEntry } from "../audit/audit-log.ts";
+import type { Actor } from "../actors.ts";
+import { appendAuditEntry } from "../audit/audit-log.ts";
+import type { AuditEvent } from "../audit/events.ts";
 import { type FieldIssue, NotFoundError, ValidationError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
 import { authorize } from "../staff/permissions.ts";
@@ -251,23 +252,23 @@ async function changeOpenIncident(
   });
 }
 
+type IncidentEvent = Extract<AuditEvent, { subjectType: "BreachIncident" }>;
+
 /** The one place incident changes reach the audit log: the incident's id, and field names or choices. */
 export function auditIncident(
   tx: Prisma.TransactionClient,
   services: Pick<Services, "now">,
   actor: Actor,
-  action: string,
+  action: IncidentEvent["action"],
   incidentId: string,
-  details: AuditDetails,
+  details: IncidentEvent["details"],
 ) {
-  return appendAuditEntry(tx, {
-    ...auditActor(actor),
-    action,
-    subjectType: "BreachIncident",
-    subjectId: incidentId,
-    details,
-    at: services.now(),
-  });
+  return appendAuditEntry(
+    tx,
+    actor,
+    { action, subjectType: "BreachIncident", subjectId: incidentId, details } as IncidentEvent,
+    services.now(),
+  );
 }
 
 /** Any constant: opening incidents takes this lock, so two never draw the same number. */

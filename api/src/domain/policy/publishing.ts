@@ -11,7 +11,7 @@
 import type { PolicyVersion } from "@smsape/db";
 import { z } from "zod";
 import type { Services } from "../../services/index.ts";
-import { type Actor, auditActor } from "../actors.ts";
+import type { Actor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
 import { enqueueEmail } from "../email/outbox.ts";
 import { ConflictError, ValidationError } from "../errors.ts";
@@ -68,13 +68,17 @@ export async function publishPolicyVersion(services: Services, actor: Actor, inp
     const created = await tx.policyVersion.create({
       data: { version, effectiveAt, text, createdAt: now, publishedBy: actor.kind === "staff" ? actor.staffUserId : null },
     });
-    await appendAuditEntry(tx, {
-      ...auditActor(actor),
-      action: "policy_version.published",
-      subjectType: "PolicyVersion",
-      subjectId: version,
-      at: now,
-    });
+    await appendAuditEntry(
+      tx,
+      actor,
+      {
+        action: "policy_version.published",
+        subjectType: "PolicyVersion",
+        subjectId: version,
+        details: {},
+      },
+      now,
+    );
     await services.jobs.send(policyNoticesJob, { version }, { within: tx, singletonKey: `${policyNoticesJob}:${version}` });
     return created;
   });

@@ -9,7 +9,6 @@
 import type { Prisma } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import type { AccountActor, Actor } from "../actors.ts";
-import { auditActor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
 import { hashToken, newSecretToken } from "../auth/tokens.ts";
 import { type EncryptedColumn, encryptedColumns, openColumn } from "../crypto/encrypted-columns.ts";
@@ -230,14 +229,17 @@ export async function prepareAccessExport(
         },
         services,
       );
-      await appendAuditEntry(tx, {
-        ...auditActor(actor),
-        at: now,
-        action: "privacy_export.prepared",
-        subjectType: "PrivacyRequest",
-        subjectId: requestId,
-        details: { exportId: row.id, models: Object.keys(copy.records) },
-      });
+      await appendAuditEntry(
+        tx,
+        actor,
+        {
+          action: "privacy_export.prepared",
+          subjectType: "PrivacyRequest",
+          subjectId: requestId,
+          details: { exportId: row.id, models: Object.keys(copy.records) },
+        },
+        now,
+      );
       return { exportId: row.id, expiresAt };
     },
     { timeout: 60_000 },
@@ -282,14 +284,17 @@ export async function downloadAccessExport(
       data: { downloadedAt: now, contentCiphertext: null },
     });
     if (claimed.count !== 1 || !found.contentCiphertext) throw new ExportLinkError("EXPORT_ALREADY_DOWNLOADED");
-    await appendAuditEntry(tx, {
-      ...auditActor(holder),
-      at: now,
-      action: "privacy_export.downloaded",
-      subjectType: "PrivacyRequest",
-      subjectId: found.requestId,
-      details: { exportId: found.id },
-    });
+    await appendAuditEntry(
+      tx,
+      holder,
+      {
+        action: "privacy_export.downloaded",
+        subjectType: "PrivacyRequest",
+        subjectId: found.requestId,
+        details: { exportId: found.id },
+      },
+      now,
+    );
     return JSON.parse(decryptField(ring, found.contentCiphertext, exportContext(found.id)));
   });
 }

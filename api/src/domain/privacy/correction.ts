@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { Services } from "../../services/index.ts";
 import { InvalidTokenError, WrongPasswordError } from "../accounts/errors.ts";
 import { emailSchema, parseInput } from "../accounts/validation.ts";
-import { type AccountActor, type Actor, auditActor } from "../actors.ts";
+import type { AccountActor, Actor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
 import { verifyPassword } from "../auth/passwords.ts";
 import { hashToken, newSecretToken } from "../auth/tokens.ts";
@@ -83,14 +83,17 @@ export async function requestEmailChange(
       },
       services,
     );
-    await appendAuditEntry(tx, {
-      ...auditActor(holder),
-      at: now,
-      action: "account.email_change_requested",
-      subjectType: "Account",
-      subjectId: account.id,
-      details: { fields: ["email"] },
-    });
+    await appendAuditEntry(
+      tx,
+      holder,
+      {
+        action: "account.email_change_requested",
+        subjectType: "Account",
+        subjectId: account.id,
+        details: { fields: ["email"] },
+      },
+      now,
+    );
   });
   return { expiresAt };
 }
@@ -119,15 +122,17 @@ export async function confirmEmailChange(services: Services, token: string): Pro
       },
       services,
     );
-    await appendAuditEntry(tx, {
-      actorType: "ACCOUNT",
-      actorId: change.accountId,
-      at: now,
-      action: "account.email_changed",
-      subjectType: "Account",
-      subjectId: change.accountId,
-      details: { fields: ["email"] },
-    });
+    await appendAuditEntry(
+      tx,
+      { actorType: "ACCOUNT", actorId: change.accountId },
+      {
+        action: "account.email_changed",
+        subjectType: "Account",
+        subjectId: change.accountId,
+        details: { fields: ["email"] },
+      },
+      now,
+    );
     return change.accountId;
   });
   return { accountId };
@@ -202,14 +207,17 @@ export async function applyCorrection(
     const correction = await tx.privacyCorrection.create({
       data: { requestId, model, field, beforeValue: before, afterValue: value, appliedBy: actor.staffUserId, appliedAt: now },
     });
-    await appendAuditEntry(tx, {
-      ...auditActor(actor),
-      at: now,
-      action: "correction.applied",
-      subjectType: model,
-      subjectId: recordId,
-      details: { privacyRequestId: requestId, correctionId: correction.id, fields: [field] },
-    });
+    await appendAuditEntry(
+      tx,
+      actor,
+      {
+        action: "correction.applied",
+        subjectType: model,
+        subjectId: recordId,
+        details: { privacyRequestId: requestId, correctionId: correction.id, fields: [field] },
+      },
+      now,
+    );
     return correction;
   });
 }

@@ -15,7 +15,7 @@
 import type { ErasurePlan, Prisma } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import { announceCredentialsEnded } from "../accounts/credentials.ts";
-import { type Actor, auditActor } from "../actors.ts";
+import type { Actor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
 import { keyedHash } from "../crypto/keyed-hash.ts";
 import { enqueueEmail } from "../email/outbox.ts";
@@ -204,14 +204,17 @@ export async function planErasure(services: Services, actor: Actor, requestId: s
           preparedAt: now,
         },
       });
-      await appendAuditEntry(tx, {
-        ...auditActor(actor),
-        at: now,
-        action: "erasure.planned",
-        subjectType: "PrivacyRequest",
-        subjectId: requestId,
-        details: { erasurePlanId: plan.id },
-      });
+      await appendAuditEntry(
+        tx,
+        actor,
+        {
+          action: "erasure.planned",
+          subjectType: "PrivacyRequest",
+          subjectId: requestId,
+          details: { erasurePlanId: plan.id },
+        },
+        now,
+      );
       return plan;
     },
     { timeout: 60_000 },
@@ -239,14 +242,17 @@ export async function approveErasure(services: Services, actor: Actor, planId: s
       where: { id: plan.id, status: "PREPARED" },
       data: { status: "APPROVED", approvedBy: actor.staffUserId, approvedAt: now },
     });
-    await appendAuditEntry(tx, {
-      ...auditActor(actor),
-      at: now,
-      action: "erasure.approved",
-      subjectType: "PrivacyRequest",
-      subjectId: plan.requestId,
-      details: { erasurePlanId: plan.id },
-    });
+    await appendAuditEntry(
+      tx,
+      actor,
+      {
+        action: "erasure.approved",
+        subjectType: "PrivacyRequest",
+        subjectId: plan.requestId,
+        details: { erasurePlanId: plan.id },
+      },
+      now,
+    );
     return approved;
   });
 }
@@ -385,18 +391,21 @@ export async function runErasure(
           } as unknown as Prisma.InputJsonValue,
         },
       });
-      await appendAuditEntry(tx, {
-        ...auditActor(actor),
-        at: now,
-        action: "erasure.ran",
-        subjectType: "PrivacyRequest",
-        subjectId: plan.requestId,
-        details: {
-          erasurePlanId: plan.id,
-          models: current.map((item) => item.model),
-          scanClean: scan.clean,
+      await appendAuditEntry(
+        tx,
+        actor,
+        {
+          action: "erasure.ran",
+          subjectType: "PrivacyRequest",
+          subjectId: plan.requestId,
+          details: {
+            erasurePlanId: plan.id,
+            models: current.map((item) => item.model),
+            scanClean: scan.clean,
+          },
         },
-      });
+        now,
+      );
       await step("record");
       return { plan: completed, accountId: account.id };
     },

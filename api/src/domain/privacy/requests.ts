@@ -8,7 +8,7 @@ import type { Jurisdiction, Prisma, PrivacyRequest, PrivacyRequestKind, PrivacyR
 import { z } from "zod";
 import type { Services } from "../../services/index.ts";
 import { WrongPasswordError } from "../accounts/errors.ts";
-import type { AccountActor } from "../actors.ts";
+import type { AccountActor, Actor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
 import { verifyPassword } from "../auth/passwords.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
@@ -95,7 +95,6 @@ export async function createPrivacyRequest(
   const now = services.now();
   const jurisdiction = chosenJurisdiction ?? account.jurisdiction;
   const { slaDueAt, legalDueAt } = privacyRequestDeadlines({ jurisdiction, receivedAt: now });
-  const actor = { actorType: "ACCOUNT", actorId: account.id, at: now } as const;
 
   const request = await services.db.$transaction(async (tx) => {
     // Serialises requests of one account, so two at once cannot both be "the open one".
@@ -119,14 +118,18 @@ export async function createPrivacyRequest(
         legalDueAt,
       },
     });
-    await appendAuditEntry(tx, {
-      ...actor,
-      action: "privacy_request.created",
-      subjectType: "PrivacyRequest",
-      subjectId: created.id,
-      details: { kind, jurisdiction, source: "SELF_SERVICE", verified: created.verifiedAt !== null },
-    });
-    if (kind === "RESTRICTION") await setRestriction(tx, actor, account.id, created.id, true);
+    await appendAuditEntry(
+      tx,
+      requester,
+      {
+        action: "privacy_request.created",
+        subjectType: "PrivacyRequest",
+        subjectId: created.id,
+        details: { kind, jurisdiction, source: "SELF_SERVICE", verified: created.verifiedAt !== null },
+      },
+      now,
+    );
+    if (kind === "RESTRICTION") await setRestriction(tx, requester, now, account.id, created.id, true);
     return created;
   });
   services.logger.info({ accountId: account.id, privacyRequestId: request.id, kind }, "privacy request received");
@@ -153,15 +156,18 @@ export async function withdrawPrivacyRequest(
     const request = await tx.privacyRequest.findFirst({ where: { id: requestId, accountId: requester.accountId } });
     if (!request) throw new NotFoundError("The privacy request");
     if (withdrawn.count === 0) throw new PrivacyRequestNotWithdrawableError(request.status);
-    const actor = { actorType: "ACCOUNT", actorId: requester.accountId, at: now } as const;
-    await appendAuditEntry(tx, {
-      ...actor,
-      action: "privacy_request.withdrawn",
-      subjectType: "PrivacyRequest",
-      subjectId: request.id,
-      details: { kind: request.kind },
-    });
-    if (request.kind === "RESTRICTION") await setRestriction(tx, actor, requester.accountId, request.id, false);
+    await appendAuditEntry(
+      tx,
+      requester,
+      {
+        action: "privacy_request.withdrawn",
+        subjectType: "PrivacyRequest",
+        subjectId: request.id,
+        details: { kind: request.kind },
+      },
+      now,
+    );
+    if (request.kind === "RESTRICTION") await setRestriction(tx, requester, now, requester.accountId, request.id, false);
     return request;
   });
   services.logger.info({ accountId: requester.accountId, privacyRequestId: request.id }, "privacy request withdrawn");
@@ -174,23 +180,28 @@ export async function withdrawPrivacyRequest(
  */
 async function setRestriction(
   tx: Prisma.TransactionClient,
-  actor: { actorType: "ACCOUNT"; actorId: string; at: Date },
+  actor: Actor,
+  at: Date,
   accountId: string,
   privacyRequestId: string,
   restricted: boolean,
 ): Promise<void> {
   const changed = await tx.account.updateMany({
     where: { id: accountId, restrictedAt: restricted ? null : { not: null } },
-    data: { restrictedAt: restricted ? actor.at : null },
+    data: { restrictedAt: restricted ? at : null },
   });
   if (changed.count === 0) return;
-  await appendAuditEntry(tx, {
-    ...actor,
-    action: restricted ? "account.restricted" : "account.restriction_lifted",
-    subjectType: "Account",
-    subjectId: accountId,
-    details: { privacyRequestId },
-  });
+  await appendAuditEntry(
+    tx,
+    actor,
+    {
+      action: restricted ? "account.restricted" : "account.restriction_lifted",
+      subjectType: "Account",
+      subjectId: accountId,
+      details: { privacyRequestId },
+    },
+    at,
+  );
 }
 
 /** The account's own requests, newest first. `query` carries the caller's selection and paging. */

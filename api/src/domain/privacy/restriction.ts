@@ -7,7 +7,7 @@
  */
 import type { Prisma, ProcessingObjection } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
-import { type Actor, auditActor } from "../actors.ts";
+import type { Actor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
 import { enqueueEmail, type NewEmail } from "../email/outbox.ts";
 import { DomainError, ValidationError } from "../errors.ts";
@@ -92,14 +92,17 @@ export async function applyRestriction(services: Services, actor: Actor, request
       data: { restrictedAt: now },
     });
     if (changed.count === 1) {
-      await appendAuditEntry(tx, {
-        ...auditActor(actor),
-        at: now,
-        action: "account.restricted",
-        subjectType: "Account",
-        subjectId: request.accountId,
-        details: { privacyRequestId: requestId },
-      });
+      await appendAuditEntry(
+        tx,
+        actor,
+        {
+          action: "account.restricted",
+          subjectType: "Account",
+          subjectId: request.accountId,
+          details: { privacyRequestId: requestId },
+        },
+        now,
+      );
     }
     const account = await tx.account.findUniqueOrThrow({ where: { id: request.accountId }, select: { restrictedAt: true } });
     return { restrictedAt: account.restrictedAt ?? now };
@@ -132,14 +135,17 @@ export async function liftRestriction(services: Services, actor: Actor, requestI
       services,
     );
     await tx.account.update({ where: { id: account.id }, data: { restrictedAt: null } });
-    await appendAuditEntry(tx, {
-      ...auditActor(actor),
-      at: now,
-      action: "account.restriction_lifted",
-      subjectType: "Account",
-      subjectId: account.id,
-      details: { privacyRequestId: requestId },
-    });
+    await appendAuditEntry(
+      tx,
+      actor,
+      {
+        action: "account.restriction_lifted",
+        subjectType: "Account",
+        subjectId: account.id,
+        details: { privacyRequestId: requestId },
+      },
+      now,
+    );
   });
 }
 
@@ -162,14 +168,17 @@ export async function recordObjection(
       create: { accountId: request.accountId, requestId, path, recordedAt: now },
       update: {},
     });
-    await appendAuditEntry(tx, {
-      ...auditActor(actor),
-      at: now,
-      action: "objection.recorded",
-      subjectType: "Account",
-      subjectId: request.accountId,
-      details: { privacyRequestId: requestId, path },
-    });
+    await appendAuditEntry(
+      tx,
+      actor,
+      {
+        action: "objection.recorded",
+        subjectType: "Account",
+        subjectId: request.accountId,
+        details: { privacyRequestId: requestId, path },
+      },
+      now,
+    );
     return objection;
   });
 }

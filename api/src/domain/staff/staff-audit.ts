@@ -30,52 +30,77 @@ export async function auditStaffEvent(
   event: StaffAuditEvent,
   at: Date,
 ): Promise<void> {
-  const common = { ...signInActor(actor, event), action: event.action, at };
+  const who = signInActor(actor, event);
   switch (event.action) {
     case "staff.sign_in_succeeded":
-      await appendAuditEntry(tx, {
-        ...common,
-        subjectType: "StaffSession",
-        subjectId: event.sessionId,
-        details: { staffUserId: event.staffUserId, factor: event.factor },
-      });
+      await appendAuditEntry(
+        tx,
+        who,
+        {
+          action: event.action,
+          subjectType: "StaffSession",
+          subjectId: event.sessionId,
+          details: { staffUserId: event.staffUserId, factor: event.factor },
+        },
+        at,
+      );
       return;
     case "staff.sign_in_failed":
-      await appendAuditEntry(tx, {
-        ...common,
-        subjectType: "StaffUser",
-        subjectId: event.staffUserId,
-        reason: event.reason,
-        details: { stage: event.stage },
-      });
+      await appendAuditEntry(
+        tx,
+        who,
+        {
+          action: event.action,
+          subjectType: "StaffUser",
+          subjectId: event.staffUserId,
+          reason: event.reason,
+          details: { stage: event.stage },
+        },
+        at,
+      );
       return;
     case "staff_session.revoked":
-      await appendAuditEntry(tx, {
-        ...common,
-        subjectType: "StaffSession",
-        subjectId: event.sessionId,
-        details: { staffUserId: event.staffUserId },
-      });
+      await appendAuditEntry(
+        tx,
+        who,
+        {
+          action: event.action,
+          subjectType: "StaffSession",
+          subjectId: event.sessionId,
+          details: { staffUserId: event.staffUserId },
+        },
+        at,
+      );
       return;
     case "staff.created":
-      await appendAuditEntry(tx, {
-        ...common,
-        subjectType: "StaffUser",
-        subjectId: event.staffUserId,
-        details: { role: event.role },
-      });
+      await appendAuditEntry(
+        tx,
+        who,
+        { action: event.action, subjectType: "StaffUser", subjectId: event.staffUserId, details: { role: event.role } },
+        at,
+      );
       return;
     case "staff.disabled":
     case "staff.totp_reset":
-      await appendAuditEntry(tx, {
-        ...common,
-        subjectType: "StaffUser",
-        subjectId: event.staffUserId,
-        details: { sessionsEnded: event.sessionsEnded },
-      });
+      await appendAuditEntry(
+        tx,
+        who,
+        {
+          action: event.action,
+          subjectType: "StaffUser",
+          subjectId: event.staffUserId,
+          details: { sessionsEnded: event.sessionsEnded },
+        },
+        at,
+      );
       return;
     case "staff.totp_enrolled":
-      await appendAuditEntry(tx, { ...common, subjectType: "StaffUser", subjectId: event.staffUserId });
+      await appendAuditEntry(
+        tx,
+        who,
+        { action: event.action, subjectType: "StaffUser", subjectId: event.staffUserId, details: {} },
+        at,
+      );
       return;
   }
 }

@@ -1,0 +1,102 @@
+/**
+ * Every event the audit log records, one member per event. A member fixes the
+ * action, the kind of record it is about and the shape of its details, which
+ * hold ids, field names, states and counts: never a personal value. Free text
+ * (a note, a rejection message) never goes in the details either: it is passed
+ * to `appendAuditEntry` as a note, kept outside the chain and erasable.
+ *
+ * Adding an event is adding one member here; the compiler then checks every
+ * call that writes it.
+ */
+
+/** A record id (UUID). */
+type Id = string;
+/** A timestamp written as ISO 8601 (`2026-11-26T10:00:00.000Z`). */
+type IsoTime = string;
+/** A sequence number of the log (a JSON number: exact up to 2^53, far beyond any log). */
+type Seq = number;
+
+type PrivacyRequestKind = "ACCESS" | "CORRECTION" | "DELETION" | "RESTRICTION" | "OBJECTION";
+
+/** One event: what was done (`subject.verb`), to which kind of record, with which details. */
+interface Event<Action extends string, SubjectType extends string, Details, SubjectId = Id> {
+  action: Action;
+  subjectType: SubjectType;
+  subjectId: SubjectId;
+  /**
+   * Why it was done, as a code (`identity_not_confirmed`, `customer_asked`):
+   * a word the console can explain, never a sentence someone typed.
+   */
+  reason?: string | null;
+  details: Details;
+}
+
+export type AuditEvent =
+  // ---------------------------------------------------------------- staff identity
+  | Event<"staff.sign_in_succeeded", "StaffSession", { staffUserId: Id; factor: "totp" | "recovery-code" }>
+  /** `reason` says what failed: unknown-email, wrong-password, disabled, locked, wrong-code, expired. */
+  | Event<"staff.sign_in_failed", "StaffUser", { stage: "password" | "second-factor" }, Id | null>
+  | Event<"staff.totp_enrolled", "StaffUser", Record<string, never>>
+  | Event<"staff.created", "StaffUser", { role: string }>
+  | Event<"staff.disabled", "StaffUser", { sessionsEnded: number }>
+  | Event<"staff.totp_reset", "StaffUser", { sessionsEnded: number }>
+  | Event<"staff_session.revoked", "StaffSession", { staffUserId: Id }>
+  // ---------------------------------------------------------------- privacy requests
+  | Event<
+      "privacy_request.created",
+      "PrivacyRequest",
+      { kind: PrivacyRequestKind; jurisdiction: string; source: string; verified: boolean }
+    >
+  | Event<"privacy_request.withdrawn", "PrivacyRequest", { kind: PrivacyRequestKind }>
+  | Event<"privacy_request.transitioned", "PrivacyRequest", { from: string; to: string }>
+  | Event<"privacy_request.assigned", "PrivacyRequest", { assigneeId: Id | null }>
+  | Event<"privacy_request.identity_confirmed", "PrivacyRequest", { method: string }>
+  | Event<"privacy_request.extended", "PrivacyRequest", { legalDueAt: IsoTime; noticeSent: boolean }>
+  | Event<"privacy_request.rejected", "PrivacyRequest", { kind: PrivacyRequestKind }>
+  | Event<"privacy_request.completed", "PrivacyRequest", { kind: PrivacyRequestKind }>
+  // ---------------------------------------------------------------- the rights
+  | Event<"privacy_export.prepared", "PrivacyRequest", { exportId: Id; models: string[] }>
+  | Event<"privacy_export.downloaded", "PrivacyRequest", { exportId: Id }>
+  | Event<"account.email_change_requested", "Account", { fields: string[] }>
+  | Event<"account.email_changed", "Account", { fields: string[] }>
+  /** The subject is the corrected record, of the model the inventory marks correctable. */
+  | Event<"correction.applied", string, { privacyRequestId: Id; correctionId: Id; fields: string[] }, Id | null>
+  | Event<"erasure.planned", "PrivacyRequest", { erasurePlanId: Id }>
+  | Event<"erasure.approved", "PrivacyRequest", { erasurePlanId: Id }>
+  | Event<"erasure.ran", "PrivacyRequest", { erasurePlanId: Id; models: string[]; scanClean: boolean }>
+  | Event<"account.restricted", "Account", { privacyRequestId: Id | null }>
+  | Event<"account.restriction_lifted", "Account", { privacyRequestId: Id | null }>
+  | Event<"objection.recorded", "Account", { privacyRequestId: Id; path: string }>
+  // ---------------------------------------------------------------- staff reading accounts
+  | Event<"account.searched", "Account", { by: "id" | "email"; found: number }, Id | null>
+  /** `reason` is the purpose given, when one was. */
+  | Event<"account.viewed", "Account", { reference: string } | null>
+  /** A staff member unmasked an account's personal values; `reason` says why. */
+  | Event<"account.personal_data_revealed", "Account", { fields: string[]; reference: string | null }>
+  | Event<"account.session_revoked", "Session", { accountId: Id }>
+  // ---------------------------------------------------------------- policy
+  | Event<"policy_version.published", "PolicyVersion", Record<string, never>, string>
+  // ---------------------------------------------------------------- breach incidents
+  | Event<"incident.opened", "BreachIncident", { fields: string[] }>
+  | Event<"incident.updated", "BreachIncident", { fields: string[] }>
+  | Event<"incident.authority_decision_recorded", "BreachIncident", { decision: string; notified: boolean }>
+  | Event<"incident.people_decision_recorded", "BreachIncident", { decision: string }>
+  | Event<"incident.closed", "BreachIncident", Record<string, never>>
+  | Event<"incident.people_notified", "BreachIncident", { count: number; audience: string }>
+  // ---------------------------------------------------------------- support
+  | Event<"support_ticket.created", "SupportTicket", { source: string }>
+  | Event<"support_ticket.classified", "SupportTicket", { privacyRequestId: Id; kind: PrivacyRequestKind }>
+  // ---------------------------------------------------------------- the log itself
+  | Event<
+      "audit_chain.verified",
+      "AuditLog",
+      { fromCheckpointSeq: Seq | null; entries: number; valid: boolean; brokenAtSeq: Seq | null; problem: string | null },
+      null
+    >
+  | Event<"audit_checkpoint.written", "AuditCheckpoint", { seq: Seq }, string>;
+
+export type AuditAction = AuditEvent["action"];
+export type AuditSubjectType = AuditEvent["subjectType"];
+
+/** The event with this action, for code that builds one from its parts. */
+export type AuditEventOf<Action extends AuditAction> = Extract<AuditEvent, { action: Action }>;

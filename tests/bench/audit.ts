@@ -1,0 +1,241 @@
+/**
+ * The audit log: appends per second with 8 concurrent writers, and how fast
+ * the chain verifies. Run it with
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm bench audit
+ *
+ * on that PostgreSQL server (the embedded database when DATABASE_URL is unset).
+ * Each measurement runs beside a bare baseline in the same run, and the table
+ * prints the ratio (written up in docs/benchmarks.md, "Audit log"):
+ * - appends: 8 writers, one transaction per entry, against the same 8 writers
+ *   inserting the same row into a table with no chain and no lock, and against
+ *   the two appends before it: the first (advisory lock, read the previous hash,
+ *   hash in Node, insert) and the second (advisory lock, then one INSERT … SELECT);
+ * - verification: the whole chain from the first entry, against the same
+ *   keyset-paged SELECT streaming the same rows without hashing them.
+ *
+ * Bounded: BENCH_AUDIT_APPENDS appends per variant (2,000), BENCH_AUDIT_ENTRIES
+ * entries verified (500,000); loopback database only.
+ */
+import { createHash } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { loadConfig } from "@smsape/api/config";
+import { startTestApp, type TestApp } from "@smsape/api/testing";
+import type { Prisma } from "@smsape/db";
+import type { StaffActor } from "../../api/src/domain/actors.ts";
+import { appendAuditEntry, auditContentSql, genesisHash } from "../../api/src/domain/audit/audit-log.ts";
+import { auditSigningKeys, writeAuditCheckpoint } from "../../api/src/domain/audit/checkpoints.ts";
+import type { AuditEvent } from "../../api/src/domain/audit/events.ts";
+import { readAuditPage, verifyAuditChain } from "../../api/src/domain/audit/verification.ts";
+
+const appends = Number(process.env.BENCH_AUDIT_APPENDS ?? 2_000);
+const entries = Number(process.env.BENCH_AUDIT_ENTRIES ?? 500_000);
+const writers = 8;
+
+interface Row {
+  measurement: string;
+  result: string;
+  baseline: string;
+  ratio: string;
+}
+
+const staff: StaffActor = {
+  kind: "staff",
+  staffUserId: "0196a1d2-0000-7000-8000-000000000001",
+  role: "COMPLIANCE",
+  sessionId: "0196a1d2-0000-7000-8000-00000000000f",
+};
+const event: AuditEvent = {
+  action: "account.personal_data_revealed",
+  subjectType: "Account",
+  subjectId: "0196a1d2-0000-7000-8000-000000000002",
+  reason: "customer_asked",
+  details: { fields: ["email", "jurisdiction"], reference: null },
+};
+
+/**
+ * `writers` loops sharing `total` transactions, half on each of two instances
+ * of the service (a test app holds 5 connections); returns transactions per second.
+ */
+async function concurrently(apps: TestApp[], total: number, work: (tx: Prisma.TransactionClient) => Promise<unknown>) {
+  let left = total;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: writers }, async (_, writer) => {
+      const { db } = apps[writer % apps.length]!.services;
+      while (left > 0) {
+        left -= 1;
+        await db.$transaction(work, { maxWait: 60_000, timeout: 60_000 });
+      }
+    }),
+  );
+  return (total / (performance.now() - started)) * 1000;
+}
+
+/** The first append: three statements under an advisory lock, the hash computed in Node. */
+async function appendAsBefore(tx: Prisma.TransactionClient, at: Date) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(7001017::bigint)`;
+  const [previous] = await tx.$queryRaw<Array<{ hash: string }>>`SELECT hash FROM "AuditEntry" ORDER BY seq DESC LIMIT 1`;
+  const prevHash = previous?.hash ?? genesisHash;
+  const content = JSON.stringify({ at: at.toISOString(), ...event });
+  const hash = createHash("sha256").update(prevHash).update(content).digest("hex");
+  await tx.$executeRaw`
+    INSERT INTO "AuditEntry" ("at", "actorType", "actorId", "action", "subjectType", "subjectId", "reason", "details", "prevHash", "hash")
+    VALUES (${at.toISOString()}::timestamp, 'STAFF', ${staff.staffUserId}, ${event.action}, ${event.subjectType}, ${event.subjectId},
+            ${event.reason}, ${JSON.stringify(event.details)}::jsonb, ${prevHash}, ${hash})`;
+}
+
+/** The second: the advisory lock, then one INSERT … SELECT reading the previous hash and hashing in SQL. */
+async function appendWithAdvisoryLock(tx: Prisma.TransactionClient, at: Date) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(7001017::bigint)`;
+  await tx.$executeRaw`
+    INSERT INTO "AuditEntry" ("at", "actorType", "actorId", "action", "subjectType", "subjectId", "reason", "details", "prevHash", "hash")
+    SELECT "at", "actorType", "actorId", "action", "subjectType", "subjectId", "reason", "details", previous.hash,
+           encode(sha256(convert_to(previous.hash || ${auditContentSql}, 'UTF8')), 'hex')
+    FROM (SELECT ${at.toISOString()}::timestamp(3) AS "at", 'STAFF'::"ActorType" AS "actorType", ${staff.staffUserId}::text AS "actorId",
+                 ${event.action}::text AS "action", ${event.subjectType}::text AS "subjectType", ${event.subjectId}::text AS "subjectId",
+                 ${event.reason}::text AS "reason", ${JSON.stringify(event.details)}::jsonb AS "details") AS entry,
+         (SELECT coalesce((SELECT hash FROM "AuditEntry" ORDER BY seq DESC LIMIT 1), ${genesisHash}) AS hash) AS previous`;
+}
+
+/** Empties the log and its head (the earlier appends' rows are not part of the chain being measured). */
+async function emptyLog(app: TestApp) {
+  await app.services.db.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe("SET LOCAL session_replication_role = replica");
+    await tx.$executeRawUnsafe(`DELETE FROM "AuditEntry"`);
+    await tx.$executeRaw`UPDATE "AuditHead" SET hash = ${genesisHash}, "prevHash" = ${genesisHash}`;
+  });
+}
+
+async function appendRates(app: TestApp, other: TestApp): Promise<Row[]> {
+  const { db } = app.services;
+  const apps = [app, other];
+  await db.$executeRawUnsafe(`CREATE TABLE "BenchBareEntry" (LIKE "AuditEntry" INCLUDING DEFAULTS)`);
+  await db.$executeRawUnsafe(`CREATE SEQUENCE "BenchBareEntry_seq"`);
+  await db.$executeRawUnsafe(`ALTER TABLE "BenchBareEntry" ALTER COLUMN seq SET DEFAULT nextval('"BenchBareEntry_seq"')`);
+  const bare = await concurrently(
+    apps,
+    appends,
+    (tx) => tx.$executeRaw`
+      INSERT INTO "BenchBareEntry" ("at", "actorType", "actorId", "action", "subjectType", "subjectId", "reason", "details", "prevHash", "hash")
+      VALUES (now(), 'STAFF', ${staff.staffUserId}, ${event.action}, ${event.subjectType}, ${event.subjectId},
+              ${event.reason}, ${JSON.stringify(event.details)}::jsonb, '', md5(random()::text))`,
+  );
+  // Each earlier scheme is measured on its own, then its rows removed.
+  const first = await concurrently(apps, appends, (tx) => appendAsBefore(tx, app.services.now()));
+  await emptyLog(app);
+  const second = await concurrently(apps, appends, (tx) => appendWithAdvisoryLock(tx, app.services.now()));
+  await emptyLog(app);
+  const ours = await concurrently(apps, appends, (tx) => appendAuditEntry(tx, staff, event, app.services.now()));
+  const label = `${appends} appends, ${writers} concurrent writers, one transaction each`;
+  return [
+    {
+      measurement: `${label}: appendAuditEntry`,
+      result: `${ours.toFixed(0)} /s`,
+      baseline: `${bare.toFixed(0)} /s bare insert (no lock, no chain)`,
+      ratio: `${(ours / bare).toFixed(2)}`,
+    },
+    {
+      measurement: `${label}: first append (advisory lock; read, hash in Node, insert)`,
+      result: `${first.toFixed(0)} /s`,
+      baseline: `${ours.toFixed(0)} /s appendAuditEntry`,
+      ratio: `${(first / ours).toFixed(2)}`,
+    },
+    {
+      measurement: `${label}: second append (advisory lock; one INSERT … SELECT)`,
+      result: `${second.toFixed(0)} /s`,
+      baseline: `${ours.toFixed(0)} /s appendAuditEntry`,
+      ratio: `${(second / ours).toFixed(2)}`,
+    },
+  ];
+}
+
+/** Extends the chain to `count` entries inside PostgreSQL (one statement per entry, no round trips). */
+async function seedChain(app: TestApp, count: number) {
+  const { db } = app.services;
+  const existing = await db.auditEntry.count();
+  const missing = count - existing;
+  if (missing <= 0) return;
+  const content = auditContentSql.sql;
+  await db.$executeRawUnsafe(`
+    DO $$
+    DECLARE previous text := coalesce((SELECT hash FROM "AuditEntry" ORDER BY seq DESC LIMIT 1), repeat('0', 64));
+    BEGIN
+      FOR i IN 1..${missing} LOOP
+        INSERT INTO "AuditEntry" ("at", "actorType", "actorId", "action", "subjectType", "subjectId", "reason", "details", "prevHash", "hash")
+        SELECT "at", "actorType", "actorId", "action", "subjectType", "subjectId", "reason", "details", previous,
+               encode(sha256(convert_to(previous || ${content}, 'UTF8')), 'hex')
+        FROM (SELECT localtimestamp(3) AS "at", 'STAFF'::"ActorType" AS "actorType", '${staff.staffUserId}'::text AS "actorId",
+                     'account.personal_data_revealed'::text AS "action", 'Account'::text AS "subjectType",
+                     gen_random_uuid()::text AS "subjectId", 'customer_asked'::text AS "reason",
+                     '{"fields": ["email", "jurisdiction"]}'::jsonb AS "details") AS entry
+        RETURNING hash INTO previous;
+      END LOOP;
+      UPDATE "AuditHead" SET hash = previous;
+    END $$;`);
+}
+
+async function verificationRates(app: TestApp): Promise<Row[]> {
+  const { db } = app.services;
+  const seedStarted = performance.now();
+  await seedChain(app, entries);
+  const seeded = (performance.now() - seedStarted) / 1000;
+  await writeAuditCheckpoint(app.services);
+  await db.$executeRawUnsafe(`VACUUM ANALYZE "AuditEntry"`);
+  const total = await db.auditEntry.count();
+  const publicKey = auditSigningKeys(app.services.config).publicKey;
+
+  /** The pages verification reads, read the same way (one ahead), without hashing. */
+  const stream = async () => {
+    const started = performance.now();
+    let read = 0;
+    let pending = readAuditPage(db, -1n, 20_000);
+    for (;;) {
+      const page = await pending;
+      if (page.rows === 20_000 && page.last !== null) pending = readAuditPage(db, page.last, 20_000);
+      read += page.entries.length;
+      if (page.rows < 20_000) break;
+    }
+    return (read / (performance.now() - started)) * 1000;
+  };
+  const verify = async () => {
+    const started = performance.now();
+    const result = await verifyAuditChain(db, { publicKey });
+    if (!result.valid) throw new Error(`The seeded chain does not verify: ${JSON.stringify(result, (_k, v) => String(v))}`);
+    return (result.entries / (performance.now() - started)) * 1000;
+  };
+  // Warm both once (page cache, query plans), then take the better of two runs of each, interleaved.
+  await stream();
+  await verify();
+  const bare = Math.max(await stream(), await stream());
+  const ours = Math.max(await verify(), await verify());
+  return [
+    {
+      measurement: `verify ${total} entries from the first (seeded in ${seeded.toFixed(1)} s)`,
+      result: `${ours.toFixed(0)} entries/s`,
+      baseline: `${bare.toFixed(0)} rows/s the same SELECT pages, not hashed`,
+      ratio: `${(ours / bare).toFixed(2)}`,
+    },
+  ];
+}
+
+async function bench(label: string, env: Record<string, string>) {
+  const app = await startTestApp({ LOG_LEVEL: "warn", ...env });
+  const other = await startTestApp({ LOG_LEVEL: "warn", ...env }, { database: app.database });
+  try {
+    const rows = [...(await appendRates(app, other)), ...(await verificationRates(app))];
+    return rows.map((row) => ({ database: label, ...row }));
+  } finally {
+    await other.close();
+    await app.close();
+  }
+}
+
+const label = loadConfig().database.kind === "server" ? "PostgreSQL server" : "embedded (PGlite)";
+const results = await bench(label, {});
+
+console.log("\n| database | measurement | result | baseline | ratio |");
+console.log("| --- | --- | ---: | ---: | ---: |");
+for (const row of results) {
+  console.log(`| ${row.database} | ${row.measurement} | ${row.result} | ${row.baseline} | ${row.ratio} |`);
+}
