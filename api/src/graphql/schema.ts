@@ -9,6 +9,8 @@ import "./types/activations.ts";
 import "./types/payments.ts";
 import "./types/policy.ts";
 import "./types/privacy.ts";
+import "./types/privacy-staff.ts";
+import "./types/support-tickets.ts";
 import "./types/sms.ts";
 import "./types/staff.ts";
 import "./types/subscriptions.ts";

@@ -6,6 +6,7 @@
 import { registerAccountJobs } from "../domain/accounts/jobs.ts";
 import { registerActivationJobs } from "../domain/activations/jobs.ts";
 import { registerEmailJobs } from "../domain/email/delivery.ts";
+import { registerPrivacyJobs } from "../domain/privacy/reminders.ts";
 import type { Services } from "../services/index.ts";
 
 export async function registerJobs(services: Services): Promise<void> {
@@ -13,4 +14,5 @@ export async function registerJobs(services: Services): Promise<void> {
   await registerEmailJobs(services);
   await registerAccountJobs(services);
   await registerActivationJobs(services);
+  await registerPrivacyJobs(services);
 }

@@ -13,6 +13,8 @@ import { keyedHash } from "../crypto/keyed-hash.ts";
 export const hourlyEmailLimits = {
   "password-reset": 3,
   "account-exists": 3,
+  "privacy-identity-link": 3,
+  "privacy-report-receipt": 3,
 } as const;
 
 export type RateLimitedTemplate = keyof typeof hourlyEmailLimits;
