@@ -161,7 +161,7 @@ export async function extendRequest(
         dueSoonNotifiedAt: null,
         overdueNotifiedAt: null,
       },
-      audit: { legalDueAt: legalDueAt.toISOString(), noticeSent: true },
+      audit: { fields: ["legalDueAt", "dueAt", "extensionReason"], noticeSent: true },
     });
     await notifyPerson(services, tx, extended, extensionNoticeEmail(extended, reason));
     return extended;

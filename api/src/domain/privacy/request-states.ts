@@ -19,7 +19,7 @@ import { type Actor, auditActor } from "../actors.ts";
 import { type AuditDetails, appendAuditEntry } from "../audit/audit-log.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
-import { authorize, type StaffPermission } from "../staff/permissions.ts";
+import { authorize, NotPermittedError, type StaffPermission } from "../staff/permissions.ts";
 import { IdentityNotConfirmedError, PrivacyRequestTransitionError } from "./errors.ts";
 
 /**
@@ -90,7 +90,8 @@ export function authorizeStep(actor: Actor, request: Pick<PrivacyRequest, "accou
   const step = stepFor(request.status, to);
   if (!step) throw new PrivacyRequestTransitionError(request.status, to);
   if (step.by === "requester") {
-    if (actor.kind !== "account" || actor.accountId !== request.accountId) throw new NotFoundError("The privacy request");
+    if (actor.kind !== "account") throw new NotPermittedError();
+    if (actor.accountId !== request.accountId) throw new NotFoundError("The privacy request");
     return step;
   }
   authorize(actor, step.by);
