@@ -4,6 +4,8 @@ import { Dashboard } from "./dashboard/Dashboard.tsx";
 import { dataProvider } from "./dataProvider/index.ts";
 import { i18nProvider } from "./i18n/index.ts";
 import { Login } from "./layout/Login.tsx";
+import requests from "./requests/index.ts";
+import tickets from "./tickets/index.ts";
 
 export const App = () => (
   <Admin
@@ -17,12 +19,8 @@ export const App = () => (
     // react-admin otherwise reports the console's hostname to marmelab.
     disableTelemetry
   >
-    {/*
-      Placeholder until the privacy request screens exist: with no resource at all,
-      react-admin shows its "empty admin" page and never reaches the login page.
-      Resources (privacy requests, audit log, retention) are registered here as
-      `<Resource name=… {...config} />`, each with its queries in dataProvider/.
-    */}
-    <Resource name="privacyRequests" />
+    {/* Each resource: its folder's config, its queries in dataProvider/. The queue comes first (P18). */}
+    <Resource name="privacyRequests" {...requests} />
+    <Resource name="supportTickets" {...tickets} />
   </Admin>
 );

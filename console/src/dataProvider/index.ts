@@ -5,6 +5,8 @@
  * queries behind react-admin's DataProvider.
  */
 import type { DataProvider } from "react-admin";
+import { privacyRequestQueries } from "./privacyRequests.ts";
+import { ticketQueries } from "./tickets.ts";
 
 export { STAFF_GRAPHQL_URL, staffGraphql } from "./staffGraphql.ts";
 export type { StaffMember, StaffRole } from "./staffSession.ts";
@@ -28,7 +30,10 @@ type DataProviderMethod =
   | "delete"
   | "deleteMany";
 
-const resources: Record<string, ResourceQueries> = {};
+const resources: Record<string, ResourceQueries> = {
+  privacyRequests: privacyRequestQueries,
+  supportTickets: ticketQueries,
+};
 
 /** Erases each method's own parameter and result types: the resource's handler declares them. */
 type ResourceHandler = (resource: string, params: unknown) => Promise<unknown>;
