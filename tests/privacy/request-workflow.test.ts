@@ -138,6 +138,16 @@ describe("the state machine, over the staff API", () => {
     expect(stored.timeline).toHaveLength(3);
   });
 
+  it("completes a deletion only through a second reviewer's approval, never directly", async () => {
+    const customer = await createCustomer(app);
+    const request = await customer.requestPrivacy({ kind: "DELETION", currentPassword: customer.password });
+    const started = await moved(support.client, request.id, "IN_PROGRESS");
+    expect(started.nextSteps).not.toContain("COMPLETED");
+    expect(await move(compliance.client, request.id, "COMPLETED")).toMatchObject({ __typename: "PrivacyRequestTransitionError" });
+    await moved(support.client, request.id, "AWAITING_APPROVAL");
+    expect((await moved(compliance.client, request.id, "COMPLETED", "approved")).status).toBe("COMPLETED");
+  });
+
   it("lets only one of two simultaneous steps from the same state through", async () => {
     const { request } = await fileAccess();
     const results = await Promise.all([

@@ -13,7 +13,7 @@
  * The clock does not stop in any state: identity checks and extensions run
  * against the same dates.
  */
-import type { Prisma, PrivacyRequest, PrivacyRequestStatus } from "@smsape/db";
+import type { Prisma, PrivacyRequest, PrivacyRequestKind, PrivacyRequestStatus } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import { type Actor, auditActor } from "../actors.ts";
 import { type AuditDetails, appendAuditEntry } from "../audit/audit-log.ts";
@@ -81,13 +81,33 @@ const needsConfirmedIdentity = new Set<PrivacyRequestStatus>(["IN_PROGRESS", "EX
 /** Reason codes are short machine words (`identity_confirmed`), never personal text. */
 const reasonCodePattern = /^[a-z][a-z0-9_]{1,63}$/;
 
-export function stepFor(from: PrivacyRequestStatus, to: PrivacyRequestStatus): Step | null {
+/**
+ * Kinds whose completion cannot be undone: they are completed only by the
+ * approval of a second staff member (from AWAITING_APPROVAL), never directly.
+ */
+const completedOnlyByApproval = new Set<PrivacyRequestKind>(["DELETION"]);
+
+/** The step from `from` to `to` for a request of `kind`, or null when there is none. */
+export function stepFor(from: PrivacyRequestStatus, to: PrivacyRequestStatus, kind?: PrivacyRequestKind): Step | null {
+  if (to === "COMPLETED" && kind && completedOnlyByApproval.has(kind) && from !== "AWAITING_APPROVAL") return null;
   return requestTransitions[from][to] ?? null;
 }
 
+/** The steps out of the request's state, for its kind. */
+export function stepsFrom(request: Pick<PrivacyRequest, "status" | "kind">): Array<[PrivacyRequestStatus, Step]> {
+  return (Object.keys(requestTransitions[request.status]) as PrivacyRequestStatus[]).flatMap((to) => {
+    const step = stepFor(request.status, to, request.kind);
+    return step ? [[to, step] as [PrivacyRequestStatus, Step]] : [];
+  });
+}
+
 /** Whether `actor` may take the step on `request`; throws the error that says why not. */
-export function authorizeStep(actor: Actor, request: Pick<PrivacyRequest, "accountId" | "status">, to: PrivacyRequestStatus) {
-  const step = stepFor(request.status, to);
+export function authorizeStep(
+  actor: Actor,
+  request: Pick<PrivacyRequest, "accountId" | "status" | "kind">,
+  to: PrivacyRequestStatus,
+) {
+  const step = stepFor(request.status, to, request.kind);
   if (!step) throw new PrivacyRequestTransitionError(request.status, to);
   if (step.by === "requester") {
     if (actor.kind !== "account") throw new NotPermittedError();
@@ -122,7 +142,7 @@ export async function applyTransition(
   to: PrivacyRequestStatus,
   details: TransitionDetails,
 ): Promise<PrivacyRequest> {
-  if (!stepFor(request.status, to)) throw new PrivacyRequestTransitionError(request.status, to);
+  if (!stepFor(request.status, to, request.kind)) throw new PrivacyRequestTransitionError(request.status, to);
   if (!reasonCodePattern.test(details.reasonCode)) {
     throw new ValidationError([{ field: "reasonCode", message: "must be a short code in lower case, like identity_confirmed" }]);
   }

@@ -22,7 +22,7 @@ import {
   rejectionReasonCodes,
   rejectRequest,
 } from "../../domain/privacy/request-handling.ts";
-import { requestTransitions, transitionRequest } from "../../domain/privacy/request-states.ts";
+import { stepsFrom, transitionRequest } from "../../domain/privacy/request-states.ts";
 import { can } from "../../domain/staff/permissions.ts";
 import type { Services } from "../../services/index.ts";
 import { builder } from "../builder.ts";
@@ -146,9 +146,7 @@ export const StaffPrivacyRequest = builder.prismaObject("PrivacyRequest", {
 
 function nextSteps(request: PrivacyRequest, viewer: Viewer): PrivacyRequestStatus[] {
   if (viewer.kind !== "staff") return [];
-  return Object.entries(requestTransitions[request.status]).flatMap(([to, step]) =>
-    step && step.by !== "requester" && can(viewer, step.by) ? [to as PrivacyRequestStatus] : [],
-  );
+  return stepsFrom(request).flatMap(([to, step]) => (step.by !== "requester" && can(viewer, step.by) ? [to] : []));
 }
 
 builder.queryField("privacyRequestQueue", (t) =>
