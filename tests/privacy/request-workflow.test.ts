@@ -1,4 +1,5 @@
 import {
+  collect,
   createCustomer,
   createStaffMember,
   GraphqlClient,
@@ -213,6 +214,33 @@ describe("the state machine, over the staff API", () => {
     // The message is on the request and its timeline, never in the audit chain.
     const audit = await app.services.db.auditEntry.findMany({ where: { subjectId: request.id } });
     expect(JSON.stringify(audit.map((entry) => [entry.reason, entry.details]))).not.toContain("ten times");
+  });
+});
+
+describe("the queue's live events", () => {
+  it("tells a staff member's socket each time a request of the queue changes, and refuses ADMIN", async () => {
+    const socket = support.client.subscriptions();
+    const events = collect<{ privacyQueueChanged: { id: string; status: string } }>(
+      socket,
+      "subscription { privacyQueueChanged { id status } }",
+      {},
+      2,
+    );
+    // Give the socket a moment to connect and subscribe before anything is published.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const { request } = await fileAccess();
+    await moved(support.client, request.id, "IN_PROGRESS");
+    expect((await events.done).map((event) => event.privacyQueueChanged)).toEqual([
+      { id: request.id, status: "RECEIVED" },
+      { id: request.id, status: "IN_PROGRESS" },
+    ]);
+    await socket.dispose();
+
+    const adminSocket = admin.client.subscriptions();
+    await expect(collect(adminSocket, "subscription { privacyQueueChanged { id } }", {}, 1, 5_000).done).rejects.toThrow(
+      /NOT_AUTHORIZED|not allowed/,
+    );
+    await adminSocket.dispose();
   });
 });
 

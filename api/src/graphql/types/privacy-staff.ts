@@ -5,6 +5,7 @@
  * needs; the domain checks the role table again for each step.
  */
 import type { PrivacyRequest, PrivacyRequestStatus } from "@smsape/db";
+import { filter, pipe } from "graphql-yoga";
 import type { Actor } from "../../domain/actors.ts";
 import { NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { slaStatus } from "../../domain/privacy/deadlines.ts";
@@ -23,7 +24,9 @@ import {
   rejectRequest,
 } from "../../domain/privacy/request-handling.ts";
 import { stepsFrom, transitionRequest } from "../../domain/privacy/request-states.ts";
-import { can } from "../../domain/staff/permissions.ts";
+import { authorize, can } from "../../domain/staff/permissions.ts";
+import { staffSessionStanding } from "../../domain/staff/staff-auth.ts";
+import type { LiveEvents } from "../../platform/pubsub.ts";
 import type { Services } from "../../services/index.ts";
 import { builder } from "../builder.ts";
 import type { Viewer } from "../context.ts";
@@ -327,4 +330,33 @@ stepMutation<{ id: string; reasonCode: string; message: string }>(
       reasonCode: input.reasonCode,
       message: input.message,
     }),
+);
+
+builder.subscriptionField("privacyQueueChanged", (t) =>
+  t.prismaField({
+    type: StaffPrivacyRequest,
+    nullable: true,
+    subGraphs: ["staff"],
+    authScopes: { staffCan: "requests.read" },
+    description:
+      "Each request of the queue as it changes (filed, moved, assigned, due soon, overdue), for the console to refresh.",
+    subscribe: (_root, _args, context) => {
+      // Checked when subscribing, as for every staff step, and again for each event below.
+      const actor = staffActor(context.viewer);
+      authorize(actor, "requests.read");
+      const session = context.viewer.kind === "staff" ? context.viewer.sessionId : "";
+      return pipe(
+        context.services.events.subscribe("privacyQueueChanged", "queue"),
+        filter(async () => {
+          if (!(await staffSessionStanding(context.services, session)).stands) {
+            context.connection?.credentialEnded();
+            return false;
+          }
+          return true;
+        }),
+      );
+    },
+    resolve: (query, payload: LiveEvents["privacyQueueChanged"][1], _args, context) =>
+      findRequestForStaff(context.services, staffActor(context.viewer), payload.privacyRequestId, query),
+  }),
 );
