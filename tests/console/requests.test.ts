@@ -106,4 +106,24 @@ describe.skipIf(browserUnavailable)("the privacy request queue and request page 
     await asCompliance.page.getByText(/Awaiting approval → Completed/).waitFor();
     await asCompliance.context.close();
   });
+
+  it("shows a customer's support message with its privacy hint, and turns it into a request in the queue", async () => {
+    const customer = await createCustomer(app);
+    const { contactSupport } = await customer.client.data(
+      `mutation { contactSupport(input: { subject: "Leaving", body: "Please delete my account and my data." }) { __typename } }`,
+    );
+    expect(contactSupport.__typename).toBe("ContactSupportReceipt");
+    const support = await createStaffMember(app, { role: "SUPPORT" });
+    const { context, page } = await signInToConsole(browser, app, support);
+    await page.goto(`${app.url}/console/#/supportTickets`);
+    const row = page.locator("tbody tr").filter({ hasText: "Leaving" });
+    await row.getByText("Privacy: Deletion").waitFor();
+    await row.getByRole("button", { name: "Make it a privacy request" }).click();
+    await page.getByText("The ticket is now a privacy request, waiting for identity").waitFor();
+    const ticket = await app.services.db.supportTicket.findFirstOrThrow({ where: { accountId: customer.accountId } });
+    expect(ticket.status).toBe("CLASSIFIED");
+    const request = await app.services.db.privacyRequest.findUniqueOrThrow({ where: { id: ticket.privacyRequestId ?? "" } });
+    expect(request).toMatchObject({ kind: "DELETION", source: "SUPPORT", status: "IDENTITY_PENDING" });
+    await context.close();
+  });
 });

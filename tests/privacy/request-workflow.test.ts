@@ -10,7 +10,7 @@ import {
 } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../api/src/domain/audit/audit-log.ts";
-import { sendPrivacyReminders } from "../../api/src/domain/privacy/reminders.ts";
+import { privacyRemindersJob, sendPrivacyReminders } from "../../api/src/domain/privacy/reminders.ts";
 
 const hour = 60 * 60 * 1000;
 const day = 24 * hour;
@@ -345,6 +345,20 @@ describe("clocks per jurisdiction", () => {
       reason: "The request covers several linked services.",
     });
     expect(Date.parse(extended.privacyRequest.legalDueAt) - Date.parse(view.receivedAt)).toBe(90 * day);
+  });
+
+  it("runs the reminders as a queued job", async () => {
+    const { request } = await fileAccess("GDPR");
+    app.clock.advance(73 * hour);
+    await app.services.jobs.send(privacyRemindersJob, {});
+    const deadline = Date.now() + 30_000;
+    let stored = await app.services.db.privacyRequest.findUniqueOrThrow({ where: { id: request.id } });
+    while (!stored.overdueNotifiedAt && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      stored = await app.services.db.privacyRequest.findUniqueOrThrow({ where: { id: request.id } });
+    }
+    expect(stored.overdueNotifiedAt).not.toBeNull();
+    await signInStaff();
   });
 
   it("marks a request due soon, then overdue, once each, with an audit entry, and shows it in the queue", async () => {

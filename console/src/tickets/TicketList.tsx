@@ -11,7 +11,7 @@ import {
   useRecordContext,
   useRefresh,
 } from "react-admin";
-import { classifyTicket, type SupportTicketRecord } from "../dataProvider/tickets.ts";
+import { classifyTicket, logEmailTicket, type SupportTicketRecord } from "../dataProvider/tickets.ts";
 import { choices, kindLabels } from "../requests/labels.ts";
 
 /** Classify control on one ticket: the keyword hint preselects the right. */
@@ -72,9 +72,54 @@ const filters = [
   />,
 ];
 
+/** Logs an email support received as a ticket. */
+const LogEmail = () => {
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const [fromAddress, setFromAddress] = useState("");
+  const [subject, setSubject] = useState("");
+  const [body, setBody] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Stack spacing={1} sx={{ p: 2 }}>
+      <Stack direction="row" spacing={1}>
+        <MuiTextField size="small" label="From" value={fromAddress} onChange={(event) => setFromAddress(event.target.value)} />
+        <MuiTextField size="small" label="Subject" value={subject} onChange={(event) => setSubject(event.target.value)} />
+        <MuiTextField
+          size="small"
+          label="Email text"
+          value={body}
+          onChange={(event) => setBody(event.target.value)}
+          sx={{ flex: 1 }}
+        />
+        <Button
+          variant="outlined"
+          onClick={async () => {
+            try {
+              await logEmailTicket(fromAddress, subject, body);
+              setFromAddress("");
+              setSubject("");
+              setBody("");
+              setError(null);
+              notify("The email was logged as a ticket", { type: "success" });
+              refresh();
+            } catch (failure) {
+              setError(failure instanceof Error ? failure.message : "The email could not be logged.");
+            }
+          }}
+        >
+          Log email
+        </Button>
+      </Stack>
+      {error ? <Alert severity="error">{error}</Alert> : null}
+    </Stack>
+  );
+};
+
 /** Support tickets: those whose words suggest a privacy right first (P18), then the oldest. */
 export const TicketList = () => (
-  <List title="Support tickets" filters={filters} exporter={false}>
+  <List title="Support tickets" filters={filters} exporter={false} empty={false}>
+    <LogEmail />
     <Datagrid bulkActionButtons={false} rowClick={false}>
       <FunctionField
         label="Hint"
