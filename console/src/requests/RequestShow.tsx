@@ -306,8 +306,15 @@ const Rejection = ({ record }: { record: PrivacyRequestRecord }) => {
   if (!record.nextSteps.includes("REJECTED")) return null;
   return (
     <Section title="Reject">
-      <Stack direction="row" spacing={2} sx={{ alignItems: "flex-start" }}>
-        <TextField select size="small" label="Reason" value={reasonCode} onChange={(event) => setReasonCode(event.target.value)}>
+      <Stack spacing={2}>
+        <TextField
+          select
+          size="small"
+          label="Reason"
+          value={reasonCode}
+          onChange={(event) => setReasonCode(event.target.value)}
+          sx={{ maxWidth: 360 }}
+        >
           {rejectionReasons.map((choice) => (
             <MenuItem key={choice.id} value={choice.id}>
               {choice.name}
@@ -321,11 +328,12 @@ const Rejection = ({ record }: { record: PrivacyRequestRecord }) => {
           label="Message to the person"
           value={message}
           onChange={(event) => setMessage(event.target.value)}
-          sx={{ flex: 1 }}
         />
-        <Button color="error" variant="outlined" disabled={busy || message.trim().length === 0} onClick={() => setAsking(true)}>
-          Reject
-        </Button>
+        <Box>
+          <Button color="error" variant="outlined" disabled={busy || message.trim().length === 0} onClick={() => setAsking(true)}>
+            Reject
+          </Button>
+        </Box>
       </Stack>
       {error ? (
         <Alert severity="error" sx={{ mt: 2 }}>
