@@ -438,6 +438,13 @@ describe("minors and reports from people without an account", () => {
     expect(first?.body).toBe(second?.body);
     // Only the holder of an existing account hears of it, with the link to confirm.
     expect((await app.mailbox.latest(holder.email, "Confirm a privacy request about your account")).body).toContain("prq_");
+    // Past five reports an hour about one address, more get the same answer and are not stored.
+    const flooded = newEmail();
+    for (let attempt = 0; attempt < 7; attempt += 1) {
+      const answer = await report({ accountEmail: flooded, reporterContact: reporters[0], kind: "ACCESS" });
+      expect(answer.data?.reportPrivacyConcern.__typename).toBe("PrivacyConcernReceipt");
+    }
+    expect(await app.services.db.privacyRequest.count({ where: { concernedEmail: flooded } })).toBe(5);
     expect(await report({ accountEmail: "not an address", reporterContact: reporters[0] })).toMatchObject({
       data: { reportPrivacyConcern: { __typename: "ValidationError" } },
     });

@@ -15,6 +15,8 @@ export const hourlyEmailLimits = {
   "account-exists": 3,
   "privacy-identity-link": 3,
   "privacy-report-receipt": 3,
+  // Not an email: reports naming one address, so a stranger cannot flood the queue about someone.
+  "privacy-report": 5,
 } as const;
 
 export type RateLimitedTemplate = keyof typeof hourlyEmailLimits;

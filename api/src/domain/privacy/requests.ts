@@ -263,6 +263,8 @@ export async function reportPrivacyConcern(services: Services, rawInput: Privacy
   const now = services.now();
   const actor = systemActor("privacy.report");
   const request = await services.db.$transaction(async (tx) => {
+    // Past a few reports an hour about one address, more are answered the same and not stored.
+    if (!(await takeEmailAllowance(tx, services, input.accountEmail, "privacy-report"))) return null;
     const account = await tx.account.findUnique({
       where: { email: input.accountEmail },
       select: { id: true, jurisdiction: true },
@@ -285,6 +287,10 @@ export async function reportPrivacyConcern(services: Services, rawInput: Privacy
     // The reporter was told of receipt: that is the acknowledgement when no account holder was.
     return tx.privacyRequest.update({ where: { id: created.id }, data: { acknowledgedAt: created.acknowledgedAt ?? now } });
   });
+  if (!request) {
+    services.logger.warn({ concernsMinor }, "privacy concern report over the hourly limit for its address; not stored");
+    return { receivedAt: now };
+  }
   publishQueueChange(services, request.id);
   services.logger.info({ privacyRequestId: request.id, concernsMinor }, "privacy concern reported");
   return { receivedAt: now };
