@@ -361,7 +361,7 @@ describe("clocks per jurisdiction", () => {
     await signInStaff();
   });
 
-  it("marks a request due soon, then overdue, once each, with an audit entry, and shows it in the queue", async () => {
+  it("P18: marks a request due soon, then overdue, once each, with an audit entry, and shows it in the queue", async () => {
     const { request } = await fileAccess("GDPR");
     expect((await staffView(request.id)).slaStatus).toBe("ON_TRACK");
     app.clock.advance(49 * hour);
