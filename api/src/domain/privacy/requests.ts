@@ -4,7 +4,7 @@
  * request is validated, verified as coming from the account holder, given its
  * clocks (P18) and stored; staff process it from their queue.
  */
-import type { Jurisdiction, Prisma, PrivacyRequest, PrivacyRequestKind, PrivacyRequestSource } from "@smsape/db";
+import type { IdentityMethod, Jurisdiction, Prisma, PrivacyRequest, PrivacyRequestKind, PrivacyRequestSource } from "@smsape/db";
 import { z } from "zod";
 import type { Services } from "../../services/index.ts";
 import { WrongPasswordError } from "../accounts/errors.ts";
@@ -122,6 +122,7 @@ export async function createPrivacyRequest(
       jurisdiction: chosenJurisdiction ?? account.jurisdiction,
       details,
       verified,
+      identityMethod: requester.sessionId ? "SIGNED_IN_SESSION" : "OTHER",
       reasonCode: verified ? "filed_by_holder" : "filed_with_api_key",
     });
     if (kind === "RESTRICTION") await setRestriction(tx, requester, account.id, created.id, true, created.receivedAt);
@@ -140,6 +141,8 @@ export interface FiledRequest {
   details: string | null;
   /** Made by the signed-in account holder; anything else waits for identity (P14, P16). */
   verified: boolean;
+  /** How a verified requester was confirmed: a signed-in session unless said otherwise. */
+  identityMethod?: IdentityMethod;
   concernsMinor?: boolean;
   reporterContact?: string | null;
   concernedEmail?: string | null;
@@ -185,7 +188,8 @@ export async function fileRequest(
       reporterContact: input.reporterContact ?? null,
       concernedEmail: input.concernedEmail ?? null,
       verifiedAt: input.verified ? now : null,
-      identityMethod: input.verified ? "SIGNED_IN_SESSION" : null,
+      identityMethod: input.verified ? (input.identityMethod ?? "SIGNED_IN_SESSION") : null,
+      identityNote: input.verified && input.identityMethod === "OTHER" ? "Confirmed with the account password" : null,
       receivedAt: now,
       acknowledgedAt: account ? now : null,
       acknowledgeDueAt,
