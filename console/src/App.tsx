@@ -9,8 +9,10 @@ import { i18nProvider } from "./i18n/index.ts";
 import incidents from "./incidents/index.ts";
 import { Login } from "./layout/Login.tsx";
 import policyVersions from "./policyVersions/index.tsx";
+import requests from "./requests/index.ts";
 import staff from "./staff/index.ts";
 import subProcessors from "./subProcessors/index.tsx";
+import tickets from "./tickets/index.ts";
 
 /** Whether the signed-in member's capabilities (authProvider.getPermissions) include `permission`. */
 const holds = (permissions: unknown, permission: string) => Array.isArray(permissions) && permissions.includes(permission);
@@ -33,7 +35,9 @@ export const App = () => (
     {(permissions) => (
       <>
         {/* Each resource shows only to members whose role holds its permission (docs/privacy.md, "Staff roles"). */}
-        <Resource name="privacyRequests" />
+        {/* The privacy queue comes first (P18). */}
+        {holds(permissions, "requests.read") ? <Resource name="privacyRequests" {...requests} /> : null}
+        {holds(permissions, "tickets.handle") ? <Resource name="supportTickets" {...tickets} /> : null}
         {holds(permissions, "accounts.read") ? <Resource name="accounts" {...accounts} /> : null}
         {holds(permissions, "incidents.read") ? <Resource name="incidents" {...incidents} /> : null}
         {holds(permissions, "policy.read") ? <Resource name="policyVersions" {...policyVersions} /> : null}

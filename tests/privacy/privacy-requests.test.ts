@@ -183,6 +183,7 @@ describe("filing a privacy request", () => {
     const { client: script } = await customer.createApiKey("script");
     const request = await file(script, "requestDataCopy");
     expect(request.verifiedAt).toBeNull();
+    expect(request.status).toBe("IDENTITY_PENDING");
   });
 });
 

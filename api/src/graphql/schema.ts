@@ -13,6 +13,8 @@ import "./types/policy.ts";
 import "./types/policy-publishing.ts";
 import "./types/privacy.ts";
 import "./types/privacy-rights.ts";
+import "./types/privacy-staff.ts";
+import "./types/support-tickets.ts";
 import "./types/sms.ts";
 import "./types/staff.ts";
 import "./types/staff-accounts.ts";

@@ -9,6 +9,7 @@ import { registerAuditJobs } from "../domain/audit/checkpoints.ts";
 import { registerEmailJobs } from "../domain/email/delivery.ts";
 import { registerPolicyJobs } from "../domain/policy/publishing.ts";
 import { registerAccessExportJobs } from "../domain/privacy/access-export.ts";
+import { registerPrivacyJobs } from "../domain/privacy/reminders.ts";
 import type { Services } from "../services/index.ts";
 
 export async function registerJobs(services: Services): Promise<void> {
@@ -19,4 +20,5 @@ export async function registerJobs(services: Services): Promise<void> {
   await registerPolicyJobs(services);
   await registerAccessExportJobs(services);
   await registerAuditJobs(services);
+  await registerPrivacyJobs(services);
 }

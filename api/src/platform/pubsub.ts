@@ -26,6 +26,8 @@ export type LiveEvents = {
   credentialsEnded: [accountId: string, payload: { accountId: string }];
   /** A session of the staff member ended: each of their open sockets checks whether its own still stands. */
   staffCredentialsEnded: [staffUserId: string, payload: { staffUserId: string }];
+  /** A privacy request in the staff queue changed (filed, moved, due soon, overdue); one topic for the whole queue. */
+  privacyQueueChanged: [queue: "queue", payload: { privacyRequestId: string }];
 };
 
 export type PubSub = ReturnType<typeof createPubSub<LiveEvents>>;

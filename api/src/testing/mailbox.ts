@@ -57,7 +57,7 @@ export class TestMailbox extends DevelopmentMailbox {
    * The token (`ver_…`, `rst_…`) in the newest email to `address` whose
    * subject matches, waiting a little for the email to be written and sent.
    */
-  async token(address: string, subject: RegExp | string, prefix: "ver" | "rst", timeoutMs = 10_000): Promise<string> {
+  async token(address: string, subject: RegExp | string, prefix: "ver" | "rst" | "prq", timeoutMs = 10_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const message = await this.latest(address, subject).catch((error: Error) => {

@@ -10,8 +10,10 @@ import { auditQueries } from "./audit.ts";
 import { browserStorageQueries } from "./browserStorage.ts";
 import { incidentQueries } from "./incidents.ts";
 import { policyVersionQueries } from "./policyVersions.ts";
+import { privacyRequestQueries } from "./privacyRequests.ts";
 import { staffQueries, staffSessionQueries } from "./staff.ts";
 import { subProcessorQueries } from "./subProcessors.ts";
+import { ticketQueries } from "./tickets.ts";
 
 export * as accounts from "./accounts.ts";
 export * as incidents from "./incidents.ts";
@@ -46,6 +48,8 @@ const resources: Record<string, ResourceQueries> = {
   staff: staffQueries,
   staffSessions: staffSessionQueries,
   auditEntries: auditQueries,
+  privacyRequests: privacyRequestQueries,
+  supportTickets: ticketQueries,
 };
 
 /** Erases each method's own parameter and result types: the resource's handler declares them. */

@@ -22,7 +22,7 @@ const signUpInput = z.object({
   password: passwordSchema,
   ageAttestation: z.boolean(),
   acceptPolicyVersion: z.string().trim().min(1, { error: "name the policy version you accept" }),
-  jurisdiction: z.enum(["GDPR", "CCPA", "OTHER"]).nullish(),
+  jurisdiction: z.enum(["GDPR", "UK_GDPR", "CCPA", "OTHER"]).nullish(),
 });
 
 export type SignUpInput = z.input<typeof signUpInput>;

@@ -11,12 +11,19 @@
 
 /** A record id (UUID). */
 type Id = string;
-/** A timestamp written as ISO 8601 (`2026-11-26T10:00:00.000Z`). */
-type IsoTime = string;
 /** A sequence number of the log (a JSON number: exact up to 2^53, far beyond any log). */
 type Seq = number;
 
 type PrivacyRequestKind = "ACCESS" | "CORRECTION" | "DELETION" | "RESTRICTION" | "OBJECTION";
+type PrivacyRequestStatus =
+  | "RECEIVED"
+  | "IDENTITY_PENDING"
+  | "IN_PROGRESS"
+  | "AWAITING_APPROVAL"
+  | "EXTENDED"
+  | "COMPLETED"
+  | "REJECTED"
+  | "WITHDRAWN";
 
 /** One event: what was done (`subject.verb`), to which kind of record, with which details. */
 interface Event<Action extends string, SubjectType extends string, Details, SubjectId = Id> {
@@ -45,15 +52,16 @@ export type AuditEvent =
   | Event<
       "privacy_request.created",
       "PrivacyRequest",
-      { kind: PrivacyRequestKind; jurisdiction: string; source: string; verified: boolean }
+      { kind: PrivacyRequestKind; jurisdiction: string; source: string; status: string; concernsMinor: boolean }
     >
-  | Event<"privacy_request.withdrawn", "PrivacyRequest", { kind: PrivacyRequestKind }>
-  | Event<"privacy_request.transitioned", "PrivacyRequest", { from: string; to: string }>
+  /** A step of the request's state machine, named by the state it reached; `reasonCode` says why. */
+  | Event<
+      `privacy_request.${Lowercase<PrivacyRequestStatus>}`,
+      "PrivacyRequest",
+      { from: string; reasonCode: string; [detail: string]: string | number | boolean | null | string[] }
+    >
   | Event<"privacy_request.assigned", "PrivacyRequest", { assigneeId: Id | null }>
-  | Event<"privacy_request.identity_confirmed", "PrivacyRequest", { method: string }>
-  | Event<"privacy_request.extended", "PrivacyRequest", { legalDueAt: IsoTime; noticeSent: boolean }>
-  | Event<"privacy_request.rejected", "PrivacyRequest", { kind: PrivacyRequestKind }>
-  | Event<"privacy_request.completed", "PrivacyRequest", { kind: PrivacyRequestKind }>
+  | Event<"privacy_request.due_soon" | "privacy_request.overdue", "PrivacyRequest", Record<string, never>>
   // ---------------------------------------------------------------- the rights
   | Event<"privacy_export.prepared", "PrivacyRequest", { exportId: Id; models: string[] }>
   | Event<"privacy_export.downloaded", "PrivacyRequest", { exportId: Id }>
@@ -84,7 +92,8 @@ export type AuditEvent =
   | Event<"incident.closed", "BreachIncident", Record<string, never>>
   | Event<"incident.people_notified", "BreachIncident", { count: number; audience: string }>
   // ---------------------------------------------------------------- support
-  | Event<"support_ticket.created", "SupportTicket", { source: string }>
+  | Event<"support_ticket.created", "SupportTicket", { channel: string }>
+  | Event<"support_ticket.logged", "SupportTicket", { channel: string; linked: boolean }>
   | Event<"support_ticket.classified", "SupportTicket", { privacyRequestId: Id; kind: PrivacyRequestKind }>
   // ---------------------------------------------------------------- the log itself
   | Event<

@@ -13,6 +13,10 @@ import { keyedHash } from "../crypto/keyed-hash.ts";
 export const hourlyEmailLimits = {
   "password-reset": 3,
   "account-exists": 3,
+  "privacy-identity-link": 3,
+  "privacy-report-receipt": 3,
+  // Not an email: reports naming one address, so a stranger cannot flood the queue about someone.
+  "privacy-report": 5,
 } as const;
 
 export type RateLimitedTemplate = keyof typeof hourlyEmailLimits;

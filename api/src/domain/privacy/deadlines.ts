@@ -27,14 +27,28 @@ export interface LegalDeadlineRule {
 /** The deadline each jurisdiction sets. Anything else gets GDPR's, the stricter of the two. */
 export const legalDeadlineRules: Record<Jurisdiction, LegalDeadlineRule> = {
   GDPR: { law: "GDPR Art. 12(3): one month, extendable by two further months", period: { months: 1 }, extension: { months: 2 } },
+  UK_GDPR: {
+    law: "UK GDPR Art. 12(3): one month, extendable by two further months",
+    period: { months: 1 },
+    extension: { months: 2 },
+  },
   CCPA: { law: "CCPA §1798.130(a)(2): 45 days, extendable once by 45 days", period: { days: 45 }, extension: { days: 45 } },
   OTHER: { law: "No specific law named: the stricter GDPR month applies", period: { months: 1 }, extension: { months: 2 } },
 };
 
 /** The policy's answer time (section 11: 48-72 hours): the SLA is its outer bound. */
 export const slaHours = 72;
-/** A minor's data is removed as a matter of priority (section 10, P22): the inner bound. */
-export const minorSlaHours = 48;
+/**
+ * A minor's data is removed as a matter of priority (section 10, P22): its own
+ * clock, a third of the ordinary one.
+ */
+export const minorSlaHours = 24;
+
+/** CCPA §1798.130(a)(2)... and regulations §7021: receipt is confirmed within 10 business days. */
+export const ccpaAcknowledgementBusinessDays = 10;
+
+/** When a request counts as due soon: a third of its service-level time before its clock runs out. */
+export const dueSoonHours = { MINOR_DATA: 8, PRIVACY_REQUEST: 24 } as const;
 
 /**
  * Adds calendar months on the UTC calendar. When the target month is shorter
@@ -84,18 +98,69 @@ export const priorityRank: Record<RequestPriority | "ROUTINE_SUPPORT", number> =
 export interface RequestDeadlines {
   slaDueAt: Date;
   legalDueAt: Date;
+  /** The clock the queue works to: the earlier of the two. */
+  dueAt: Date;
+  /** CCPA only: by when receipt must be confirmed. */
+  acknowledgeDueAt: Date | null;
   priority: RequestPriority;
+}
+
+export function priorityFor(request: { concernsMinor: boolean }): RequestPriority {
+  return request.concernsMinor ? "MINOR_DATA" : "PRIVACY_REQUEST";
 }
 
 export function privacyRequestDeadlines(request: {
   jurisdiction: Jurisdiction;
   receivedAt: Date;
-  aboutMinor?: boolean;
+  concernsMinor?: boolean;
 }): RequestDeadlines {
-  const aboutMinor = request.aboutMinor ?? false;
+  const concernsMinor = request.concernsMinor ?? false;
+  const sla = new Date(request.receivedAt.getTime() + (concernsMinor ? minorSlaHours : slaHours) * hourMs);
+  const legal = legalDueAt(request.jurisdiction, request.receivedAt);
   return {
-    slaDueAt: new Date(request.receivedAt.getTime() + (aboutMinor ? minorSlaHours : slaHours) * hourMs),
-    legalDueAt: legalDueAt(request.jurisdiction, request.receivedAt),
-    priority: aboutMinor ? "MINOR_DATA" : "PRIVACY_REQUEST",
+    slaDueAt: sla,
+    legalDueAt: legal,
+    dueAt: sla < legal ? sla : legal,
+    acknowledgeDueAt:
+      request.jurisdiction === "CCPA" ? addBusinessDays(request.receivedAt, ccpaAcknowledgementBusinessDays) : null,
+    priority: priorityFor({ concernsMinor }),
   };
+}
+
+/** Adds working days (Monday to Friday, UTC calendar), keeping the time of day. Public holidays are not counted out. */
+export function addBusinessDays(date: Date, days: number): Date {
+  let result = date;
+  let left = days;
+  while (left > 0) {
+    result = new Date(result.getTime() + dayMs);
+    const weekday = result.getUTCDay();
+    if (weekday !== 0 && weekday !== 6) left -= 1;
+  }
+  return result;
+}
+
+/**
+ * Whether an extension may still be given at `now`: once, and only while the
+ * original period runs (GDPR: inside the first month; CCPA: inside the 45 days).
+ */
+export function extensionRefusal(
+  request: { extendedAt: Date | null; legalDueAt: Date },
+  now: Date,
+): "ALREADY_EXTENDED" | "WINDOW_CLOSED" | null {
+  if (request.extendedAt) return "ALREADY_EXTENDED";
+  if (now.getTime() > request.legalDueAt.getTime()) return "WINDOW_CLOSED";
+  return null;
+}
+
+export type SlaStatus = "ON_TRACK" | "DUE_SOON" | "OVERDUE";
+
+/** Where an open request stands against its clock; null once it is closed. */
+export function slaStatus(
+  request: { dueAt: Date; priority: RequestPriority; completedAt: Date | null },
+  now: Date,
+): SlaStatus | null {
+  if (request.completedAt) return null;
+  const left = request.dueAt.getTime() - now.getTime();
+  if (left <= 0) return "OVERDUE";
+  return left <= dueSoonHours[request.priority] * hourMs ? "DUE_SOON" : "ON_TRACK";
 }

@@ -4,17 +4,33 @@
  * request is validated, verified as coming from the account holder, given its
  * clocks (P18) and stored; staff process it from their queue.
  */
-import type { Jurisdiction, Prisma, PrivacyRequest, PrivacyRequestKind, PrivacyRequestStatus } from "@smsape/db";
+import type { IdentityMethod, Jurisdiction, Prisma, PrivacyRequest, PrivacyRequestKind, PrivacyRequestSource } from "@smsape/db";
 import { z } from "zod";
 import type { Services } from "../../services/index.ts";
 import { WrongPasswordError } from "../accounts/errors.ts";
-import type { AccountActor, Actor } from "../actors.ts";
+import { emailSchema } from "../accounts/validation.ts";
+import { type AccountActor, type Actor, systemActor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
 import { verifyPassword } from "../auth/passwords.ts";
+import { enqueueEmail } from "../email/outbox.ts";
+import { takeEmailAllowance } from "../email/rate-limits.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
 import { privacyRequestDeadlines } from "./deadlines.ts";
 import { PrivacyRequestAlreadyOpenError, PrivacyRequestNotWithdrawableError } from "./errors.ts";
+import { issueIdentityLink } from "./identity.ts";
+import { identityLinkEmail, reportReceivedEmail, requestReceivedEmail } from "./request-emails.ts";
+import {
+  applyTransition,
+  auditPrivacyRequest,
+  lockRequest,
+  openStatuses,
+  publishQueueChange,
+  recordFiling,
+  stepFor,
+} from "./request-states.ts";
+
+export { openStatuses } from "./request-states.ts";
 
 export const privacyRequestKinds = [
   "ACCESS",
@@ -23,9 +39,7 @@ export const privacyRequestKinds = [
   "RESTRICTION",
   "OBJECTION",
 ] as const satisfies readonly PrivacyRequestKind[];
-export const jurisdictions = ["GDPR", "CCPA", "OTHER"] as const satisfies readonly Jurisdiction[];
-/** A request in one of these states is still open: another of its kind waits for it. */
-export const openStatuses = ["RECEIVED", "IN_PROGRESS"] as const satisfies readonly PrivacyRequestStatus[];
+export const jurisdictions = ["GDPR", "UK_GDPR", "CCPA", "OTHER"] as const satisfies readonly Jurisdiction[];
 export const detailsMaxLength = 2000;
 
 export interface NewPrivacyRequest {
@@ -53,7 +67,7 @@ const newRequestSchema = z
       .max(detailsMaxLength, { error: `must be at most ${detailsMaxLength} characters` })
       .nullish()
       .transform((value) => value || null),
-    jurisdiction: z.enum(jurisdictions, { error: "must be GDPR, CCPA or OTHER" }).nullish(),
+    jurisdiction: z.enum(jurisdictions, { error: "must be GDPR, UK_GDPR, CCPA or OTHER" }).nullish(),
     currentPassword: z.string().max(1024, { error: "is too long" }).nullish(),
   })
   .superRefine((input, ctx) => {
@@ -92,10 +106,7 @@ export async function createPrivacyRequest(
   const passwordConfirmed = currentPassword ? await verifyPassword(account.passwordHash, currentPassword) : false;
   if (kind === "DELETION" && !passwordConfirmed) throw new WrongPasswordError();
 
-  const now = services.now();
-  const jurisdiction = chosenJurisdiction ?? account.jurisdiction;
-  const { slaDueAt, legalDueAt } = privacyRequestDeadlines({ jurisdiction, receivedAt: now });
-
+  const verified = Boolean(requester.sessionId) || passwordConfirmed;
   const request = await services.db.$transaction(async (tx) => {
     // Serialises requests of one account, so two at once cannot both be "the open one".
     await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${account.id}::uuid FOR UPDATE`;
@@ -104,36 +115,189 @@ export async function createPrivacyRequest(
       select: { id: true },
     });
     if (open) throw new PrivacyRequestAlreadyOpenError(open.id);
-    const created = await tx.privacyRequest.create({
-      data: {
-        accountId: account.id,
-        kind,
-        status: "RECEIVED",
-        source: "SELF_SERVICE",
-        jurisdiction,
-        details,
-        verifiedAt: requester.sessionId || passwordConfirmed ? now : null,
-        receivedAt: now,
-        slaDueAt,
-        legalDueAt,
-      },
+    const created = await fileRequest(services, tx, requester, {
+      accountId: account.id,
+      kind,
+      source: "SELF_SERVICE",
+      jurisdiction: chosenJurisdiction ?? account.jurisdiction,
+      details,
+      verified,
+      identityMethod: requester.sessionId ? "SIGNED_IN_SESSION" : "OTHER",
+      reasonCode: verified ? "filed_by_holder" : "filed_with_api_key",
     });
-    await appendAuditEntry(
-      tx,
-      requester,
-      {
-        action: "privacy_request.created",
-        subjectType: "PrivacyRequest",
-        subjectId: created.id,
-        details: { kind, jurisdiction, source: "SELF_SERVICE", verified: created.verifiedAt !== null },
-      },
-      now,
-    );
-    if (kind === "RESTRICTION") await setRestriction(tx, requester, now, account.id, created.id, true);
+    if (kind === "RESTRICTION") await setRestriction(tx, requester, account.id, created.id, true, created.receivedAt);
     return created;
   });
+  publishQueueChange(services, request.id);
   services.logger.info({ accountId: account.id, privacyRequestId: request.id, kind }, "privacy request received");
   return request;
+}
+
+export interface FiledRequest {
+  accountId: string | null;
+  kind: PrivacyRequestKind;
+  source: PrivacyRequestSource;
+  jurisdiction: Jurisdiction;
+  details: string | null;
+  /** Made by the signed-in account holder; anything else waits for identity (P14, P16). */
+  verified: boolean;
+  /** How a verified requester was confirmed: a signed-in session unless said otherwise. */
+  identityMethod?: IdentityMethod;
+  concernsMinor?: boolean;
+  reporterContact?: string | null;
+  concernedEmail?: string | null;
+  reasonCode: string;
+}
+
+/**
+ * Stores a new request with its clocks, whatever its source: its first
+ * timeline row, its audit entry, and its emails: the receipt (CCPA asks for it
+ * within 10 business days; it goes at once, so `acknowledgedAt` is the filing
+ * time) and, when the requester is not confirmed yet, a link to the account's
+ * address that confirms it. The clock starts now and does not stop while
+ * identity is checked.
+ */
+export async function fileRequest(
+  services: Services,
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  input: FiledRequest,
+): Promise<PrivacyRequest> {
+  const now = services.now();
+  const concernsMinor = input.concernsMinor ?? false;
+  const { slaDueAt, legalDueAt, dueAt, acknowledgeDueAt, priority } = privacyRequestDeadlines({
+    jurisdiction: input.jurisdiction,
+    receivedAt: now,
+    concernsMinor,
+  });
+  const account = input.accountId
+    ? await tx.account.findUnique({ where: { id: input.accountId }, select: { id: true, email: true } })
+    : null;
+  const created = await tx.privacyRequest.create({
+    data: {
+      accountId: account?.id ?? null,
+      kind: input.kind,
+      status: input.verified ? "RECEIVED" : "IDENTITY_PENDING",
+      source: input.source,
+      jurisdiction: input.jurisdiction,
+      details: input.details,
+      concernsMinor,
+      priority,
+      // P22: a minor's data is erased without the standard waiting steps.
+      expeditedErasure: concernsMinor && input.kind === "DELETION",
+      reporterContact: input.reporterContact ?? null,
+      concernedEmail: input.concernedEmail ?? null,
+      verifiedAt: input.verified ? now : null,
+      identityMethod: input.verified ? (input.identityMethod ?? "SIGNED_IN_SESSION") : null,
+      identityNote: input.verified && input.identityMethod === "OTHER" ? "Confirmed with the account password" : null,
+      receivedAt: now,
+      acknowledgedAt: account ? now : null,
+      acknowledgeDueAt,
+      slaDueAt,
+      legalDueAt,
+      dueAt,
+    },
+  });
+  await recordFiling(tx, actor, created, input.reasonCode);
+  await auditPrivacyRequest(tx, actor, "privacy_request.created", created.id, now, {
+    kind: created.kind,
+    jurisdiction: created.jurisdiction,
+    source: created.source,
+    status: created.status,
+    concernsMinor,
+  });
+  if (account) {
+    await enqueueEmail(tx, { accountId: account.id, to: account.email, ...requestReceivedEmail(created) }, services);
+    if (!input.verified && (await takeEmailAllowance(tx, services, account.email, "privacy-identity-link"))) {
+      const token = await issueIdentityLink(tx, created.id, now);
+      const content = identityLinkEmail(services.config.http.publicUrl, created, token);
+      await enqueueEmail(tx, { accountId: account.id, to: account.email, ...content }, services);
+    }
+  }
+  return created;
+}
+
+export interface PrivacyConcernReport {
+  /** The address of the account the report is about. */
+  accountEmail: string;
+  /** How to reach the person reporting (an email address). */
+  reporterContact: string;
+  kind?: PrivacyRequestKind | null;
+  details?: string | null;
+  concernsMinor?: boolean | null;
+}
+
+const reportSchema = z.object({
+  accountEmail: emailSchema,
+  reporterContact: emailSchema,
+  kind: z.enum(privacyRequestKinds).nullish(),
+  details: z
+    .string()
+    .trim()
+    .max(detailsMaxLength, { error: `must be at most ${detailsMaxLength} characters` })
+    .nullish()
+    .transform((value) => value || null),
+  concernsMinor: z.boolean().nullish(),
+});
+
+/** The answer to every report, whatever the address named: it says nothing about whether it has an account. */
+export interface PrivacyConcernReceipt {
+  receivedAt: Date;
+}
+
+/**
+ * Someone without an account (a parent about their child's account, say)
+ * reports a privacy concern. A request is stored in every case, linked to the
+ * account when the address has one, and waits for identity: the account's
+ * holder confirms by the emailed link, or staff with a recorded check. The
+ * answer and the reporter's email are the same whether or not the address has
+ * an account. A report about a minor is a deletion unless it names another right (P22).
+ */
+export async function reportPrivacyConcern(services: Services, rawInput: PrivacyConcernReport): Promise<PrivacyConcernReceipt> {
+  const parsed = reportSchema.safeParse(rawInput);
+  if (!parsed.success) {
+    throw new ValidationError(
+      parsed.error.issues.map((issue) => ({ field: issue.path.map(String).join(".") || "input", message: issue.message })),
+    );
+  }
+  const input = parsed.data;
+  const concernsMinor = input.concernsMinor ?? false;
+  const kind = input.kind ?? (concernsMinor ? "DELETION" : null);
+  if (!kind) throw new ValidationError([{ field: "kind", message: "is required unless the report concerns a minor" }]);
+  const now = services.now();
+  const actor = systemActor("privacy.report");
+  const request = await services.db.$transaction(async (tx) => {
+    // Past a few reports an hour about one address, more are answered the same and not stored.
+    if (!(await takeEmailAllowance(tx, services, input.accountEmail, "privacy-report"))) return null;
+    const account = await tx.account.findUnique({
+      where: { email: input.accountEmail },
+      select: { id: true, jurisdiction: true },
+    });
+    const created = await fileRequest(services, tx, actor, {
+      accountId: account?.id ?? null,
+      kind,
+      source: "REPORT",
+      jurisdiction: account?.jurisdiction ?? "OTHER",
+      details: input.details,
+      verified: false,
+      concernsMinor,
+      reporterContact: input.reporterContact,
+      concernedEmail: input.accountEmail,
+      reasonCode: "reported_by_third_party",
+    });
+    if (await takeEmailAllowance(tx, services, input.reporterContact, "privacy-report-receipt")) {
+      await enqueueEmail(tx, { accountId: null, to: input.reporterContact, ...reportReceivedEmail() }, services);
+    }
+    // The reporter was told of receipt: that is the acknowledgement when no account holder was.
+    return tx.privacyRequest.update({ where: { id: created.id }, data: { acknowledgedAt: created.acknowledgedAt ?? now } });
+  });
+  if (!request) {
+    services.logger.warn({ concernsMinor }, "privacy concern report over the hourly limit for its address; not stored");
+    return { receivedAt: now };
+  }
+  publishQueueChange(services, request.id);
+  services.logger.info({ privacyRequestId: request.id, concernsMinor }, "privacy concern reported");
+  return { receivedAt: now };
 }
 
 /**
@@ -146,30 +310,20 @@ export async function withdrawPrivacyRequest(
   requester: AccountActor,
   requestId: string,
 ): Promise<PrivacyRequest> {
-  if (!isUuid(requestId)) throw new NotFoundError("The privacy request");
-  const now = services.now();
   const request = await services.db.$transaction(async (tx) => {
-    const withdrawn = await tx.privacyRequest.updateMany({
-      where: { id: requestId, accountId: requester.accountId, status: "RECEIVED" },
-      data: { status: "WITHDRAWN", completedAt: now, resolution: "Withdrawn by the account holder." },
+    const current = await lockRequest(tx, requestId);
+    if (current.accountId !== requester.accountId) throw new NotFoundError("The privacy request");
+    if (!stepFor(current.status, "WITHDRAWN")) throw new PrivacyRequestNotWithdrawableError(current.status);
+    const withdrawn = await applyTransition(services, tx, requester, current, "WITHDRAWN", {
+      reasonCode: "withdrawn_by_holder",
+      data: { resolution: "Withdrawn by the account holder." },
+      audit: { kind: current.kind },
     });
-    const request = await tx.privacyRequest.findFirst({ where: { id: requestId, accountId: requester.accountId } });
-    if (!request) throw new NotFoundError("The privacy request");
-    if (withdrawn.count === 0) throw new PrivacyRequestNotWithdrawableError(request.status);
-    await appendAuditEntry(
-      tx,
-      requester,
-      {
-        action: "privacy_request.withdrawn",
-        subjectType: "PrivacyRequest",
-        subjectId: request.id,
-        details: { kind: request.kind },
-      },
-      now,
-    );
-    if (request.kind === "RESTRICTION") await setRestriction(tx, requester, now, requester.accountId, request.id, false);
-    return request;
+    if (current.kind === "RESTRICTION")
+      await setRestriction(tx, requester, requester.accountId, current.id, false, services.now());
+    return withdrawn;
   });
+  publishQueueChange(services, request.id);
   services.logger.info({ accountId: requester.accountId, privacyRequestId: request.id }, "privacy request withdrawn");
   return request;
 }
@@ -181,10 +335,10 @@ export async function withdrawPrivacyRequest(
 async function setRestriction(
   tx: Prisma.TransactionClient,
   actor: Actor,
-  at: Date,
   accountId: string,
   privacyRequestId: string,
   restricted: boolean,
+  at: Date,
 ): Promise<void> {
   const changed = await tx.account.updateMany({
     where: { id: accountId, restrictedAt: restricted ? null : { not: null } },

@@ -7,13 +7,16 @@
  * own result union. `privacyRequests` lists the viewer's own requests.
  */
 import type { Jurisdiction, PrivacyRequest, PrivacyRequestKind } from "@smsape/db";
-import { WrongPasswordError } from "../../domain/accounts/errors.ts";
+import { InvalidTokenError, WrongPasswordError } from "../../domain/accounts/errors.ts";
 import { NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { PrivacyRequestAlreadyOpenError, PrivacyRequestNotWithdrawableError } from "../../domain/privacy/errors.ts";
+import { confirmIdentityByLink } from "../../domain/privacy/identity.ts";
 import {
   createPrivacyRequest,
   findOwnPrivacyRequest,
   findOwnPrivacyRequests,
+  type PrivacyConcernReceipt,
+  reportPrivacyConcern,
   withdrawPrivacyRequest,
 } from "../../domain/privacy/requests.ts";
 import { builder } from "../builder.ts";
@@ -22,10 +25,10 @@ import { ErrorInterface } from "./errors.ts";
 
 export const JurisdictionEnum = builder.enumType("Jurisdiction", {
   description: "The privacy law whose rights and deadlines apply (P23). OTHER gets the stricter GDPR deadlines.",
-  values: ["GDPR", "CCPA", "OTHER"] as const,
+  values: ["GDPR", "UK_GDPR", "CCPA", "OTHER"] as const,
 });
 
-const PrivacyRequestKindEnum = builder.enumType("PrivacyRequestKind", {
+export const PrivacyRequestKindEnum = builder.enumType("PrivacyRequestKind", {
   values: {
     ACCESS: { description: "A copy of my personal data (P14)." },
     CORRECTION: { description: "Correct personal data that is wrong (P15)." },
@@ -35,18 +38,32 @@ const PrivacyRequestKindEnum = builder.enumType("PrivacyRequestKind", {
   } as const,
 });
 
-const PrivacyRequestStatusEnum = builder.enumType("PrivacyRequestStatus", {
-  values: ["RECEIVED", "IN_PROGRESS", "COMPLETED", "REJECTED", "WITHDRAWN"] as const,
+export const PrivacyRequestStatusEnum = builder.enumType("PrivacyRequestStatus", {
+  values: {
+    IDENTITY_PENDING: {
+      description: "Waiting for the account holder to confirm it is theirs; nothing is disclosed or erased before.",
+    },
+    RECEIVED: { description: "Received from the confirmed holder; not started yet." },
+    IN_PROGRESS: { description: "Being handled." },
+    EXTENDED: { description: "Being handled; the deadline was extended once, with a notice saying why." },
+    AWAITING_APPROVAL: { description: "Prepared, waiting for a second reviewer's approval." },
+    COMPLETED: { description: "Carried out." },
+    REJECTED: { description: "Refused; `resolution` says why." },
+    WITHDRAWN: { description: "Withdrawn by the account holder." },
+  } as const,
 });
 
-const PrivacyRequestSourceEnum = builder.enumType("PrivacyRequestSource", {
+export const PrivacyRequestSourceEnum = builder.enumType("PrivacyRequestSource", {
   values: {
     SELF_SERVICE: { description: "Made by the account holder through the API." },
-    SUPPORT: { description: "Recorded by support from an email or another channel." },
+    SUPPORT: { description: "Recorded by support from a ticket or an email." },
+    REPORT: { description: "Reported by someone without an account, such as a parent about a child's account." },
   } as const,
 });
 
 const PrivacyRequestType = builder.prismaObject("PrivacyRequest", {
+  // The staff view of a request is its own type (StaffPrivacyRequest, privacy-staff.ts).
+  subGraphs: ["customer"],
   description: "A request to exercise a privacy right, with its clocks (P18).",
   fields: (t) => ({
     id: t.exposeID("id"),
@@ -65,7 +82,20 @@ const PrivacyRequestType = builder.prismaObject("PrivacyRequest", {
       type: "DateTime",
       description: "When we aim to answer: the policy's 72 hours (section 11).",
     }),
-    legalDueAt: t.expose("legalDueAt", { type: "DateTime", description: "The latest the law of the jurisdiction allows." }),
+    legalDueAt: t.expose("legalDueAt", {
+      type: "DateTime",
+      description: "The latest the law of the jurisdiction allows; moved once when the deadline is extended.",
+    }),
+    acknowledgedAt: t.expose("acknowledgedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When we confirmed receipt to you.",
+    }),
+    extendedAt: t.expose("extendedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When the deadline was extended, with a notice saying why.",
+    }),
     completedAt: t.expose("completedAt", {
       type: "DateTime",
       nullable: true,
@@ -77,6 +107,7 @@ const PrivacyRequestType = builder.prismaObject("PrivacyRequest", {
 
 builder.objectType(PrivacyRequestAlreadyOpenError, {
   name: "PrivacyRequestAlreadyOpenError",
+  subGraphs: ["customer"],
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof PrivacyRequestAlreadyOpenError,
   fields: (t) => ({ existingRequestId: t.exposeID("existingRequestId", { description: "The open request of the same kind." }) }),
@@ -84,6 +115,7 @@ builder.objectType(PrivacyRequestAlreadyOpenError, {
 
 builder.objectType(PrivacyRequestNotWithdrawableError, {
   name: "PrivacyRequestNotWithdrawableError",
+  subGraphs: ["customer"],
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof PrivacyRequestNotWithdrawableError,
   fields: (t) => ({ status: t.expose("status", { type: PrivacyRequestStatusEnum }) }),
@@ -215,5 +247,72 @@ builder.queryField("privacyRequest", (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, { id }, context) =>
       findOwnPrivacyRequest(context.services, signedInAccount(context.viewer).accountId, String(id), query),
+  }),
+);
+
+const PrivacyConcernReceiptType = builder.objectRef<PrivacyConcernReceipt>("PrivacyConcernReceipt").implement({
+  subGraphs: ["customer"],
+  description: "The same answer whatever address was named: it never says whether the address has an account.",
+  fields: (t) => ({ receivedAt: t.expose("receivedAt", { type: "DateTime" }) }),
+});
+
+const ReportPrivacyConcernInput = builder.inputType("ReportPrivacyConcernInput", {
+  subGraphs: ["customer"],
+  fields: (t) => ({
+    accountEmail: t.string({ required: true, description: "The email address of the account the report is about." }),
+    reporterContact: t.string({ required: true, description: "Your email address, for our answer." }),
+    kind: t.field({
+      type: PrivacyRequestKindEnum,
+      required: false,
+      description: "The right you ask for; a report about a minor is a deletion unless you name another.",
+    }),
+    details: t.string({ required: false }),
+    concernsMinor: t.boolean({ required: false, description: "The account belongs to, or holds data about, a minor (P22)." }),
+  }),
+});
+
+builder.mutationField("reportPrivacyConcern", (t) =>
+  t.field({
+    type: PrivacyConcernReceiptType,
+    subGraphs: ["customer"],
+    description:
+      "For someone without an account (a parent about a child's account): reports a privacy concern about an account. " +
+      "It waits until the account holder confirms, or staff check who you are; a report about a minor is handled first (P22).",
+    args: { input: t.arg({ type: ReportPrivacyConcernInput, required: true }) },
+    errors: {
+      types: [ValidationError],
+      directResult: true,
+      union: { name: "ReportPrivacyConcernResult", subGraphs: ["customer"] },
+    },
+    resolve: (_root, { input }, context) => reportPrivacyConcern(context.services, input),
+  }),
+);
+
+const ConfirmPrivacyRequestInput = builder.inputType("ConfirmPrivacyRequestInput", {
+  subGraphs: ["customer"],
+  fields: (t) => ({ token: t.string({ required: true, description: "The token from the confirmation email." }) }),
+});
+
+const ConfirmPrivacyRequestPayload = builder.objectRef<{ confirmed: true }>("ConfirmPrivacyRequestPayload").implement({
+  subGraphs: ["customer"],
+  fields: (t) => ({ confirmed: t.boolean({ resolve: () => true }) }),
+});
+
+builder.mutationField("confirmPrivacyRequest", (t) =>
+  t.field({
+    type: ConfirmPrivacyRequestPayload,
+    subGraphs: ["customer"],
+    description:
+      "Confirms, with the link emailed to the account's address, that a privacy request about the account may go ahead.",
+    args: { input: t.arg({ type: ConfirmPrivacyRequestInput, required: true }) },
+    errors: {
+      types: [InvalidTokenError],
+      directResult: true,
+      union: { name: "ConfirmPrivacyRequestResult", subGraphs: ["customer"] },
+    },
+    resolve: async (_root, { input }, context) => {
+      await confirmIdentityByLink(context.services, input.token);
+      return { confirmed: true as const };
+    },
   }),
 );

@@ -1,0 +1,3 @@
+import { TicketList } from "./TicketList.tsx";
+
+export default { list: TicketList, options: { label: "Support tickets" } };
