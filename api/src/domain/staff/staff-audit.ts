@@ -6,6 +6,7 @@
 import type { ActorType, Prisma } from "@smsape/db";
 import { type Actor, auditActor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
+import type { AuditEvent } from "../audit/events.ts";
 
 export type StaffSignInFailure = "unknown-email" | "wrong-password" | "disabled" | "locked" | "wrong-code" | "expired";
 
@@ -30,78 +31,37 @@ export async function auditStaffEvent(
   event: StaffAuditEvent,
   at: Date,
 ): Promise<void> {
-  const who = signInActor(actor, event);
-  switch (event.action) {
+  await appendAuditEntry(tx, signInActor(actor, event), auditEventOf(event), at);
+}
+
+/** The log's event for a staff identity step: its subject, and ids and codes as details. */
+function auditEventOf(event: StaffAuditEvent): AuditEvent {
+  const { action } = event;
+  switch (action) {
     case "staff.sign_in_succeeded":
-      await appendAuditEntry(
-        tx,
-        who,
-        {
-          action: event.action,
-          subjectType: "StaffSession",
-          subjectId: event.sessionId,
-          details: { staffUserId: event.staffUserId, factor: event.factor },
-        },
-        at,
-      );
-      return;
+      return {
+        action,
+        subjectType: "StaffSession",
+        subjectId: event.sessionId,
+        details: { staffUserId: event.staffUserId, factor: event.factor },
+      };
     case "staff.sign_in_failed":
-      await appendAuditEntry(
-        tx,
-        who,
-        {
-          action: event.action,
-          subjectType: "StaffUser",
-          subjectId: event.staffUserId,
-          reason: event.reason,
-          details: { stage: event.stage },
-        },
-        at,
-      );
-      return;
+      return {
+        action,
+        subjectType: "StaffUser",
+        subjectId: event.staffUserId,
+        reason: event.reason,
+        details: { stage: event.stage },
+      };
     case "staff_session.revoked":
-      await appendAuditEntry(
-        tx,
-        who,
-        {
-          action: event.action,
-          subjectType: "StaffSession",
-          subjectId: event.sessionId,
-          details: { staffUserId: event.staffUserId },
-        },
-        at,
-      );
-      return;
+      return { action, subjectType: "StaffSession", subjectId: event.sessionId, details: { staffUserId: event.staffUserId } };
     case "staff.created":
-      await appendAuditEntry(
-        tx,
-        who,
-        { action: event.action, subjectType: "StaffUser", subjectId: event.staffUserId, details: { role: event.role } },
-        at,
-      );
-      return;
+      return { action, subjectType: "StaffUser", subjectId: event.staffUserId, details: { role: event.role } };
     case "staff.disabled":
     case "staff.totp_reset":
-      await appendAuditEntry(
-        tx,
-        who,
-        {
-          action: event.action,
-          subjectType: "StaffUser",
-          subjectId: event.staffUserId,
-          details: { sessionsEnded: event.sessionsEnded },
-        },
-        at,
-      );
-      return;
+      return { action, subjectType: "StaffUser", subjectId: event.staffUserId, details: { sessionsEnded: event.sessionsEnded } };
     case "staff.totp_enrolled":
-      await appendAuditEntry(
-        tx,
-        who,
-        { action: event.action, subjectType: "StaffUser", subjectId: event.staffUserId, details: {} },
-        at,
-      );
-      return;
+      return { action, subjectType: "StaffUser", subjectId: event.staffUserId, details: {} };
   }
 }
 
