@@ -11,9 +11,9 @@ import {
 } from "@smsape/api/testing";
 import type { StaffRole } from "@smsape/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveCustomerToken } from "../../api/src/domain/accounts/credentials.ts";
 import { passwordResetRequestedJob } from "../../api/src/domain/accounts/password-changes.ts";
-import type { StaffActor } from "../../api/src/domain/actors.ts";
-
+import type { AccountActor, StaffActor } from "../../api/src/domain/actors.ts";
 import {
   approveErasure,
   type ErasureStep,
@@ -22,6 +22,8 @@ import {
   runErasure,
 } from "../../api/src/domain/privacy/erasure.ts";
 import type { ErasureScan } from "../../api/src/domain/privacy/post-erasure-scan.ts";
+import { rejectRequest } from "../../api/src/domain/privacy/request-handling.ts";
+import { contactSupport } from "../../api/src/domain/privacy/support-tickets.ts";
 import { NotPermittedError } from "../../api/src/domain/staff/permissions.ts";
 
 let app: TestApp;
@@ -179,6 +181,31 @@ describe("erasure (P16, P9)", () => {
     expect(await findInDatabase(app, reference)).toEqual([]);
     // The audit log keeps its entries about the erased account, and still verifies.
     expect(await app.services.db.auditEntry.count({ where: { subjectId: request.id, action: "erasure.ran" } })).toBe(1);
+    expect((await verifyAuditLogOf(app)).valid).toBe(true);
+  });
+
+  it("P16: what the person wrote and what staff wrote about them is gone from every table, and the audit chain still verifies", async () => {
+    const { customer, request } = await customerAskingForDeletion();
+    const credential = await resolveCustomerToken(app.services, customer.token);
+    if (!credential) throw new Error("the customer's session ended");
+    const holder: AccountActor = { kind: "account", ...credential };
+    const theirWords = `my old phone was stolen, ticket ${randomUUID()}`;
+    await contactSupport(app.services, holder, { subject: "Stolen phone", body: theirWords });
+    // Staff answer a second request with a message that names the person's situation: it goes out by email
+    // and is kept as a note outside the audit chain.
+    const objection = await customer.requestPrivacy({ kind: "OBJECTION", details: "Stop using my data for anything" });
+    const staffWords = `We cannot act on this objection until the stolen phone ${randomUUID()} is reported`;
+    await rejectRequest(app.services, support, objection.id, { reasonCode: "manifestly_unfounded", message: staffWords });
+    expect(await findInDatabase(app, theirWords)).not.toEqual([]);
+    expect(await findInDatabase(app, staffWords)).not.toEqual([]);
+    await app.mailbox.deliver();
+
+    const plan = await approvedPlan(request.id);
+    await runErasure(app.services, reviewer, plan.id);
+    await app.mailbox.deliver();
+
+    for (const needle of [customer.email, theirWords, staffWords]) expect(await findInDatabase(app, needle)).toEqual([]);
+    expect(await app.services.db.auditEntry.count({ where: { subjectId: objection.id } })).toBeGreaterThan(0);
     expect((await verifyAuditLogOf(app)).valid).toBe(true);
   });
 
