@@ -63,7 +63,7 @@ describe.skipIf(browserUnavailable)("carrying out a request's right from the con
     await context.close();
   });
 
-  it("P16: a compliance reviewer prepares the erasure plan and cannot approve it; a second reviewer approves and runs it", async () => {
+  it("P16: a compliance reviewer prepares the erasure plan and cannot approve it; a second reviewer approves and runs it, then closes the request", async () => {
     const customer = await createCustomer(app, { balanceMinor: 500 });
     const request = await customer.requestPrivacy({ kind: "DELETION", currentPassword: customer.password });
     const [preparer, approver] = [
@@ -109,6 +109,18 @@ describe.skipIf(browserUnavailable)("carrying out a request's right from the con
     expect(await app.services.db.account.count({ where: { id: customer.accountId } })).toBe(0);
     const ran = await app.services.db.erasurePlan.findUniqueOrThrow({ where: { id: plan.id } });
     expect(ran).toMatchObject({ status: "COMPLETED", approvedBy: approver.staffUserId, ranBy: approver.staffUserId });
+
+    // The request itself is closed by the reviewer's approval in its own section, outside the plan's controls.
+    await second.page.reload();
+    await second.actions.getByText(/nothing of the person remains/).waitFor();
+    const approval = second.page
+      .locator(".MuiCard-root.MuiPaper-outlined")
+      .filter({ has: second.page.getByRole("heading", { name: "Approval" }) });
+    await approval.getByRole("button", { name: "Approve", exact: true }).click();
+    await confirm(second.page, "Approve: are you sure?");
+    await second.page.getByText(/Awaiting approval → Completed/).waitFor();
+    const closed = await app.services.db.privacyRequest.findUniqueOrThrow({ where: { id: request.id } });
+    expect(closed.status).toBe("COMPLETED");
     await second.context.close();
   });
 
