@@ -23,6 +23,7 @@ import {
 } from "../../api/src/domain/privacy/erasure.ts";
 import type { ErasureScan } from "../../api/src/domain/privacy/post-erasure-scan.ts";
 import { rejectRequest } from "../../api/src/domain/privacy/request-handling.ts";
+import { transitionRequest } from "../../api/src/domain/privacy/request-states.ts";
 import { contactSupport } from "../../api/src/domain/privacy/support-tickets.ts";
 import { NotPermittedError } from "../../api/src/domain/staff/permissions.ts";
 
@@ -207,6 +208,24 @@ describe("erasure (P16, P9)", () => {
     for (const needle of [customer.email, theirWords, staffWords]) expect(await findInDatabase(app, needle)).toEqual([]);
     expect(await app.services.db.auditEntry.count({ where: { subjectId: objection.id } })).toBeGreaterThan(0);
     expect((await verifyAuditLogOf(app)).valid).toBe(true);
+  });
+
+  it("P16: a deletion request cannot be completed until its approved erasure plan has run", async () => {
+    const { request } = await customerAskingForDeletion();
+    await transitionRequest(app.services, support, request.id, "IN_PROGRESS", { reasonCode: "started" });
+    await transitionRequest(app.services, support, request.id, "AWAITING_APPROVAL", { reasonCode: "prepared" });
+    const plan = await approvedPlan(request.id);
+    await expect(
+      transitionRequest(app.services, secondReviewer, request.id, "COMPLETED", { reasonCode: "completed" }),
+    ).rejects.toMatchObject({ code: "REQUEST_TRANSITION_NOT_ALLOWED" });
+    expect((await app.services.db.privacyRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe(
+      "AWAITING_APPROVAL",
+    );
+    await runErasure(app.services, reviewer, plan.id);
+    const completed = await transitionRequest(app.services, secondReviewer, request.id, "COMPLETED", {
+      reasonCode: "completed",
+    });
+    expect(completed.status).toBe("COMPLETED");
   });
 
   it("P9: the ledger is kept whole under the pseudonymous reference, unlinked from the erased account", async () => {

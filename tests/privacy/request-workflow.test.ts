@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   collect,
   createCustomer,
@@ -10,6 +11,8 @@ import {
   verifyAuditLogOf,
 } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StaffActor } from "../../api/src/domain/actors.ts";
+import { approveErasure, planErasure, runErasure } from "../../api/src/domain/privacy/erasure.ts";
 import { privacyRemindersJob, sendPrivacyReminders } from "../../api/src/domain/privacy/reminders.ts";
 
 const hour = 60 * 60 * 1000;
@@ -146,6 +149,16 @@ describe("the state machine, over the staff API", () => {
     expect(started.nextSteps).not.toContain("COMPLETED");
     expect(await move(compliance.client, request.id, "COMPLETED")).toMatchObject({ __typename: "PrivacyRequestTransitionError" });
     await moved(support.client, request.id, "AWAITING_APPROVAL");
+    // The erasure itself runs first: a second person approves its plan (tests/privacy/erasure.test.ts).
+    const asActor = (member: TestStaffMember): StaffActor => ({
+      kind: "staff",
+      staffUserId: member.staffUserId,
+      role: member.role,
+      sessionId: randomUUID(),
+    });
+    const plan = await planErasure(app.services, asActor(support), request.id);
+    await approveErasure(app.services, asActor(compliance), plan.id);
+    await runErasure(app.services, asActor(compliance), plan.id);
     expect((await moved(compliance.client, request.id, "COMPLETED", "approved")).status).toBe("COMPLETED");
   });
 

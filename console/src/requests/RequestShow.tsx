@@ -359,17 +359,21 @@ const Rejection = ({ record }: { record: PrivacyRequestRecord }) => {
  * Where the right itself is carried out (export, correction, erasure plan,
  * restriction): each right's controls are added here, for this request's kind.
  */
-const RightActions = ({ record }: { record: PrivacyRequestRecord }) => (
-  <Section title="Actions for this right">
-    <Box data-testid="right-actions" data-kind={record.kind}>
-      <Typography variant="body2" color="text.secondary">
-        {kindLabels[record.kind] ?? record.kind} is carried out here.
-        {record.expeditedErasure ? " A minor's data: the erasure skips the standard waiting steps." : ""}
-      </Typography>
-      <RightsActions request={{ id: record.id, kind: record.kind as RightsRequest["kind"] }} />
-    </Box>
-  </Section>
-);
+const RightActions = ({ record }: { record: PrivacyRequestRecord }) => {
+  // A right's step changes the request (its timeline, its state): the page reloads it after each.
+  const refresh = useRefresh();
+  return (
+    <Section title="Actions for this right">
+      <Box data-testid="right-actions" data-kind={record.kind}>
+        <Typography variant="body2" color="text.secondary">
+          {kindLabels[record.kind] ?? record.kind} is carried out here.
+          {record.expeditedErasure ? " A minor's data: the erasure skips the standard waiting steps." : ""}
+        </Typography>
+        <RightsActions request={{ id: record.id, kind: record.kind as RightsRequest["kind"] }} onChange={refresh} />
+      </Box>
+    </Section>
+  );
+};
 
 const Timeline = ({ record }: { record: PrivacyRequestRecord }) => (
   <Section title="Timeline">

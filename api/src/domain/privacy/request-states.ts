@@ -240,6 +240,17 @@ export async function transitionRequest(
     if (step.via) {
       throw new PrivacyRequestTransitionError(current.status, to, `Use ${step.via} for this step: it needs more than a reason.`);
     }
+    // A deletion is done when the person's data is erased, not when someone says so (P16).
+    if (to === "COMPLETED" && current.kind === "DELETION") {
+      const erased = await tx.erasurePlan.count({ where: { requestId: current.id, status: "COMPLETED" } });
+      if (erased === 0) {
+        throw new PrivacyRequestTransitionError(
+          current.status,
+          to,
+          "Run the approved erasure plan first: a deletion request is completed once the person's data is erased.",
+        );
+      }
+    }
     return applyTransition(services, tx, actor, current, to, options);
   });
   publishQueueChange(services, request.id);
