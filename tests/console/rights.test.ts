@@ -95,6 +95,13 @@ describe.skipIf(browserUnavailable)("carrying out a request's right from the con
     expect(plan).toMatchObject({ status: "PREPARED", preparedBy: preparer.staffUserId });
     await first.context.close();
 
+    // Support staff see the plan, but approving and running it are not theirs to do.
+    const support = await openRequest(browser, app, await createStaffMember(app, { role: "SUPPORT" }), request.id);
+    await support.actions.getByText("PREPARED").waitFor();
+    expect(await support.actions.getByRole("button", { name: "Approve" }).count()).toBe(0);
+    expect(await support.actions.getByRole("button", { name: "Run" }).count()).toBe(0);
+    await support.context.close();
+
     const second = await openRequest(browser, app, approver, request.id);
     await second.actions.getByText("PREPARED").waitFor();
     await second.actions.getByRole("button", { name: "Approve" }).click();

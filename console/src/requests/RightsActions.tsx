@@ -19,7 +19,7 @@ import {
   Typography,
 } from "@mui/material";
 import { useCallback, useEffect, useState } from "react";
-import { Confirm, useGetIdentity, useNotify } from "react-admin";
+import { Confirm, useGetIdentity, useNotify, usePermissions } from "react-admin";
 import * as rights from "../dataProvider/privacyRights.ts";
 
 export interface RightsRequest {
@@ -185,6 +185,9 @@ function ErasureControls({ request, ask }: { request: RightsRequest; ask: Ask })
   }, [request.id]);
   useEffect(reload, [reload]);
   const preparedByMe = plan !== null && identity?.id === plan.preparedBy;
+  // Approving and running are for compliance reviewers (erasure.approve); others see the plan only.
+  const { permissions } = usePermissions();
+  const mayApprove = Array.isArray(permissions) && permissions.includes("erasure.approve");
   const act = (title: string, content: string, run: () => Promise<unknown>, done: string) =>
     ask({
       title,
@@ -213,7 +216,7 @@ function ErasureControls({ request, ask }: { request: RightsRequest; ask: Ask })
           Prepare plan
         </Button>
         {plan && <Chip label={plan.status} />}
-        {plan && (
+        {plan && mayApprove && (
           <Button
             variant="contained"
             disabled={plan.status !== "PREPARED" || preparedByMe}
@@ -230,7 +233,7 @@ function ErasureControls({ request, ask }: { request: RightsRequest; ask: Ask })
             Approve
           </Button>
         )}
-        {plan && (
+        {plan && mayApprove && (
           <Button
             variant="contained"
             color="error"
