@@ -106,6 +106,12 @@ describe.skipIf(browserUnavailable)("the breach register in the staff console", 
 
     await page.goto(`${app.url}/console/#/incidents/${id}/show`);
     await page.getByRole("link", { name: "Edit" }).click();
+    // The form fills itself from the incident once it is loaded; typing before that would be overwritten.
+    const nature = page.getByRole("textbox", { name: "Nature of the breach" });
+    for (let tries = 0; (await nature.inputValue()) !== "Laptop with a support export stolen"; tries++) {
+      if (tries > 100) throw new Error("the edit form never loaded the incident");
+      await page.waitForTimeout(100);
+    }
     await page.getByLabel("Measures taken or proposed").fill("Disk was encrypted; sessions revoked");
     await page.getByRole("combobox", { name: "Status" }).click();
     await page.getByRole("option", { name: "Contained" }).click();
