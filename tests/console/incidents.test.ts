@@ -105,8 +105,14 @@ describe.skipIf(browserUnavailable)("the breach register in the staff console", 
     const { context, page } = await signedInConsole(browser, app, staff);
 
     await page.goto(`${app.url}/console/#/incidents/${id}/show`);
+    // The edit form shows the incident from the page's cache at once, then again when its own read
+    // returns, which resets the fields: type only after that read.
+    const incidentRead = page.waitForResponse(
+      (response) =>
+        response.url().endsWith("/admin/graphql") && (response.request().postData() ?? "").includes("query Incident("),
+    );
     await page.getByRole("link", { name: "Edit" }).click();
-    // The form fills itself from the incident once it is loaded; typing before that would be overwritten.
+    await incidentRead;
     const nature = page.getByRole("textbox", { name: "Nature of the breach" });
     for (let tries = 0; (await nature.inputValue()) !== "Laptop with a support export stolen"; tries++) {
       if (tries > 100) throw new Error("the edit form never loaded the incident");

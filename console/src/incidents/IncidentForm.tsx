@@ -15,7 +15,8 @@ export const IncidentForm = ({ editing = false }: { editing?: boolean }) => {
   const translate = useTranslate();
   const now = new Date();
   return (
-    <SimpleForm>
+    // A fresh read of the incident (the page regaining focus) must not wipe what the member is typing.
+    <SimpleForm resetOptions={{ keepDirtyValues: true }}>
       <DateTimeInput source="discoveredAt" label="Discovered at" validate={required()} defaultValue={now} />
       <DateTimeInput
         source="awareAt"
