@@ -47,6 +47,10 @@ export const staffPermissions = {
   "incidents.read": ["COMPLIANCE"],
   /** Open and update incidents, record the decisions, notify the people concerned (P21). */
   "incidents.manage": ["COMPLIANCE"],
+  /** See retention policies, dry runs, purge runs and their reports, and legal holds (P8). */
+  "retention.read": ["COMPLIANCE"],
+  /** Change a retention period, start a purge, place and lift legal holds (P8). */
+  "retention.manage": ["COMPLIANCE"],
   /** Add, disable and re-enrol staff members. */
   "staff.manage": ["ADMIN"],
   /** List and revoke staff sessions. */
