@@ -191,6 +191,10 @@ describe.skipIf(browserUnavailable)("retention in the staff console", () => {
     expect(entry.details).toMatchObject({ fromSecs: 6 * 3600, toSecs: 2 * 3600 });
     // Nothing was purged by changing the period.
     expect(await bodiesOlderThan(new Date(app.clock.now().getTime() - hours(2)))).toBe(removed);
+
+    // A failure reads as the API says it.
+    await page.goto(`${app.url}/console/#/retentionPolicies/sms.subject/show`);
+    await page.getByText("The retention policy was not found.").waitFor();
     await context.close();
   });
 

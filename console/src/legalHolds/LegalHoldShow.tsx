@@ -40,7 +40,10 @@ export const LegalHoldShow = () => {
   const { permissions } = usePermissions();
   const canManage = Array.isArray(permissions) && permissions.includes("retention.manage");
   const canReadAccounts = Array.isArray(permissions) && permissions.includes("accounts.read");
-  const controller = useShowController<LegalHoldRecord>({ queryOptions: { retry: false } });
+  const controller = useShowController<LegalHoldRecord>({
+    // The page shows the API's own message ("… was not found.") rather than react-admin's generic one.
+    queryOptions: { retry: false, onError: () => undefined },
+  });
   const [lifting, setLifting] = useState(false);
   const hold = controller.record;
   if (controller.error) return <Alert severity="error">{(controller.error as Error).message}</Alert>;

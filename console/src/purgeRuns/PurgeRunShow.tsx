@@ -22,6 +22,8 @@ export const PurgeRunShow = () => {
   const controller = useShowController<PurgeRunRecord>({
     queryOptions: {
       retry: false,
+      // The page shows the API's own message ("… was not found.") rather than react-admin's generic one.
+      onError: () => undefined,
       refetchInterval: (query) => (query.state.data?.status === "RUNNING" ? runningRefreshMs : false),
     },
   });

@@ -51,6 +51,13 @@ export const RetentionPolicyEdit = () => {
     <Edit
       title="Change retention period"
       mutationMode="pessimistic"
+      queryOptions={{
+        // The API's own message ("The retention policy was not found.") rather than react-admin's generic one.
+        onError: (error: Error) => {
+          notify(error.message, { type: "error" });
+          redirect("list", "retentionPolicies");
+        },
+      }}
       transform={(values: PeriodValues) => ({
         retentionSecs: proposedSecs(values) ?? 0,
         reasonCode: values.reasonCode ?? "",

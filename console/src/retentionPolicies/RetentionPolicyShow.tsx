@@ -41,7 +41,10 @@ export const RetentionPolicyShow = () => {
   const translate = useTranslate();
   const { permissions } = usePermissions();
   const canManage = Array.isArray(permissions) && permissions.includes("retention.manage");
-  const controller = useShowController<RetentionPolicyRecord>({ queryOptions: { retry: false } });
+  const controller = useShowController<RetentionPolicyRecord>({
+    // The page shows the API's own message ("… was not found.") rather than react-admin's generic one.
+    queryOptions: { retry: false, onError: () => undefined },
+  });
   const policy = controller.record;
   if (controller.error) return <Alert severity="error">{(controller.error as Error).message}</Alert>;
   if (!policy) return null;
