@@ -242,7 +242,7 @@ function measuresFor(fields: RecordedField[]): string[] {
   const kept = customerFields.filter((field) => field.erasure === "keep-legal-retention");
   if (customerFields.length > 0) {
     const deleted = customerFields.length - anonymised.length - kept.length;
-    const parts = [`${deleted} of ${customerFields.length} fields deleted`];
+    const parts = [`${deleted} of the customer's ${customerFields.length} fields deleted`];
     if (anonymised.length > 0) parts.push(`cleared: ${fieldNames(anonymised)}`);
     if (kept.length > 0) parts.push(`${kept.length} kept under legal retention, for as long as their time limit says`);
     measures.push(`When the account is erased (P16): ${parts.join("; ")}.`);
