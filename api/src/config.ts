@@ -75,6 +75,17 @@ const environment = z.object({
     .min(0, { error: "expected a number of minutes from 0 to 59" })
     .max(59, { error: "expected a number of minutes from 0 to 59" })
     .default(10),
+  // When the retention purge runs (pg-boss cron, once across instances); "off" schedules none.
+  RETENTION_PURGE_CRON: z
+    .string()
+    .regex(/^(off|(\S+\s+){4}\S+)$/, { error: 'expected a five-field cron expression, e.g. "*/15 * * * *", or "off"' })
+    .default("*/15 * * * *"),
+  RETENTION_PURGE_BATCH: z.coerce
+    .number({ error: "expected a number of rows from 100 to 100000" })
+    .int({ error: "expected a number of rows from 100 to 100000" })
+    .min(100, { error: "expected a number of rows from 100 to 100000" })
+    .max(100_000, { error: "expected a number of rows from 100 to 100000" })
+    .default(5_000),
 });
 
 export type Environment = z.input<typeof environment>;
@@ -158,6 +169,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signingKeySeed: e.AUDIT_SIGNING_KEY ?? developmentAuditSigningKey,
       developmentKey: !e.AUDIT_SIGNING_KEY,
       checkpointMinutes: e.AUDIT_CHECKPOINT_MINUTES,
+    },
+    retention: {
+      cron: e.RETENTION_PURGE_CRON === "off" ? null : e.RETENTION_PURGE_CRON,
+      batchSize: e.RETENTION_PURGE_BATCH,
     },
   };
 }

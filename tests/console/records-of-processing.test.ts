@@ -41,7 +41,7 @@ describe.skipIf(browserUnavailable)("the records of processing in the staff cons
 
     await page.goto(`${app.url}/console/#/`);
     await page.getByRole("menuitem", { name: "Records of processing" }).click();
-    await page.getByText(/^sms\.body: 36 hours\. .*Basis: Read within a day and a half\.$/).waitFor();
+    await page.getByText(/^sms\.body: 36 hours after the SMS arrived, .*Basis: Read within a day and a half\.$/).waitFor();
 
     const [download] = await Promise.all([
       page.waitForEvent("download"),
@@ -49,7 +49,9 @@ describe.skipIf(browserUnavailable)("the records of processing in the staff cons
     ]);
     expect(download.suggestedFilename()).toMatch(/^records-of-processing-\d{4}-\d{2}-\d{2}\.md$/);
     const file = await readFile(await download.path(), "utf8");
-    expect(file).toContain("`sms.body`: 36 hours. Text and code of received SMS. Basis: Read within a day and a half.");
+    expect(file).toMatch(
+      /`sms\.body`: 36 hours after the SMS arrived, [^\n]*Text and code of received SMS\. Basis: Read within a day and a half\./,
+    );
 
     const { recordsOfProcessing } = await reviewer.client.data<{ recordsOfProcessing: { markdown: string } }>(
       "query { recordsOfProcessing { markdown } }",

@@ -13,6 +13,7 @@ export interface ProcessingTimeLimit {
   period: string | null;
   description: string;
   legalBasis: string | null;
+  statement: string;
 }
 
 export interface ProcessingRecordField {
@@ -60,7 +61,7 @@ const recordsQuery = `query RecordsOfProcessing {
       fields { model field subject purpose timeLimit erasure }
       recipients { key name receives }
       transfers { recipientName destination countries safeguard }
-      timeLimits { key kind retentionSecs period description legalBasis }
+      timeLimits { key kind retentionSecs period description legalBasis statement }
       securityMeasures
     }
     securityMeasures { measure where }

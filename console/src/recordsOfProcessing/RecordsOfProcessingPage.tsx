@@ -43,10 +43,7 @@ const Entry = ({ label, items, none }: { label: string; items: string[]; none: s
   </Box>
 );
 
-const timeLimitText = (limit: ProcessingTimeLimit) =>
-  limit.period
-    ? `${limit.key}: ${limit.period}. ${limit.description}. Basis: ${limit.legalBasis}.`
-    : `${limit.key}: ${limit.description}`;
+const timeLimitText = (limit: ProcessingTimeLimit) => `${limit.key}: ${limit.statement}`;
 
 const transferText = (transfer: ProcessingTransfer) =>
   `${transfer.recipientName}: ${transfer.destination}${

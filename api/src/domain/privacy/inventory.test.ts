@@ -1,6 +1,6 @@
 import { getDatamodel } from "@smsape/db";
 import { describe, expect, it } from "vitest";
-import { retentionDefaults } from "../../seed/reference.ts";
+import { retentionDefaults } from "../retention/policies.ts";
 import {
   dataInventory,
   erasureOf,

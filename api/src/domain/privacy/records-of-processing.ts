@@ -8,7 +8,7 @@
  * code applies to it. A field, a vendor or a period changes here when it
  * changes in the inventory, the register or the database.
  */
-import type { Prisma } from "@smsape/db";
+import type { Prisma, RetentionAction, RetentionEvent } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import type { Actor } from "../actors.ts";
 import { passwordHashing } from "../auth/passwords.ts";
@@ -32,12 +32,14 @@ export interface RetentionPolicyRow {
   description: string;
   retentionSecs: number;
   legalBasis: string;
+  countedFrom: RetentionEvent;
+  action: RetentionAction;
 }
 
 /** The retention policies as the database holds them now; the one place the records read that table. */
 export function readRetentionPolicies(db: Prisma.TransactionClient): Promise<RetentionPolicyRow[]> {
   return db.retentionPolicy.findMany({
-    select: { key: true, description: true, retentionSecs: true, legalBasis: true },
+    select: { key: true, description: true, retentionSecs: true, legalBasis: true, countedFrom: true, action: true },
     orderBy: { key: "asc" },
   });
 }
@@ -61,8 +63,14 @@ export interface TimeLimit {
   retentionSecs: number | null;
   /** The period in words ("30 days"); null for a rule. */
   period: string | null;
+  /** The event the period counts from, in words; null for a rule. */
+  countedFrom: string | null;
+  /** What the purge does once the period is over, in words; null for a rule. */
+  action: string | null;
   description: string;
   legalBasis: string | null;
+  /** The whole time limit in one sentence, as the document and the console show it. */
+  statement: string;
 }
 
 export interface RecordedField {
@@ -173,6 +181,22 @@ export function describePeriod(seconds: number): string {
   return `${seconds} seconds`;
 }
 
+const countedFromWords: Record<RetentionEvent, string> = {
+  SMS_RECEIVED: "the SMS arrived",
+  ACTIVATION_ENDED: "the activation ended",
+  SESSION_ENDED: "the session ended",
+  TOKEN_ENDED: "the token was used or expired",
+  EMAIL_DELIVERED: "the email was delivered or given up on",
+  REQUEST_COMPLETED: "the privacy request was closed",
+  ACCOUNT_ERASED: "the account was erased",
+  RECORD_CREATED: "the record was written",
+};
+
+const actionWords: Record<RetentionAction, string> = {
+  DELETE: "then the records are deleted",
+  ANONYMISE: "then their personal values are cleared",
+};
+
 const retentionKey = (retention: Retention) => ("policy" in retention ? retention.policy : retention.rule);
 
 function timeLimitOf(retention: Retention, policies: Map<string, RetentionPolicyRow>): TimeLimit {
@@ -182,8 +206,11 @@ function timeLimitOf(retention: Retention, policies: Map<string, RetentionPolicy
       kind: "rule",
       retentionSecs: null,
       period: null,
+      countedFrom: null,
+      action: null,
       description: retentionRules[retention.rule],
       legalBasis: null,
+      statement: retentionRules[retention.rule],
     };
   }
   const policy = policies.get(retention.policy);
@@ -193,17 +220,26 @@ function timeLimitOf(retention: Retention, policies: Map<string, RetentionPolicy
       kind: "policy",
       retentionSecs: null,
       period: null,
+      countedFrom: null,
+      action: null,
       description: "No retention policy with this key is in the database: the period is not set.",
       legalBasis: null,
+      statement: "No retention policy with this key is in the database: the period is not set.",
     };
   }
+  const period = describePeriod(policy.retentionSecs);
+  const countedFrom = countedFromWords[policy.countedFrom];
+  const action = actionWords[policy.action];
   return {
     key: policy.key,
     kind: "policy",
     retentionSecs: policy.retentionSecs,
-    period: describePeriod(policy.retentionSecs),
+    period,
+    countedFrom,
+    action,
     description: policy.description,
     legalBasis: policy.legalBasis,
+    statement: `${period} after ${countedFrom}, ${action}. ${policy.description}. Basis: ${policy.legalBasis}.`,
   };
 }
 
@@ -396,11 +432,7 @@ export async function recordsOfProcessing(services: Services, actor: Actor): Pro
 /** A value for a Markdown table cell: no pipe or line break can break the table. */
 const cell = (value: string) => value.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 
-function describeLimit(limit: TimeLimit): string {
-  if (limit.kind === "rule") return `\`${limit.key}\`: ${limit.description}`;
-  if (limit.period === null) return `\`${limit.key}\`: ${limit.description}`;
-  return `\`${limit.key}\`: ${limit.period}. ${limit.description}. Basis: ${limit.legalBasis}.`;
-}
+const describeLimit = (limit: TimeLimit) => `\`${limit.key}\`: ${limit.statement}`;
 
 function describeTransfer(transfer: Transfer, named = true): string {
   const countries = transfer.countries.length > 0 ? ` (${transfer.countries.join(", ")})` : "";

@@ -50,6 +50,10 @@ export const staffPermissions = {
   "incidents.manage": ["COMPLIANCE"],
   /** Read and download the records of processing (GDPR Art. 30), computed from the inventory, retention and the register. */
   "records.read": ["COMPLIANCE"],
+  /** See retention policies, dry runs, purge runs and their reports, and legal holds (P8). */
+  "retention.read": ["COMPLIANCE"],
+  /** Change a retention period, start a purge, place and lift legal holds (P8). */
+  "retention.manage": ["COMPLIANCE"],
   /** Add, disable and re-enrol staff members. */
   "staff.manage": ["ADMIN"],
   /** List and revoke staff sessions. */

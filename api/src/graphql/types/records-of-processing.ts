@@ -28,8 +28,11 @@ const TimeLimitType = builder.objectRef<TimeLimit>("ProcessingTimeLimit").implem
     kind: t.exposeString("kind", { description: "`policy` or `rule`." }),
     retentionSecs: t.exposeInt("retentionSecs", { nullable: true }),
     period: t.exposeString("period", { nullable: true, description: "The period in words, e.g. `30 days`." }),
+    countedFrom: t.exposeString("countedFrom", { nullable: true, description: "The event the period counts from, in words." }),
+    action: t.exposeString("action", { nullable: true, description: "What the purge then does, in words." }),
     description: t.exposeString("description"),
     legalBasis: t.exposeString("legalBasis", { nullable: true }),
+    statement: t.exposeString("statement", { description: "The whole time limit in one sentence." }),
   }),
 });
 
