@@ -11,6 +11,7 @@ import { Login } from "./layout/Login.tsx";
 import legalHolds from "./legalHolds/index.ts";
 import policyVersions from "./policyVersions/index.tsx";
 import purgeRuns from "./purgeRuns/index.ts";
+import recordsOfProcessing from "./recordsOfProcessing/index.ts";
 import requests from "./requests/index.ts";
 import retentionPolicies from "./retentionPolicies/index.ts";
 import staff from "./staff/index.ts";
@@ -47,6 +48,7 @@ export const App = () => (
         {holds(permissions, "retention.read") ? <Resource name="purgeRuns" {...purgeRuns} /> : null}
         {holds(permissions, "retention.read") ? <Resource name="legalHolds" {...legalHolds} /> : null}
         {holds(permissions, "policy.read") ? <Resource name="policyVersions" {...policyVersions} /> : null}
+        {holds(permissions, "records.read") ? <Resource name="recordsOfProcessing" {...recordsOfProcessing} /> : null}
         <Resource name="subProcessors" {...subProcessors} />
         <Resource name="browserStorage" {...browserStorage} />
         {holds(permissions, "audit.read") ? <Resource name="auditEntries" {...auditEntries} /> : null}

@@ -11,6 +11,7 @@ import { browserStorageQueries } from "./browserStorage.ts";
 import { incidentQueries } from "./incidents.ts";
 import { policyVersionQueries } from "./policyVersions.ts";
 import { privacyRequestQueries } from "./privacyRequests.ts";
+import { recordsOfProcessingQueries } from "./recordsOfProcessing.ts";
 import { legalHoldQueries, purgeRunQueries, retentionPolicyQueries } from "./retention.ts";
 import { staffQueries, staffSessionQueries } from "./staff.ts";
 import { subProcessorQueries } from "./subProcessors.ts";
@@ -55,6 +56,7 @@ const resources: Record<string, ResourceQueries> = {
   retentionPolicies: retentionPolicyQueries,
   purgeRuns: purgeRunQueries,
   legalHolds: legalHoldQueries,
+  recordsOfProcessing: recordsOfProcessingQueries,
 };
 
 /** Erases each method's own parameter and result types: the resource's handler declares them. */
