@@ -291,7 +291,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
  */
 async function withinBodyLimit(req: IncomingMessage, limit: number): Promise<IncomingMessage | null> {
   if (req.headers["content-length"] !== undefined || !req.headers["transfer-encoding"]) {
-    return Number(req.headers["content-length"] ?? 0) > limit ? (req.pause(), null) : req;
+    if (Number(req.headers["content-length"] ?? 0) <= limit) return req;
+    req.pause();
+    return null;
   }
   const body = await readBody(req, limit);
   if (!body) return null;
