@@ -291,6 +291,16 @@ export const dataInventory: DataInventory = {
     expiresAt: staff("technical", "When the sign-in step lapses", { policy: "session" }, "delete"),
     usedAt: staff("technical", "When the sign-in step was completed", { policy: "session" }, "delete"),
   },
+  StaffSignInThrottle: {
+    addressHash: notPersonal(
+      "technical",
+      "Keyed hash of an address typed at the staff sign-in that no staff member has, to lock it like a member's (P20)",
+      { policy: "session" },
+    ),
+    failedAttempts: notPersonal("technical", "Failed sign-ins with that address in the window", { policy: "session" }),
+    failureWindowStart: notPersonal("technical", "When the counted failures began", { policy: "session" }),
+    lockedUntil: notPersonal("technical", "When the lock on that address ends", { policy: "session" }),
+  },
   StaffRecoveryCode: {
     id: staff("technical", recordId, { rule: "staff-access" }, "delete"),
     staffUserId: staff("technical", "Links the recovery code to the staff member", { rule: "staff-access" }, "delete"),
@@ -983,6 +993,10 @@ export const reachFromAccount: Record<InventoriedModel, Reach> = {
   StaffUser: { kind: "unreachable", because: "staff members' own data, never a customer's" },
   StaffSession: { kind: "unreachable", because: "staff members' own data, never a customer's" },
   StaffSignInChallenge: { kind: "unreachable", because: "staff members' own data, never a customer's" },
+  StaffSignInThrottle: {
+    kind: "unreachable",
+    because: "keyed hashes of addresses that belong to no staff member, not linked to any account; gone within 30 days",
+  },
   StaffRecoveryCode: { kind: "unreachable", because: "staff members' own data, never a customer's" },
   AuditNote: direct,
   AuditHead: { kind: "unreachable", because: "the audit chain's newest hash: no one's data" },

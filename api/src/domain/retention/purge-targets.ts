@@ -15,6 +15,8 @@ import type { RetentionPolicyKey } from "./policies.ts";
 export interface PurgeTarget {
   model: InventoriedModel;
   table: string;
+  /** The primary key column ("id" unless said otherwise), and its type. */
+  idColumn?: string;
   idType: "uuid" | "text";
   /**
    * The instant the policy's clock counts from, as SQL over the row `r`.
@@ -83,6 +85,18 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
       table: "StaffSession",
       idType: "uuid",
       at: sessionEnd,
+      order: "id",
+      pending: "TRUE",
+      accountId: "NULL::uuid",
+      change: { kind: "delete" },
+    },
+    {
+      model: "StaffSignInThrottle",
+      table: "StaffSignInThrottle",
+      idColumn: "addressHash",
+      idType: "text",
+      // A count of failures lives while its window or lock does.
+      at: `GREATEST(COALESCE(r."lockedUntil", '-infinity'::timestamp), COALESCE(r."failureWindowStart", '-infinity'::timestamp))`,
       order: "id",
       pending: "TRUE",
       accountId: "NULL::uuid",
@@ -210,12 +224,16 @@ function ts(date: Date): Prisma.Sql {
   return Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 }
 
+function keyOf(target: PurgeTarget, alias: string): Prisma.Sql {
+  return Prisma.raw(`${alias}."${target.idColumn ?? "id"}"`);
+}
+
 function afterSql(target: PurgeTarget, cursor: PurgeCursor | null): Prisma.Sql {
   if (!cursor?.id) return Prisma.sql`TRUE`;
   const id = target.idType === "uuid" ? Prisma.sql`${cursor.id}::uuid` : Prisma.sql`${cursor.id}::text`;
-  if (target.order === "id") return Prisma.sql`r.id > ${id}`;
+  if (target.order === "id") return Prisma.sql`${keyOf(target, "r")} > ${id}`;
   const at = ts(new Date(cursor.at ?? 0));
-  return Prisma.sql`${Prisma.raw(target.at)} >= ${at} AND (${Prisma.raw(target.at)}, r.id) > (${at}, ${id})`;
+  return Prisma.sql`${Prisma.raw(target.at)} >= ${at} AND (${Prisma.raw(target.at)}, ${keyOf(target, "r")}) > (${at}, ${id})`;
 }
 
 /** The walk's order reversed, every key descending (a lone trailing DESC would reverse only the id). */
@@ -236,15 +254,15 @@ export async function purgeBatch(
   if (target.permit) await tx.$executeRaw`SELECT set_config('smsape.retention_purge', ${target.permit}, true)`;
   const table = Prisma.raw(`"${target.table}"`);
   const candidates = Prisma.sql`
-    SELECT r.id, ${Prisma.raw(target.at)} AS at, ${Prisma.raw(target.accountId)} AS account_id
+    SELECT ${keyOf(target, "r")} AS id, ${Prisma.raw(target.at)} AS at, ${Prisma.raw(target.accountId)} AS account_id
     FROM ${table} r ${Prisma.raw(target.join ?? "")}
     WHERE ${Prisma.raw(target.pending)} AND ${Prisma.raw(target.at)} < ${ts(cutoff)} AND ${afterSql(target, cursor)}
-    ORDER BY ${Prisma.raw(target.order === "id" ? "r.id" : `${target.at}, r.id`)}
+    ORDER BY ${target.order === "id" ? keyOf(target, "r") : Prisma.sql`${Prisma.raw(target.at)}, ${keyOf(target, "r")}`}
     LIMIT ${limit}`;
   const change =
     target.change.kind === "delete"
-      ? Prisma.sql`DELETE FROM ${table} t USING go WHERE t.id = go.id RETURNING t.id`
-      : Prisma.sql`UPDATE ${table} t SET ${target.change.set(ts(now))} FROM go WHERE t.id = go.id RETURNING t.id`;
+      ? Prisma.sql`DELETE FROM ${table} t USING go WHERE ${keyOf(target, "t")} = go.id RETURNING 1`
+      : Prisma.sql`UPDATE ${table} t SET ${target.change.set(ts(now))} FROM go WHERE ${keyOf(target, "t")} = go.id RETURNING 1`;
   const [row] = await tx.$queryRaw<
     Array<{ examined: number; changed: number; held: number; last_at: Date | null; last_id: string | null }>
   >`

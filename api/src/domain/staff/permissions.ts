@@ -67,6 +67,11 @@ export function can(actor: Actor, permission: StaffPermission): boolean {
 }
 
 /** The permissions a role holds, in the table's order. */
+/** The roles that hold a permission. */
+export function staffRolesWith(permission: StaffPermission): StaffRole[] {
+  return [...staffPermissions[permission]];
+}
+
 export function permissionsOf(role: StaffRole): StaffPermission[] {
   return allStaffPermissions.filter((permission) => (staffPermissions[permission] as readonly StaffRole[]).includes(role));
 }
