@@ -254,7 +254,7 @@ describe("a purge killed with its process", () => {
     );
     expect(startPurge.__typename).toBe("MutationStartPurgeSuccess");
     const runId: string = startPurge.data.id;
-    const partway = await followRun(staff, runId, (run) => run.status !== "RUNNING" || run.anonymised >= 10 * batchSize, 60_000);
+    const partway = await followRun(staff, runId, (run) => run.status !== "RUNNING" || run.anonymised >= 10 * batchSize, 120_000);
     second.child.kill("SIGKILL");
     expect(await second.exited).toEqual({ code: null, signal: "SIGKILL" });
     expect(partway.status).toBe("RUNNING");
@@ -288,7 +288,7 @@ describe("a purge killed with its process", () => {
 
     // Third start, no schedule: the service resumes the run by itself and finishes it.
     const third = await startService(env);
-    const finished = await followRun(staff, runId, (run) => run.status === "COMPLETED", 90_000);
+    const finished = await followRun(staff, runId, (run) => run.status === "COMPLETED", 180_000);
     expect(finished).toMatchObject({ examined: dueCount, anonymised: dueCount, heldBack: 0 });
     await third.stop();
 
@@ -312,5 +312,5 @@ describe("a purge killed with its process", () => {
       );
       expect(completions.rows[0].n).toBe(1);
     });
-  }, 300_000);
+  }, 480_000);
 });
