@@ -49,8 +49,9 @@ function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 }
 
 /**
- * The service's entry point as one node process (the TypeScript loader in the
- * same process, so the pid is the service's and SIGKILL leaves nothing behind).
+ * The service's entry point as one node process, the TypeScript loader inside
+ * it: the pid is the service's, so SIGKILL ends the service itself and leaves
+ * nothing behind (tsx's CLI would stand between, relaying signals).
  */
 async function startService(env: Record<string, string>) {
   const child = spawn(process.execPath, ["--import", tsxLoader, "api/src/main.ts"], {
