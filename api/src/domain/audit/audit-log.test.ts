@@ -89,14 +89,20 @@ async function withLogChanged<T>(
 
 /**
  * The chain verified both ways, which must agree: inside the database, and
- * streamed (the embedded database can stream too, though the service checks
- * it inside).
+ * streamed, in one COPY and in three parts (the embedded database can stream
+ * too, though the service checks it inside).
  */
 async function verifyBothWays(batchSize?: number): Promise<AuditChainVerification> {
   const publicKey = auditSigningKeys(app.services.config).publicKey;
+  const { url } = app.database;
   const inDatabase = await verifyAuditChain(app.services.db, { publicKey, ...(batchSize ? { batchSize } : {}) });
-  const streamed = await verifyAuditChain(app.services.db, { publicKey, stream: { url: app.database.url } });
-  expect(streamed, "the streamed check agrees with the database's").toEqual(inDatabase);
+  for (const stream of [
+    { url, parts: 1 },
+    { url, parts: 3, minimumPart: 1 },
+  ]) {
+    const streamed = await verifyAuditChain(app.services.db, { publicKey, stream });
+    expect(streamed, `streamed in ${stream.parts} part(s), as checked inside the database`).toEqual(inDatabase);
+  }
   return inDatabase;
 }
 
@@ -215,6 +221,17 @@ describe("tampering is reported at the first broken entry", () => {
     expect(await verifyWhileTampered(remove, 2)).toMatchObject(removed);
   });
 
+  it("two breaks far apart: the earlier one, however the log is split to be read", async () => {
+    await appendThree();
+    const { entries } = await appendThree();
+    const [first] = await app.services.db.$queryRaw<Array<{ seq: bigint }>>`SELECT min(seq) AS seq FROM "AuditEntry"`;
+    const result = await verifyWhileTampered(async (tx) => {
+      await tx.$executeRaw`UPDATE "AuditEntry" SET reason = 'other' WHERE seq = ${first!.seq}`;
+      await tx.$executeRaw`DELETE FROM "AuditEntry" WHERE seq = ${entries[1].seq}`;
+    });
+    expect(result).toMatchObject({ valid: false, brokenAtSeq: first!.seq, brokenAtPosition: 1, problem: "hash-mismatch" });
+  });
+
   it("two entries swapped: the first of them", async () => {
     const { entries, positions } = await appendThree();
     const [first, second] = [entries[0].seq, entries[1].seq];
@@ -279,8 +296,9 @@ describe("tampering is reported at the first broken entry", () => {
     const fromCheckpoint = await verifyAuditChain(app.services.db, { publicKey, from: checkpoint });
     const after = await app.services.db.auditEntry.count({ where: { seq: { gt: checkpoint.seq } } });
     expect(fromCheckpoint).toMatchObject({ valid: true, entries: after, lastSeq: entries[2].seq, lastPosition: positions[2] });
-    const stream = { url: app.database.url };
-    expect(await verifyAuditChain(app.services.db, { publicKey, from: checkpoint, stream })).toEqual(fromCheckpoint);
+    for (const stream of [{ url: app.database.url }, { url: app.database.url, parts: 2, minimumPart: 1 }]) {
+      expect(await verifyAuditChain(app.services.db, { publicKey, from: checkpoint, stream })).toEqual(fromCheckpoint);
+    }
 
     const edited = await verifyWhileTampered(async (tx) => {
       await tx.$executeRaw`UPDATE "AuditEntry" SET reason = 'other' WHERE seq = ${entries[0].seq}`;

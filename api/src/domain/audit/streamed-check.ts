@@ -9,6 +9,7 @@
  * object is built: the COPY output is read where it lands.
  */
 import { hash } from "node:crypto";
+import type { Prisma, PrismaClient } from "@smsape/db";
 import { copyOut } from "@smsape/db/copy";
 import { genesisHash } from "./audit-log.ts";
 
@@ -24,19 +25,88 @@ export interface ChainScan {
 const columns = `seq, hash, "at", "actorType", "actorId", "action", "subjectType", "subjectId", "reason", "details"`;
 const columnCount = 10;
 
-/**
- * Checks the entries after `after` on a connection of its own to `url`, the
- * first of them onto `running`. Stops reading at the first broken entry.
- */
-export async function scanChainStreamed(url: string, after: bigint, running: string): Promise<ChainScan> {
-  const check = new StreamedChainCheck(running);
-  await copyOut(url, auditCopySql(after), (chunk) => check.push(chunk));
-  return check.result();
+/** Where the log is streamed from, and in how many parts at once. */
+export interface AuditStreamSource {
+  /** The PostgreSQL server; each COPY gets a connection of its own. */
+  url: string;
+  /**
+   * At most this many COPYs at once (2), each over its own range of seqs of
+   * at least `minimumPart` (50,000): the server's share of the work (reading
+   * the rows, printing jsonb) then runs on as many backends.
+   */
+  parts?: number;
+  minimumPart?: number;
 }
 
-/** The COPY that streams the entries after `after`, in seq order. */
-export function auditCopySql(after: bigint): string {
-  return `COPY (SELECT ${columns} FROM "AuditEntry" WHERE seq > ${BigInt(after)} ORDER BY seq) TO STDOUT (FORMAT binary)`;
+type Db = PrismaClient | Prisma.TransactionClient;
+
+/**
+ * Checks the entries after `after`, the first of them onto `running`. Each
+ * part's first entry is checked onto the stored hash of the entry before it,
+ * as every entry is, so the parts are independent; the first broken entry of
+ * the earliest part with one is the chain's first. A part stops reading at
+ * its first broken entry, and once an earlier part has one.
+ */
+export async function scanChainStreamed(db: Db, source: AuditStreamSource, after: bigint, running: string): Promise<ChainScan> {
+  const starts = await partStarts(db, source, after, running);
+  let brokenPart = starts.length;
+  const checks = await Promise.all(
+    starts.map(async (start, part) => {
+      const check = new StreamedChainCheck(start.running);
+      const upTo = starts[part + 1]?.after ?? null;
+      await copyOut(source.url, auditCopySql(start.after, upTo), (piece) => {
+        if (part > brokenPart) return false;
+        if (check.push(piece)) return true;
+        brokenPart = Math.min(brokenPart, part);
+        return false;
+      });
+      return check;
+    }),
+  );
+  let entries = 0;
+  let last: ChainScan["last"] = null;
+  for (const check of checks) {
+    const scan = check.result();
+    entries += scan.entries;
+    if (scan.broken) return { entries, last, broken: scan.broken };
+    last = scan.last ?? last;
+  }
+  return { entries, last, broken: null };
+}
+
+/** Where each part starts: after which seq, onto which stored hash. */
+async function partStarts(
+  db: Db,
+  source: AuditStreamSource,
+  after: bigint,
+  running: string,
+): Promise<Array<{ after: bigint; running: string }>> {
+  const parts = source.parts ?? 2;
+  const minimumPart = BigInt(source.minimumPart ?? 50_000);
+  const first = [{ after, running }];
+  if (parts < 2) return first;
+  const [span] = await db.$queryRaw<Array<{ low: bigint | null; high: bigint | null }>>`
+    SELECT min(seq) AS low, max(seq) AS high FROM "AuditEntry" WHERE seq > ${after}`;
+  if (span?.low == null || span.high == null) return first;
+  const length = span.high - span.low + 1n;
+  const count = Math.min(parts, Number(length / minimumPart));
+  if (count < 2) return first;
+  const bounds = Array.from({ length: count - 1 }, (_, i) => span.low! - 1n + (length * BigInt(i + 1)) / BigInt(count));
+  const starts = await db.$queryRaw<Array<{ bound: bigint; hash: string | null }>>`
+    SELECT bound, (SELECT hash FROM "AuditEntry" WHERE seq > ${after} AND seq <= bound ORDER BY seq DESC LIMIT 1) AS hash
+    FROM unnest(${bounds.map(String)}::text[]::bigint[]) AS bound ORDER BY bound`;
+  let previous = running;
+  for (const start of starts) {
+    previous = start.hash ?? previous;
+    first.push({ after: start.bound, running: previous });
+  }
+  return first;
+}
+
+/** The COPY that streams the entries after `after` (up to `upTo`), in seq order. */
+export function auditCopySql(after: bigint, upTo: bigint | null = null): string {
+  const range = `seq > ${BigInt(after)}${upTo === null ? "" : ` AND seq <= ${BigInt(upTo)}`}`;
+  return `COPY (SELECT ${columns} FROM "AuditEntry" WHERE ${range} ORDER BY seq) TO STDOUT (FORMAT binary)`;
 }
 
 const quote = 0x27;
@@ -44,6 +114,8 @@ const backslash = 0x5c;
 const bar = 0x7c;
 const copySignature = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
 const headerLength = copySignature.length + 8;
+/** How much of a piece is copied to complete a row cut between pieces. */
+const joinBytes = 8192;
 /** `quote_nullable(NULL)`. */
 const nullLiteral = Buffer.from("NULL");
 
@@ -74,22 +146,23 @@ export class StreamedChainCheck {
   /** Takes the next piece of the COPY output; false once a broken entry is found (read no further). */
   push(piece: Buffer): boolean {
     if (this.broken || this.ended) return !this.broken;
-    const data = this.rest ? Buffer.concat([this.rest, piece]) : piece;
+    let data = piece;
     let at = 0;
-    if (!this.headerRead) {
-      if (data.length < headerLength) {
-        this.rest = data;
+    const rest = this.rest;
+    this.rest = null;
+    if (rest) {
+      // Only the row cut between two pieces is copied, with the start of this piece it needs (unless it is long).
+      const joined = Buffer.concat([rest, piece.subarray(0, joinBytes)]);
+      const stop = this.read(joined, 0);
+      if (stop >= rest.length || this.broken || this.ended) at = stop - rest.length;
+      else if (piece.length <= joinBytes) {
+        this.rest = joined.subarray(stop);
         return true;
-      }
-      if (!data.subarray(0, copySignature.length).equals(copySignature)) throw new Error("Not a binary COPY stream.");
-      at = headerLength + data.readInt32BE(copySignature.length + 4);
-      this.headerRead = true;
+      } else data = Buffer.concat([rest.subarray(stop), piece]);
     }
-    at = this.rows(data, at);
-    // The last checked seq, read once per piece rather than once per row.
-    if (this.lastSeqAt >= 0) this.lastSeq = data.readBigInt64BE(this.lastSeqAt);
-    this.lastSeqAt = -1;
-    this.rest = at < data.length && !this.ended && !this.broken ? data.subarray(at) : null;
+    if (this.broken || this.ended) return !this.broken;
+    at = this.read(data, at);
+    if (!this.broken && !this.ended && at < data.length) this.rest = data.subarray(at);
     return !this.broken;
   }
 
@@ -100,6 +173,22 @@ export class StreamedChainCheck {
       last: this.lastSeq === null ? null : { seq: this.lastSeq, hash: this.input.toString("latin1", 0, 64) },
       broken: this.broken,
     };
+  }
+
+  /** Reads the header if it has not been, then checks the complete rows from `start`; returns where it stopped. */
+  private read(data: Buffer, start: number): number {
+    let at = start;
+    if (!this.headerRead) {
+      if (data.length - at < headerLength) return at;
+      if (!data.subarray(at, at + copySignature.length).equals(copySignature)) throw new Error("Not a binary COPY stream.");
+      at += headerLength + data.readInt32BE(at + copySignature.length + 4);
+      this.headerRead = true;
+    }
+    at = this.rows(data, at);
+    // The last checked seq, read once per piece rather than once per row.
+    if (this.lastSeqAt >= 0) this.lastSeq = data.readBigInt64BE(this.lastSeqAt);
+    this.lastSeqAt = -1;
+    return at;
   }
 
   /** Checks the complete rows from `start`; returns where the first incomplete one begins. */

@@ -20,7 +20,9 @@ import { NotFoundError } from "../errors.ts";
 import { authorize } from "../staff/permissions.ts";
 import { appendAuditEntry, auditContentSql, genesisHash } from "./audit-log.ts";
 import { auditSigningKeys, checkpointSignatureValid, checkpointsAfter } from "./checkpoints.ts";
-import { type ChainScan, scanChainStreamed } from "./streamed-check.ts";
+import { type AuditStreamSource, type ChainScan, scanChainStreamed } from "./streamed-check.ts";
+
+export type { AuditStreamSource } from "./streamed-check.ts";
 
 export type AuditChainProblem =
   /** The entry does not name the entry before it: one was removed, inserted or reordered. */
@@ -58,11 +60,6 @@ export type AuditChainVerification =
     };
 
 type Db = PrismaClient | Prisma.TransactionClient;
-
-/** A PostgreSQL server verification may stream the log from, on a connection of its own. */
-export interface AuditStreamSource {
-  url: string;
-}
 
 interface VerifyOptions {
   /** The public key checkpoints are signed with. */
@@ -115,7 +112,7 @@ export async function verifyAuditChain(db: Db, options: VerifyOptions): Promise<
   const after = from ? from.seq : -1n;
   const running = from ? from.hash : genesisHash;
   const scan = options.stream
-    ? await scanChainStreamed(options.stream.url, after, running)
+    ? await scanChainStreamed(db, options.stream, after, running)
     : await scanChainInDatabase(db, after, running, options.batchSize ?? 20_000);
 
   // A checkpoint before the broken entry is met first; at the broken entry itself, the entry's hash is.
