@@ -286,7 +286,7 @@ function quoteLiteral(src: Buffer, from: number, to: number, out: Buffer, at: nu
   while (special < to && src[special] !== quote && src[special] !== backslash) special += 1;
   if (special === to) {
     out[w++] = quote;
-    if (to - from > 32) w += src.copy(out, w, from, to);
+    if (to - from > 256) w += src.copy(out, w, from, to);
     else for (let i = from; i < to; i += 1) out[w++] = src[i]!;
     out[w++] = quote;
     return w;
@@ -312,12 +312,13 @@ function quoteLiteral(src: Buffer, from: number, to: number, out: Buffer, at: nu
  * COPY's binary form (int8 microseconds from 2000-01-01 00:00), as PostgreSQL
  * does over its whole range: the proleptic Gregorian calendar, the year
  * without era (1 BC prints as 0001) and at least four digits, milliseconds
- * truncated. Entries come in time order, so each second is formatted once.
+ * truncated. Entries come in time order, so each day's date is formatted once.
  */
 class TimestampWriter {
-  private second = Number.NaN;
-  private readonly prefix = Buffer.alloc(32);
-  private prefixLength = 0;
+  private day = Number.NaN;
+  /** "YYYY-MM-DDT" of `day`. */
+  private readonly date = Buffer.alloc(16);
+  private dateLength = 0;
 
   /** Returns the new write position; `at` itself for ±infinity (to_char gives NULL). */
   write(data: Buffer, offset: number, out: Buffer, at: number): number {
@@ -339,35 +340,47 @@ class TimestampWriter {
       micros = Number(rest);
       second = Number((value - rest) / 1_000_000n);
     }
-    if (second !== this.second) this.format(second);
-    let w = at + this.prefix.copy(out, at, 0, this.prefixLength);
+    const day = Math.floor(second / 86_400);
+    if (day !== this.day) this.formatDate(day);
+    const { date, dateLength } = this;
+    let w = at;
+    for (let i = 0; i < dateLength; i += 1) out[w++] = date[i]!;
+    const ofDay = second - day * 86_400;
+    w = twoDigits(out, w, Math.floor(ofDay / 3600));
+    out[w++] = 0x3a; // :
+    w = twoDigits(out, w, Math.floor(ofDay / 60) % 60);
+    out[w++] = 0x3a;
+    w = twoDigits(out, w, ofDay % 60);
+    out[w++] = 0x2e; // .
     const millis = Math.floor(micros / 1000);
     out[w++] = 0x30 + Math.floor(millis / 100);
-    out[w++] = 0x30 + (Math.floor(millis / 10) % 10);
-    out[w++] = 0x30 + (millis % 10);
+    w = twoDigits(out, w, millis % 100);
     out[w++] = 0x5a; // Z
     return w;
   }
 
-  /** "YYYY-MM-DDTHH:MI:SS." for a second counted from 2000-01-01 00:00:00. */
-  private format(second: number): void {
-    const days = Math.floor(second / 86_400);
-    const ofDay = second - days * 86_400;
-    const { year, month, day } = civilFromDays(days + 10_957);
-    const two = (n: number) => String(n).padStart(2, "0");
-    const text =
-      `${String(year <= 0 ? 1 - year : year).padStart(4, "0")}-${two(month)}-${two(day)}T` +
-      `${two(Math.floor(ofDay / 3600))}:${two(Math.floor(ofDay / 60) % 60)}:${two(ofDay % 60)}.`;
-    this.prefixLength = this.prefix.write(text, 0, "latin1");
-    this.second = second;
+  /** "YYYY-MM-DDT" for a day counted from 2000-01-01. */
+  private formatDate(day: number): void {
+    const { year, month, date } = civilFromDays(day + 10_957);
+    const text = `${String(year <= 0 ? 1 - year : year).padStart(4, "0")}-${pad(month)}-${pad(date)}T`;
+    this.dateLength = this.date.write(text, 0, "latin1");
+    this.day = day;
   }
 }
+
+function twoDigits(out: Buffer, at: number, value: number): number {
+  out[at] = 0x30 + Math.floor(value / 10);
+  out[at + 1] = 0x30 + (value % 10);
+  return at + 2;
+}
+
+const pad = (value: number) => String(value).padStart(2, "0");
 
 /**
  * The proleptic Gregorian date `days` after 1970-01-01, with astronomical
  * years (0 is 1 BC), after Howard Hinnant's `civil_from_days`.
  */
-function civilFromDays(days: number): { year: number; month: number; day: number } {
+function civilFromDays(days: number): { year: number; month: number; date: number } {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
@@ -376,7 +389,7 @@ function civilFromDays(days: number): { year: number; month: number; day: number
   );
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const shifted = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * shifted + 2) / 5) + 1;
+  const date = dayOfYear - Math.floor((153 * shifted + 2) / 5) + 1;
   const month = shifted < 10 ? shifted + 3 : shifted - 9;
-  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day };
+  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, date };
 }
