@@ -1,0 +1,475 @@
+/**
+ * `pnpm bench purge`: the retention purge of SMS bodies (P8) over a large
+ * backlog while SMS keep arriving through the signed webhook. Run it with
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm bench purge
+ *
+ * On the embedded database (always, with a smaller backlog) and, when
+ * DATABASE_URL is set, on a fresh database of that PostgreSQL server (created
+ * for the run and dropped after it), the service runs in this process as
+ * `pnpm start` runs it (createApp, the production pool size) and:
+ *
+ * 1. seeds `--rows` SMS inside the database (`INSERT … SELECT generate_series`:
+ *    accounts, activations and numbers to own them, ~150-byte ciphertexts,
+ *    every one received days ago and so due);
+ * 2. measures the webhook alone: an upstream operator in a process of its own
+ *    (tests/bench/purge/sms-sender.ts) delivers `--rate` SMS a second to live
+ *    activations, and each delivery is timed from the moment it was due;
+ * 3. purges the backlog with the same deliveries going on: our engine
+ *    (`beginPurgeRun` then `continuePurgeRun`) at each `--batches` size, and as
+ *    baselines a bare batched `UPDATE … WHERE id IN (next batch)` and one
+ *    set-based `UPDATE` of every due row, the backlog seeded afresh before each.
+ *
+ * Reported per purge: rows/s (and the ratio to the bare batched UPDATE of the
+ * same batch size), batches, the delivery latency p50/p99/max during it against
+ * the webhook alone, heavyweight lock waits seen in pg_stat_activity (sampled
+ * every 10 ms, PostgreSQL only), and this process's RSS before, at most during,
+ * and after. Loopback only; bounded by `--rows` and the purge itself.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { availableParallelism, cpus, loadavg } from "node:os";
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "node:util";
+import { type App, createApp } from "@smsape/api";
+import { environmentWith, loadConfig } from "@smsape/api/config";
+import { type DatabaseTarget, Prisma } from "@smsape/db";
+import { createTestDatabase } from "@smsape/db/testing";
+import pg from "pg";
+import { systemActor } from "../../api/src/domain/actors.ts";
+import { beginPurgeRun, continuePurgeRun, purgeScheduleJob } from "../../api/src/domain/retention/purges.ts";
+import { createLogger } from "../../api/src/platform/logger.ts";
+import { accounts, activations, liveNumbers, seedBacklog, seedOwners } from "./purge/backlog.ts";
+import type { Delivery, SenderReport, SenderStart } from "./purge/sms-sender.ts";
+
+const { values: flags } = parseArgs({
+  options: {
+    rows: { type: "string", default: process.env.BENCH_PURGE_ROWS ?? "1000000" },
+    "embedded-rows": { type: "string", default: process.env.BENCH_PURGE_EMBEDDED_ROWS ?? "100000" },
+    batches: { type: "string", default: process.env.BENCH_PURGE_BATCHES ?? "2000,5000,20000" },
+    rate: { type: "string", default: process.env.BENCH_PURGE_SMS_RATE ?? "20" },
+    alone: { type: "string", default: process.env.BENCH_PURGE_ALONE ?? "15" },
+    only: { type: "string" },
+    database: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
+});
+
+if (flags.help) {
+  console.log(`pnpm bench purge [options]
+  --rows N            SMS seeded and purged on PostgreSQL (BENCH_PURGE_ROWS, default 1000000)
+  --embedded-rows N   the same on the embedded database (BENCH_PURGE_EMBEDDED_ROWS, default 100000)
+  --batches a,b       batch sizes of the engine and the bare batched UPDATE (BENCH_PURGE_BATCHES, default 2000,5000,20000)
+  --rate N            SMS delivered per second through the webhook throughout (BENCH_PURGE_SMS_RATE, default 20)
+  --alone S           seconds of deliveries measured without a purge (BENCH_PURGE_ALONE, default 15)
+  --only a,b          purges to run: engine, bare, single (default all)
+  --database D        embedded or postgres only (default: embedded, and postgres when DATABASE_URL is set)`);
+  process.exit(0);
+}
+
+const whole = (name: string, value: string | undefined) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) {
+    console.error(`--${name}: expected a whole number above 0, got ${value}`);
+    process.exit(2);
+  }
+  return number;
+};
+const rate = whole("rate", flags.rate);
+const aloneSeconds = whole("alone", flags.alone);
+const batchSizes = (flags.batches ?? "").split(",").map((size) => whole("batches", size.trim()));
+const purgeKinds = ["engine", "bare", "single"] as const;
+type PurgeKind = (typeof purgeKinds)[number];
+const only = flags.only?.split(",").map((name) => name.trim());
+if (only?.some((name) => !purgeKinds.includes(name as PurgeKind))) {
+  console.error(`--only ${flags.only}: expected names among ${purgeKinds.join(", ")}`);
+  process.exit(2);
+}
+const runs = (kind: PurgeKind) => !only || only.includes(kind);
+
+/** Deliveries outstanding at most; beyond it a delivery is counted as skipped (the service fell behind). */
+const maxInFlight = 200;
+/** Deliveries run this long before a purge starts and after it ends, not counted. */
+const settleMs = 2_000;
+
+// ---------------------------------------------------------------------------------------------- load
+
+/** The upstream operator in a process of its own. */
+class Sender {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static async start(options: Omit<SenderStart, "type">): Promise<Sender> {
+    const child = fork(new URL("./purge/sms-sender.ts", import.meta.url), [], {
+      execArgv: ["--import", import.meta.resolve("tsx")],
+      stdio: ["ignore", 2, 2, "ipc"],
+    });
+    const started = new Promise<void>((resolve, reject) => {
+      child.once("message", () => resolve());
+      child.once("exit", (code) => reject(new Error(`the SMS sender exited with code ${code}`)));
+    });
+    child.send({ type: "start", ...options } satisfies SenderStart);
+    await started;
+    child.removeAllListeners("exit");
+    return new Sender(child);
+  }
+
+  stop(): Promise<SenderReport> {
+    return new Promise((resolve) => {
+      this.child.once("message", (report: SenderReport) => resolve(report));
+      this.child.send({ type: "stop" });
+    });
+  }
+
+  kill() {
+    if (this.child.exitCode === null) this.child.kill();
+  }
+}
+
+/** The statements of a purge, ours or a baseline's, as pg_stat_activity shows them. */
+const purgeStatement = /"PurgeRun"|"LegalHold"|WITH (holds|c|batch) AS|UPDATE "SmsMessage" (t )?SET "bodyCiphertext"/;
+
+interface LockWaits {
+  /** Waits behind a session whose statement is a purge's, and the longest of them (ms, upper bound). */
+  behindPurge: number;
+  behindPurgeMs: number;
+  /** Waits behind anything else (deliveries to one activation queue on its row lock), and the longest. */
+  other: number;
+  otherMs: number;
+  blockers: string[];
+}
+
+/**
+ * Heavyweight lock waits of the bench database's sessions, sampled from pg_stat_activity every 10 ms.
+ * A wait is timed by its statement's age (query_start to the last sample that saw it waiting): an upper
+ * bound, tight for the webhook's short statements. Waits shorter than a sampling interval can be missed.
+ */
+class LockWaitSampler {
+  private waits = new Map<string, { ms: number; blocker: string; purge: boolean }>();
+  private running = true;
+  private done: Promise<void>;
+
+  constructor(private readonly client: pg.Client) {
+    this.done = this.loop();
+  }
+
+  private async loop() {
+    while (this.running) {
+      const { rows } = await this.client.query<{ key: string; ms: number; blockers: string[] | null }>(`
+        SELECT w.pid || '@' || w.query_start AS key,
+               extract(epoch FROM clock_timestamp() - w.query_start) * 1000 AS ms,
+               (SELECT array_agg(left(b.query, 120)) FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(w.pid))) AS blockers
+        FROM pg_stat_activity w
+        WHERE w.datname = current_database() AND w.wait_event_type = 'Lock'`);
+      for (const row of rows) {
+        const blockers = row.blockers ?? [];
+        const seen = this.waits.get(row.key);
+        const wait = seen ?? { ms: 0, blocker: blockers.join(" | ") || "?", purge: false };
+        wait.ms = Math.max(wait.ms, Number(row.ms));
+        wait.purge ||= blockers.some((query) => purgeStatement.test(query));
+        this.waits.set(row.key, wait);
+      }
+      await sleep(10);
+    }
+  }
+
+  async stop(): Promise<LockWaits> {
+    this.running = false;
+    await this.done;
+    const waits = [...this.waits.values()];
+    const behind = waits.filter((wait) => wait.purge);
+    const other = waits.filter((wait) => !wait.purge);
+    const longest = (list: typeof waits) => list.reduce((max, wait) => Math.max(max, wait.ms), 0);
+    return {
+      behindPurge: behind.length,
+      behindPurgeMs: longest(behind),
+      other: other.length,
+      otherMs: longest(other),
+      blockers: [...new Set(behind.map((wait) => wait.blocker))],
+    };
+  }
+}
+
+/** This process's memory (the service and the purge; with the embedded database, the database too). */
+class MemorySampler {
+  private peakRss = 0;
+  private peakHeap = 0;
+  private timer: NodeJS.Timeout;
+
+  constructor() {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 100);
+  }
+
+  private sample() {
+    const { rss, heapUsed } = process.memoryUsage();
+    this.peakRss = Math.max(this.peakRss, rss);
+    this.peakHeap = Math.max(this.peakHeap, heapUsed);
+  }
+
+  stop() {
+    clearInterval(this.timer);
+    this.sample();
+    return { peakRss: this.peakRss, peakHeap: this.peakHeap };
+  }
+}
+
+interface Latency {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+  failed: number;
+  example?: string;
+}
+
+function latency(deliveries: Delivery[], from: number, to: number): Latency {
+  const inWindow = deliveries.filter((delivery) => delivery.dueAt >= from && delivery.dueAt <= to);
+  const times = inWindow.map((delivery) => delivery.ms).sort((a, b) => a - b);
+  const at = (share: number) => times[Math.min(times.length - 1, Math.ceil(share * times.length) - 1)] ?? 0;
+  const failed = inWindow.filter((delivery) => delivery.status !== 200 || delivery.outcome !== "delivered");
+  return {
+    count: times.length,
+    p50: at(0.5),
+    p99: at(0.99),
+    max: times.at(-1) ?? 0,
+    failed: failed.length,
+    example: failed[0] && `${failed[0].status} ${failed[0].outcome}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- purges
+
+interface PurgeOutcome {
+  rows: number;
+  batches: number;
+}
+
+/** Our engine, as the scheduled job runs it. */
+async function enginePurge(app: App, batchSize: number): Promise<PurgeOutcome> {
+  const { run } = await beginPurgeRun(app.services, systemActor(purgeScheduleJob), "sms.body", "SCHEDULE");
+  const done = await continuePurgeRun(app.services, run.id, { batchSize });
+  return { rows: done.anonymisedCount, batches: done.batches };
+}
+
+/** What the policy clears, for the baselines: the same rows, with the same cut-off, without our engine. */
+const clears = `"bodyCiphertext" = NULL, "codeCiphertext" = NULL, "purgedAt" = now() AT TIME ZONE 'UTC'`;
+const due = `"purgedAt" IS NULL AND "receivedAt" < (now() AT TIME ZONE 'UTC') - interval '6 hours'`;
+
+/**
+ * A bare batched purge: the next `batchSize` due rows after the last one, in the index's order, updated by
+ * one statement each (its own transaction), with no run, no holds and no counts. The walk goes on from
+ * the last row as the engine's does: restarting from the first due row would pass over every earlier
+ * batch's dead index entries again.
+ */
+async function barePurge(app: App, batchSize: number): Promise<PurgeOutcome> {
+  let rows = 0;
+  let batches = 0;
+  let last: { at: Date; id: string } | null = null;
+  for (;;) {
+    const after: Prisma.Sql = last
+      ? Prisma.sql`("receivedAt", id) > (${last.at}::timestamp, ${last.id}::uuid)`
+      : Prisma.sql`TRUE`;
+    const [batch]: Array<{ changed: number; at: Date | null; id: string | null }> = await app.services.db.$queryRaw`
+      WITH batch AS (
+        SELECT id, "receivedAt" FROM "SmsMessage" WHERE ${Prisma.raw(due)} AND ${after}
+        ORDER BY "purgedAt", "receivedAt", id LIMIT ${batchSize}),
+      done AS (UPDATE "SmsMessage" t SET ${Prisma.raw(clears)} FROM batch WHERE t.id = batch.id RETURNING t.id),
+      last AS (SELECT "receivedAt", id FROM batch ORDER BY "receivedAt" DESC, id DESC LIMIT 1)
+      SELECT (SELECT count(*) FROM done)::int AS changed, (SELECT "receivedAt" FROM last) AS at, (SELECT id::text FROM last) AS id`;
+    batches++;
+    rows += batch?.changed ?? 0;
+    if (!batch?.at || !batch.id || batch.changed < batchSize) return { rows, batches };
+    last = { at: batch.at, id: batch.id };
+  }
+}
+
+/** Every due row in one statement: the floor of what the database itself takes, and what one huge transaction costs. */
+async function singlePurge(app: App): Promise<PurgeOutcome> {
+  const rows = await app.services.db.$executeRawUnsafe(`UPDATE "SmsMessage" SET ${clears} WHERE ${due}`);
+  return { rows, batches: 1 };
+}
+
+// ---------------------------------------------------------------------------------------------- run
+
+interface Row {
+  database: string;
+  purge: string;
+  kind: PurgeKind | "alone";
+  batchSize: number | null;
+  rows: number;
+  batches: number;
+  seconds: number;
+  seededSeconds: number;
+  latency: Latency;
+  skipped: number;
+  locks: LockWaits | null;
+  rss: { before: number; peak: number; after: number };
+  heapPeak: number;
+  load: number;
+}
+
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+
+async function benchDatabase(label: string, databaseUrl: string | undefined, rows: number): Promise<Row[]> {
+  const config = loadConfig(
+    environmentWith({
+      DATABASE_URL: databaseUrl ?? "",
+      NODE_ENV: "development",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      DEMO_DATA: "true",
+      SIMULATOR: "false",
+      AUDIT_CHECKPOINT_MINUTES: "0",
+      // The purges run when the harness says, not on the schedule; live activations outlast the run.
+      RETENTION_PURGE_CRON: "off",
+      ACTIVATION_TIMEOUT_MINUTES: "240",
+    }),
+  );
+  const server = config.database.kind === "server";
+  const database = await createTestDatabase(config.database.kind === "server" ? config.database.url : undefined);
+  // The pool size the service would have in production (DATABASE_POOL_SIZE), not the test harness's smaller one.
+  const target: DatabaseTarget =
+    database.target.kind === "server" && config.database.kind === "server"
+      ? { ...database.target, poolSize: config.database.poolSize }
+      : database.target;
+  // Failed deliveries are counted and the first one shown in the report; the service's own log would drown it.
+  const logger = createLogger({ level: "fatal", destination: process.stderr });
+  const app = await createApp({ ...config, database: target }, { logger }).catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
+  });
+  let sampler: pg.Client | null = null;
+  let sender: Sender | null = null;
+  const results: Row[] = [];
+  try {
+    console.error(`${label}: seeding ${accounts} accounts, ${activations} activations, live activations…`);
+    await seedOwners(app);
+    const numbers = await liveNumbers(app);
+    if (database.target.kind === "server") {
+      sampler = new pg.Client({ connectionString: database.target.url });
+      await sampler.connect();
+    }
+
+    const measure = async (
+      purge: string,
+      kind: PurgeKind | "alone",
+      batchSize: number | null,
+      work: () => Promise<PurgeOutcome>,
+    ) => {
+      const seededSeconds = kind === "alone" ? 0 : await seedBacklog(app, rows, server);
+      const load = loadavg()[0] ?? 0;
+      console.error(`${label}: ${purge}${kind === "alone" ? "" : ` (backlog seeded in ${seededSeconds.toFixed(1)} s)`}…`);
+      sender = await Sender.start({ url: app.url, secret: config.webhooks.smsSecret, numbers, perSecond: rate, maxInFlight });
+      await sleep(settleMs);
+      const locks = sampler ? new LockWaitSampler(sampler) : null;
+      const rssBefore = process.memoryUsage().rss;
+      const memory = new MemorySampler();
+      const from = Date.now();
+      const started = performance.now();
+      const outcome = await work();
+      const seconds = (performance.now() - started) / 1000;
+      const to = Date.now();
+      const peaks = memory.stop();
+      const lockWaits = (await locks?.stop()) ?? null;
+      await sleep(settleMs);
+      const report = await sender.stop();
+      sender = null;
+      const row: Row = {
+        database: label,
+        purge,
+        kind,
+        batchSize,
+        ...outcome,
+        seconds,
+        seededSeconds,
+        latency: latency(report.deliveries, from, to),
+        skipped: report.skipped,
+        locks: lockWaits,
+        rss: { before: rssBefore, peak: peaks.peakRss, after: process.memoryUsage().rss },
+        heapPeak: peaks.peakHeap,
+        load,
+      };
+      results.push(row);
+      const rowsPerSecond = kind === "alone" ? "" : `${(outcome.rows / seconds).toFixed(0)} rows/s, `;
+      console.error(
+        `  ${rowsPerSecond}deliveries p50/p99/max ${row.latency.p50.toFixed(1)}/${row.latency.p99.toFixed(1)}/${row.latency.max.toFixed(1)} ms, ` +
+          `RSS ${mb(row.rss.before)}→${mb(row.rss.peak)}→${mb(row.rss.after)} MB`,
+      );
+      return row;
+    };
+
+    await measure(`deliveries alone, ${aloneSeconds} s`, "alone", null, async () => {
+      await sleep(aloneSeconds * 1000);
+      return { rows: 0, batches: 0 };
+    });
+    for (const batchSize of batchSizes) {
+      if (runs("bare")) await measure(`bare batched UPDATE, ${batchSize}`, "bare", batchSize, () => barePurge(app, batchSize));
+      if (runs("engine")) await measure(`engine, batch ${batchSize}`, "engine", batchSize, () => enginePurge(app, batchSize));
+    }
+    if (runs("single")) await measure("one set-based UPDATE", "single", null, () => singlePurge(app));
+    return results;
+  } finally {
+    (sender as Sender | null)?.kill();
+    await sampler?.end();
+    await app.close();
+    await database.drop();
+  }
+}
+
+process.on("SIGINT", () => process.exit(130));
+
+const databases: Array<{ label: string; url: string | undefined; rows: number }> = [
+  { label: "embedded", url: undefined, rows: whole("embedded-rows", flags["embedded-rows"]) },
+];
+if (process.env.DATABASE_URL)
+  databases.push({ label: "PostgreSQL", url: process.env.DATABASE_URL, rows: whole("rows", flags.rows) });
+const onlyDatabase = flags.database?.toLowerCase();
+const selected = databases.filter((database) => !onlyDatabase || database.label.toLowerCase().startsWith(onlyDatabase));
+if (selected.length === 0) {
+  console.error(`--database ${flags.database}: expected embedded, or postgres with DATABASE_URL set`);
+  process.exit(2);
+}
+
+const loadBefore = loadavg();
+const rows: Row[] = [];
+for (const database of selected) rows.push(...(await benchDatabase(database.label, database.url, database.rows)));
+const loadAfter = loadavg();
+
+const fixed = (value: number, digits = 0) => value.toFixed(digits);
+const thousands = (value: number) => Math.round(value).toLocaleString("en-GB");
+console.log(`
+Machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}; load average ${loadBefore.map((value) => fixed(value, 2)).join(" ")} before, ${loadAfter.map((value) => fixed(value, 2)).join(" ")} after.
+Deliveries: ${rate} SMS/s through POST /webhooks/sms (signed), open loop from a process of their own, timed from when each was due; ${settleMs / 1000} s before and after each purge not counted.
+Backlog: ${selected.map((database) => `${database.label} ${thousands(database.rows)} SMS`).join(", ")} over ${thousands(activations)} activations of ${thousands(accounts)} accounts, all due; seeded afresh before each purge.
+Ratio: rows/s over the bare batched UPDATE of the same batch size (the bare 5,000 for the set-based UPDATE).
+
+| database | purge | rows | batches | s | rows/s | × bare | delivery p50 / p99 / max ms | deliveries | lock waits behind the purge / others (longest ms) | RSS MB before / peak / after | load 1 min |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
+for (const row of rows) {
+  const bare = rows.find(
+    (other) => other.database === row.database && other.kind === "bare" && other.batchSize === (row.batchSize ?? 5_000),
+  );
+  const perSecond = row.rows / row.seconds;
+  const ratio = row.kind === "alone" || !bare || bare === row ? "—" : fixed(perSecond / (bare.rows / bare.seconds), 2);
+  const deliveries = `${row.latency.count}${row.latency.failed ? ` (${row.latency.failed} failed)` : ""}${row.skipped ? `, ${row.skipped} skipped` : ""}`;
+  const locks = row.locks
+    ? `${row.locks.behindPurge} (${fixed(row.locks.behindPurgeMs)}) / ${row.locks.other} (${fixed(row.locks.otherMs)})`
+    : "—";
+  console.log(
+    `| ${row.database} | ${row.purge} | ${row.kind === "alone" ? "—" : thousands(row.rows)} | ${row.kind === "alone" ? "—" : row.batches} | ` +
+      `${fixed(row.seconds, 1)} | ${row.kind === "alone" ? "—" : thousands(perSecond)} | ${ratio} | ` +
+      `${fixed(row.latency.p50, 1)} / ${fixed(row.latency.p99, 1)} / ${fixed(row.latency.max, 1)} | ${deliveries} | ${locks} | ` +
+      `${mb(row.rss.before)} / ${mb(row.rss.peak)} / ${mb(row.rss.after)} | ${fixed(row.load, 2)} |`,
+  );
+}
+for (const row of rows.filter((row) => row.locks?.behindPurge)) {
+  console.log(
+    `\n${row.database} / ${row.purge}: sessions waited on the purge's locks, held by: ${row.locks?.blockers.join(" ; ")}`,
+  );
+}
+const failed = rows.filter((row) => row.latency.failed > 0);
+for (const row of failed) {
+  console.error(`\n${row.database} / ${row.purge}: ${row.latency.failed} deliveries failed; first: ${row.latency.example}`);
+}
+process.exit(failed.length ? 1 : 0);
