@@ -12,8 +12,8 @@ import { STAFF_GRAPHQL_URL } from "./staffGraphql.ts";
 export interface QueueChange {
   id: string;
   status: RequestStatus;
-  /** Steps on its timeline: one for a request just filed. */
-  steps: number;
+  /** No staff member has taken a step on it yet: it is new to the queue. */
+  untouchedByStaff: boolean;
 }
 
 export interface QueueWatch {
@@ -65,13 +65,19 @@ export function watchPrivacyQueue(watch: QueueWatch): () => void {
     },
   });
   const unsubscribe = client.subscribe<{
-    privacyQueueChanged: { id: string; status: RequestStatus; timeline: Array<{ id: string }> } | null;
+    privacyQueueChanged: { id: string; status: RequestStatus; timeline: Array<{ actorType: string }> } | null;
   }>(
-    { query: "subscription PrivacyQueueChanged { privacyQueueChanged { id status timeline { id } } }" },
+    { query: "subscription PrivacyQueueChanged { privacyQueueChanged { id status timeline { actorType } } }" },
     {
       next: ({ data }) => {
         const changed = data?.privacyQueueChanged ?? null;
-        watch.onChange(changed && { id: changed.id, status: changed.status, steps: changed.timeline.length });
+        watch.onChange(
+          changed && {
+            id: changed.id,
+            status: changed.status,
+            untouchedByStaff: changed.timeline.every((step) => step.actorType !== "STAFF"),
+          },
+        );
       },
       error: () => end(),
       complete: () => {},

@@ -77,9 +77,9 @@ export const en: TranslationMessages = {
         checkpoint: "Last signed checkpoint: seq %{seq} at %{at}.",
         noCheckpoint: "No signed checkpoint yet.",
       },
-      live: {
-        newRequest: "New privacy request in the queue",
-      },
+    },
+    live: {
+      newRequest: "New privacy request in the queue",
     },
     accounts: {
       searchHint: "Find an account by its id or its exact email address, as a request or ticket gives it.",

@@ -21,11 +21,16 @@ export const LiveQueue = () => {
 
   useEffect(() => {
     if (!mayRead) return;
+    // Each request is announced once per page load, however often it changes before staff take it up.
+    const announced = new Set<string>();
     const refetch = () => queryClient.invalidateQueries({ predicate: (query) => queueQueries.has(String(query.queryKey[0])) });
     return watchPrivacyQueue({
       onChange: (change) => {
         void refetch();
-        if (change && change.steps <= 1) notify("smsape.live.newRequest", { type: "info" });
+        if (change?.untouchedByStaff && !announced.has(change.id)) {
+          announced.add(change.id);
+          notify("smsape.live.newRequest", { type: "info" });
+        }
       },
       onReconnected: () => void refetch(),
       // A closed session sends the member to the sign-in page; a socket refused for other reasons just stops.
