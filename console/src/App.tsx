@@ -10,6 +10,7 @@ import incidents from "./incidents/index.ts";
 import { Layout } from "./layout/Layout.tsx";
 import { Login } from "./layout/Login.tsx";
 import policyVersions from "./policyVersions/index.tsx";
+import recordsOfProcessing from "./recordsOfProcessing/index.ts";
 import requests from "./requests/index.ts";
 import staff from "./staff/index.ts";
 import subProcessors from "./subProcessors/index.tsx";
@@ -43,6 +44,7 @@ export const App = () => (
         {holds(permissions, "accounts.read") ? <Resource name="accounts" {...accounts} /> : null}
         {holds(permissions, "incidents.read") ? <Resource name="incidents" {...incidents} /> : null}
         {holds(permissions, "policy.read") ? <Resource name="policyVersions" {...policyVersions} /> : null}
+        {holds(permissions, "records.read") ? <Resource name="recordsOfProcessing" {...recordsOfProcessing} /> : null}
         <Resource name="subProcessors" {...subProcessors} />
         <Resource name="browserStorage" {...browserStorage} />
         {holds(permissions, "audit.read") ? <Resource name="auditEntries" {...auditEntries} /> : null}

@@ -11,6 +11,7 @@ import { browserStorageQueries } from "./browserStorage.ts";
 import { incidentQueries } from "./incidents.ts";
 import { policyVersionQueries } from "./policyVersions.ts";
 import { privacyRequestQueries } from "./privacyRequests.ts";
+import { recordsOfProcessingQueries } from "./recordsOfProcessing.ts";
 import { staffQueries, staffSessionQueries } from "./staff.ts";
 import { subProcessorQueries } from "./subProcessors.ts";
 import { ticketQueries } from "./tickets.ts";
@@ -50,6 +51,7 @@ const resources: Record<string, ResourceQueries> = {
   auditEntries: auditQueries,
   privacyRequests: privacyRequestQueries,
   supportTickets: ticketQueries,
+  recordsOfProcessing: recordsOfProcessingQueries,
 };
 
 /** Erases each method's own parameter and result types: the resource's handler declares them. */
