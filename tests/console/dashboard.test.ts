@@ -161,14 +161,15 @@ describe.skipIf(browserUnavailable)("the staff console's dashboard", () => {
     await (await createCustomer(app)).requestPrivacy({ kind: "ACCESS" });
     const staff = await createStaffMember(app, { role: "COMPLIANCE" });
     const { context, page } = await signedInConsole(browser, app, staff);
+    const socket = page.waitForEvent("websocket");
     await page.goto(`${app.url}/console/#/privacyRequests`);
+    // The console's socket subscribes once the server acknowledges it; from then on nothing filed is missed.
+    await (await socket).waitForEvent("framesent", (frame) => String(frame.payload).includes('"type":"subscribe"'));
     // While loading, the list shows placeholder rows: wait for the request already filed.
     await page.locator("tbody tr").filter({ hasText: "Access" }).first().waitFor();
     const rowsBefore = await page.locator("tbody tr").count();
     // A reload would start a new document and lose this mark.
     await page.evaluate(() => Object.assign(window, { stillTheSamePage: true }));
-    // Let the console's socket connect and subscribe before the request is filed.
-    await page.waitForTimeout(1_000);
 
     const customer = await createCustomer(app);
     const filed = await customer.requestPrivacy({ kind: "CORRECTION", details: "My name is spelled wrong" });
@@ -182,9 +183,10 @@ describe.skipIf(browserUnavailable)("the staff console's dashboard", () => {
     // A second member on the same request's page sees the first member's step, also without a reload.
     const other = await createStaffMember(app, { role: "SUPPORT" });
     const second = await signedInConsole(browser, app, other);
+    const secondSocket = second.page.waitForEvent("websocket");
     await second.page.goto(`${app.url}/console/#/privacyRequests/${filed.id}/show`);
+    await (await secondSocket).waitForEvent("framesent", (frame) => String(frame.payload).includes('"type":"subscribe"'));
     await second.page.getByText("Correction request · Received").waitFor();
-    await page.waitForTimeout(1_000);
     await staff.client.data(
       `mutation($input: TransitionPrivacyRequestInput!) { transitionPrivacyRequest(input: $input) { __typename } }`,
       { input: { id: filed.id, to: "IN_PROGRESS", reasonCode: "started" } },
