@@ -136,11 +136,14 @@ describe.skipIf(browserUnavailable)("the staff console's dashboard", () => {
     await page.getByText("audit_chain.verified").first().waitFor();
 
     await page.goto(`${app.url}/console/`);
-    expect(
-      await widget(page, /Purge runs/)
-        .getByRole("link", { name: "All purge runs" })
-        .getAttribute("href"),
-    ).toBe("#/purgeRuns");
+    await widget(page, /Purge runs/)
+      .getByRole("link", { name: "sms.body" })
+      .click();
+    await page.waitForURL(/#\/purgeRuns\?filter=/);
+    expect(JSON.parse(new URL(page.url().replace("#/", "")).searchParams.get("filter") ?? "{}")).toEqual({
+      policyKey: "sms.body",
+    });
+    await page.locator("tbody tr").filter({ hasText: "Schedule" }).first().waitFor();
     await context.close();
   });
 
