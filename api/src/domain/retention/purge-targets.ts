@@ -236,8 +236,9 @@ function afterSql(target: PurgeTarget, cursor: PurgeCursor | null): Prisma.Sql {
   return Prisma.sql`${Prisma.raw(target.at)} >= ${at} AND (${Prisma.raw(target.at)}, ${keyOf(target, "r")}) > (${at}, ${id})`;
 }
 
-function orderSql(target: PurgeTarget, alias: string): string {
-  return target.order === "id" ? `${alias}.id` : `${alias}.at, ${alias}.id`;
+/** The walk's order reversed, every key descending (a lone trailing DESC would reverse only the id). */
+function reverseOrderSql(target: PurgeTarget, alias: string): string {
+  return target.order === "id" ? `${alias}.id DESC` : `${alias}.at DESC, ${alias}.id DESC`;
 }
 
 /**
@@ -268,7 +269,7 @@ export async function purgeBatch(
     WITH c AS MATERIALIZED (${candidates}),
     go AS (SELECT c.id FROM c WHERE NOT ${heldSql(now, categoryHeld)}),
     done AS (${change}),
-    last AS (SELECT c.at, c.id FROM c ORDER BY ${Prisma.raw(orderSql(target, "c"))} DESC LIMIT 1)
+    last AS (SELECT c.at, c.id FROM c ORDER BY ${Prisma.raw(reverseOrderSql(target, "c"))} LIMIT 1)
     SELECT (SELECT count(*) FROM c)::int AS examined,
            (SELECT count(*) FROM done)::int AS changed,
            (SELECT count(*) FROM c)::int - (SELECT count(*) FROM go)::int AS held,
