@@ -19,7 +19,7 @@ export type ClockedRequest = Pick<
 export async function requestsByClock(clock: QueueClock, signal?: AbortSignal): Promise<ClockedRequest[]> {
   const { privacyRequestQueue } = await staffGraphql<{ privacyRequestQueue: { edges: Array<{ node: ClockedRequest }> } }>(
     `query RequestsByClock($clock: QueueClockFilter) {
-      privacyRequestQueue(clock: $clock, first: 500) {
+      privacyRequestQueue(clock: $clock, first: 100) {
         edges { node { id kind status priority jurisdiction slaDueAt legalDueAt dueAt slaStatus extended } }
       }
     }`,
