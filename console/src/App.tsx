@@ -7,6 +7,7 @@ import { Dashboard } from "./dashboard/Dashboard.tsx";
 import { dataProvider } from "./dataProvider/index.ts";
 import { i18nProvider } from "./i18n/index.ts";
 import incidents from "./incidents/index.ts";
+import { Layout } from "./layout/Layout.tsx";
 import { Login } from "./layout/Login.tsx";
 import legalHolds from "./legalHolds/index.ts";
 import policyVersions from "./policyVersions/index.tsx";
@@ -29,6 +30,7 @@ export const App = () => (
     i18nProvider={i18nProvider}
     dashboard={Dashboard}
     loginPage={Login}
+    layout={Layout}
     requireAuth
     // react-admin otherwise reports the console's hostname to marmelab.
     disableTelemetry
