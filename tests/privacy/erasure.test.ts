@@ -25,6 +25,7 @@ import type { ErasureScan } from "../../api/src/domain/privacy/post-erasure-scan
 import { rejectRequest } from "../../api/src/domain/privacy/request-handling.ts";
 import { transitionRequest } from "../../api/src/domain/privacy/request-states.ts";
 import { contactSupport } from "../../api/src/domain/privacy/support-tickets.ts";
+import { liftLegalHold, placeLegalHold } from "../../api/src/domain/retention/holds.ts";
 import { NotPermittedError } from "../../api/src/domain/staff/permissions.ts";
 
 let app: TestApp;
@@ -91,7 +92,7 @@ describe("erasure (P16, P9)", () => {
       keptUnder: "ledger",
     });
     expect(Date.parse(byModel.LedgerEntry!.keptUntil!)).toBeGreaterThan(Date.now() + 9 * 365 * 24 * 3600_000);
-    expect(byModel.PrivacyRequest).toMatchObject({ action: "anonymise", keptUnder: "privacy-request-record" });
+    expect(byModel.PrivacyRequest).toMatchObject({ action: "anonymise", keptUnder: "privacy.request" });
     expect(byModel.AuditEntry).toMatchObject({ action: "keep", keptUnder: "evidence" });
     expect(plan).toMatchObject({ status: "PREPARED", preparedBy: support.staffUserId });
   });
@@ -238,5 +239,23 @@ describe("erasure (P16, P9)", () => {
       0,
     );
     expect(await app.services.db.paymentEvent.count({ where: { accountId: customer.accountId } })).toBe(0);
+  });
+
+  it("a legal hold beats erasure: the approved plan is refused while the hold stands, and runs once it is lifted", async () => {
+    const { customer, request } = await customerAskingForDeletion();
+    const hold = await placeLegalHold(app.services, reviewer, {
+      scope: "ACCOUNT",
+      accountId: customer.accountId,
+      reasonCode: "litigation",
+    });
+    const plan = await approvedPlan(request.id);
+    await expect(runErasure(app.services, reviewer, plan.id)).rejects.toMatchObject({ code: "LEGAL_HOLD" });
+    expect(await app.services.db.account.findUnique({ where: { id: customer.accountId } })).not.toBeNull();
+    expect(await app.services.db.smsMessage.count({ where: { activation: { accountId: customer.accountId } } })).toBe(1);
+    expect((await app.services.db.erasurePlan.findUniqueOrThrow({ where: { id: plan.id } })).status).toBe("APPROVED");
+
+    await liftLegalHold(app.services, reviewer, hold.id, { reasonCode: "case_closed" });
+    await runErasure(app.services, reviewer, plan.id);
+    expect(await app.services.db.account.findUnique({ where: { id: customer.accountId } })).toBeNull();
   });
 });

@@ -10,6 +10,7 @@ import { registerEmailJobs } from "../domain/email/delivery.ts";
 import { registerPolicyJobs } from "../domain/policy/publishing.ts";
 import { registerAccessExportJobs } from "../domain/privacy/access-export.ts";
 import { registerPrivacyJobs } from "../domain/privacy/reminders.ts";
+import { registerRetentionJobs } from "../domain/retention/purges.ts";
 import type { Services } from "../services/index.ts";
 
 export async function registerJobs(services: Services): Promise<void> {
@@ -21,4 +22,5 @@ export async function registerJobs(services: Services): Promise<void> {
   await registerAccessExportJobs(services);
   await registerAuditJobs(services);
   await registerPrivacyJobs(services);
+  await registerRetentionJobs(services);
 }

@@ -48,6 +48,8 @@ export async function startTestApp(
       SIMULATOR: "false",
       // Tests write audit checkpoints when they need one: a scheduled one would add entries mid-test.
       AUDIT_CHECKPOINT_MINUTES: "0",
+      // Tests run purges when they mean to: a scheduled one would race the movable clock.
+      RETENTION_PURGE_CRON: "off",
       ...env,
     }),
   );

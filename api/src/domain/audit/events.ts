@@ -91,6 +91,20 @@ export type AuditEvent =
   | Event<"incident.people_decision_recorded", "BreachIncident", { decision: string }>
   | Event<"incident.closed", "BreachIncident", Record<string, never>>
   | Event<"incident.people_notified", "BreachIncident", { count: number; audience: string }>
+  // ---------------------------------------------------------------- retention and legal holds
+  | Event<"retention_policy.updated", "RetentionPolicy", { fields: string[]; fromSecs: number; toSecs: number }, string>
+  | Event<"retention_purge.started", "PurgeRun", { policyKey: string; trigger: string; cutoff: string }>
+  | Event<
+      "retention_purge.completed",
+      "PurgeRun",
+      { policyKey: string; examined: number; deleted: number; anonymised: number; heldBack: number; busyMs: number }
+    >
+  | Event<
+      "legal_hold.placed",
+      "LegalHold",
+      { scope: string; accountId: Id | null; policyKey: string | null; until: string | null }
+    >
+  | Event<"legal_hold.lifted", "LegalHold", { scope: string }>
   // ---------------------------------------------------------------- support
   | Event<"support_ticket.created", "SupportTicket", { channel: string }>
   | Event<"support_ticket.logged", "SupportTicket", { channel: string; linked: boolean }>

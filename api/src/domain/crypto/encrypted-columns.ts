@@ -20,6 +20,11 @@ export const encryptedColumns = {
     context: (emailId: string) => `outbox.address:${emailId}`,
   },
   outboxBody: { model: "outboxEmail", column: "bodyCiphertext", context: (emailId: string) => `outbox.body:${emailId}` },
+  exportContent: {
+    model: "privacyExport",
+    column: "contentCiphertext",
+    context: (exportId: string) => `privacy.export:${exportId}`,
+  },
 } as const;
 
 export type EncryptedColumn = keyof typeof encryptedColumns;

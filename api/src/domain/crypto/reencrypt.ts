@@ -60,6 +60,7 @@ function columnAccess(db: PrismaClient): Record<EncryptedColumn, ColumnAccess> {
     activationRouting: ciphertextColumn(model(db.activation), "routingCiphertext"),
     outboxAddress: ciphertextColumn(model(db.outboxEmail), "toAddressCiphertext"),
     outboxBody: ciphertextColumn(model(db.outboxEmail), "bodyCiphertext"),
+    exportContent: ciphertextColumn(model(db.privacyExport), "contentCiphertext"),
   };
 }
 
@@ -71,7 +72,14 @@ export async function reencryptAll(
   const batchSize = options.batchSize ?? 500;
   const prefix = encryptedValuePrefix(ring.activeKeyId);
   const access = columnAccess(db);
-  const report: ReencryptionReport = { smsBody: 0, smsCode: 0, activationRouting: 0, outboxAddress: 0, outboxBody: 0 };
+  const report: ReencryptionReport = {
+    smsBody: 0,
+    smsCode: 0,
+    activationRouting: 0,
+    outboxAddress: 0,
+    outboxBody: 0,
+    exportContent: 0,
+  };
   for (const column of Object.keys(encryptedColumns) as EncryptedColumn[]) {
     const { context } = encryptedColumns[column];
     let afterId: string | null = null;
@@ -93,7 +101,7 @@ export async function reencryptAll(
 /** How many values of each column are not yet under the active key. */
 export async function countNotUnderActiveKey(db: PrismaClient, ring: KeyRing): Promise<ReencryptionReport> {
   const prefix = encryptedValuePrefix(ring.activeKeyId);
-  const [smsBody, smsCode, activationRouting, outboxAddress, outboxBody] = await Promise.all([
+  const [smsBody, smsCode, activationRouting, outboxAddress, outboxBody, exportContent] = await Promise.all([
     db.smsMessage.count({ where: { bodyCiphertext: { not: null }, NOT: { bodyCiphertext: { startsWith: prefix } } } }),
     db.smsMessage.count({ where: { codeCiphertext: { not: null }, NOT: { codeCiphertext: { startsWith: prefix } } } }),
     db.activation.count({ where: { routingCiphertext: { not: null }, NOT: { routingCiphertext: { startsWith: prefix } } } }),
@@ -101,6 +109,9 @@ export async function countNotUnderActiveKey(db: PrismaClient, ring: KeyRing): P
       where: { toAddressCiphertext: { not: null }, NOT: { toAddressCiphertext: { startsWith: prefix } } },
     }),
     db.outboxEmail.count({ where: { bodyCiphertext: { not: null }, NOT: { bodyCiphertext: { startsWith: prefix } } } }),
+    db.privacyExport.count({
+      where: { contentCiphertext: { not: null }, NOT: { contentCiphertext: { startsWith: prefix } } },
+    }),
   ]);
-  return { smsBody, smsCode, activationRouting, outboxAddress, outboxBody };
+  return { smsBody, smsCode, activationRouting, outboxAddress, outboxBody, exportContent };
 }

@@ -11,8 +11,8 @@ import type { Services } from "../../services/index.ts";
 import type { AccountActor, Actor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
 import { hashToken, newSecretToken } from "../auth/tokens.ts";
-import { type EncryptedColumn, encryptedColumns, openColumn } from "../crypto/encrypted-columns.ts";
-import { decryptField, encryptField, type KeyRing } from "../crypto/field-encryption.ts";
+import { type EncryptedColumn, encryptedColumns, openColumn, sealColumn } from "../crypto/encrypted-columns.ts";
+import type { KeyRing } from "../crypto/field-encryption.ts";
 import { keyedHash } from "../crypto/keyed-hash.ts";
 import { enqueueEmail } from "../email/outbox.ts";
 import { DomainError } from "../errors.ts";
@@ -177,8 +177,6 @@ export function exportSummary(copy: AccessExport): string {
   return lines.join("\n");
 }
 
-const exportContext = (exportId: string) => `privacy.export:${exportId}`;
-
 function exportReadyEmail(publicUrl: URL, token: string, expiresAt: Date) {
   return {
     template: "privacy-export-ready",
@@ -218,7 +216,7 @@ export async function prepareAccessExport(
       const content = JSON.stringify({ data: copy, summary: exportSummary(copy) });
       await tx.privacyExport.update({
         where: { id: row.id },
-        data: { contentCiphertext: encryptField(ring, content, exportContext(row.id)) },
+        data: { contentCiphertext: sealColumn(ring, "exportContent", row.id, content) },
       });
       await enqueueEmail(
         tx,
@@ -295,7 +293,7 @@ export async function downloadAccessExport(
       },
       now,
     );
-    return JSON.parse(decryptField(ring, found.contentCiphertext, exportContext(found.id)));
+    return JSON.parse(openColumn(ring, "exportContent", found.id, found.contentCiphertext));
   });
 }
 

@@ -21,6 +21,7 @@ import { keyedHash } from "../crypto/keyed-hash.ts";
 import { enqueueEmail } from "../email/outbox.ts";
 import { DomainError, NotFoundError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
+import { assertNoAccountHold } from "../retention/holds.ts";
 import { authorize } from "../staff/permissions.ts";
 import { requestToFulfil } from "./fulfilment.ts";
 import {
@@ -298,6 +299,8 @@ export async function runErasure(
       if (plan.status !== "APPROVED") throw new ErasurePlanStateError(plan.status, "APPROVED");
       const request = await requestToFulfil(tx, plan.requestId, ["DELETION"]);
       const account = await tx.account.findUniqueOrThrow({ where: { id: request.accountId } });
+      // A legal hold beats erasure: the account's data stays until the hold is lifted.
+      await assertNoAccountHold(tx, account.id, now);
       const activations = await tx.activation.findMany({
         where: { accountId: account.id },
         select: { id: true, phoneNumber: true },

@@ -21,6 +21,7 @@
  *   say "delete", kept otherwise.
  */
 import type { Prisma } from "@smsape/db";
+import type { RetentionPolicyKey } from "../retention/policies.ts";
 
 export type DataCategory =
   | "identity"
@@ -38,15 +39,11 @@ export type DataCategory =
 export type DataSubject = "customer" | "staff";
 export type Erasure = "delete" | "anonymise" | "keep-legal-retention" | "not-personal";
 
-/** Keys of the RetentionPolicy rows (seed/reference.ts): purged on a schedule. */
-export type RetentionPolicyKey = "sms.body" | "session" | "email.outbox" | "ledger";
-
 /** How long data without a scheduled purge of its own is kept. */
 export const retentionRules = {
   "account-lifetime": "Kept while the account exists; erased with it.",
-  "token-expiry": "Useful only until used or expired; erased with the account at the latest.",
   "privacy-request-record":
-    "Evidence that a rights request was answered (GDPR Art. 5(2) accountability); pseudonymised when the account is erased.",
+    "Part of a rights request's record: kept with the request and removed with it when the privacy.request policy's period ends; pseudonymised when the account is erased.",
   evidence:
     "Records of what the service and its staff did (audit entries, purge runs): never rewritten; they hold ids and field names, not personal values.",
   "staff-access": "Kept while the staff member has access, and as long as the audit log needs to name who acted.",
@@ -55,6 +52,8 @@ export const retentionRules = {
     "A copy of a person's data waits encrypted for its single download, and is deleted when its link expires (7 days).",
   "rate-limit-window":
     "Counts the emails an address received in the last hour; the email sweep removes it once that hour has passed.",
+  "legal-hold":
+    "A legal hold is evidence of why data was kept past its period: kept for good; an erased account's link is cleared.",
   "breach-register":
     "The register of personal-data breaches and who was told (GDPR Art. 33(5), P21): kept for good; an erased account's link is cleared.",
 } as const;
@@ -75,6 +74,8 @@ export interface FieldClassification {
   erasure: Erasure;
   /** Stored encrypted (P20): the export opens it. */
   encrypted?: true;
+  /** Stored only as a one-way hash (P4, P5): nobody, staff included, can read the value back. */
+  hashed?: true;
 }
 
 type ScalarFieldOf<M extends Prisma.ModelName> = keyof Prisma.TypeMap["model"][M]["payload"]["scalars"];
@@ -129,6 +130,11 @@ const hashOnly = "a one-way hash: of no use to the holder, and a risk if it leak
 const recordId = "Identifies the record";
 const ownerLink = "Links the record to the account that owns it";
 
+/** A secret or identifier kept only as its one-way hash. */
+function hashed(classification: FieldClassification): FieldClassification {
+  return { ...classification, hashed: true };
+}
+
 // ---------------------------------------------------------------- the inventory
 
 export const dataInventory: DataInventory = {
@@ -159,12 +165,8 @@ export const dataInventory: DataInventory = {
     id: customer("identity", "Identifies the account", accountLifetime, "delete"),
     email: customer("contact", "Sign-in and the only contact channel (P3)", accountLifetime, "delete"),
     emailVerifiedAt: customer("identity", "Proves the holder controls the email address", accountLifetime, "delete"),
-    passwordHash: customerNotExported(
-      "credential",
-      "Verifies the password without storing it (P4)",
-      accountLifetime,
-      "delete",
-      hashOnly,
+    passwordHash: hashed(
+      customerNotExported("credential", "Verifies the password without storing it (P4)", accountLifetime, "delete", hashOnly),
     ),
     ageAttestedAt: customer("consent", "The holder's attestation of the age of majority (P22)", accountLifetime, "delete"),
     jurisdiction: customer("identity", "Which privacy law's rights and deadlines apply (P23)", accountLifetime, "delete"),
@@ -178,29 +180,33 @@ export const dataInventory: DataInventory = {
     updatedAt: customer("technical", "When the account last changed", accountLifetime, "delete"),
   },
   AccountToken: {
-    id: customer("technical", recordId, { rule: "token-expiry" }, "delete"),
-    accountId: customer("technical", ownerLink, { rule: "token-expiry" }, "delete"),
-    purpose: customer("technical", "Email verification or password reset", { rule: "token-expiry" }, "delete"),
-    tokenHash: customerNotExported(
-      "credential",
-      "Verifies a one-time emailed code without storing it",
-      { rule: "token-expiry" },
-      "delete",
-      hashOnly,
+    id: customer("technical", recordId, { policy: "token" }, "delete"),
+    accountId: customer("technical", ownerLink, { policy: "token" }, "delete"),
+    purpose: customer("technical", "Email verification or password reset", { policy: "token" }, "delete"),
+    tokenHash: hashed(
+      customerNotExported(
+        "credential",
+        "Verifies a one-time emailed code without storing it",
+        { policy: "token" },
+        "delete",
+        hashOnly,
+      ),
     ),
-    expiresAt: customer("technical", "When the code stops working", { rule: "token-expiry" }, "delete"),
-    usedAt: customer("technical", "When the code was used; it works once", { rule: "token-expiry" }, "delete"),
-    createdAt: customer("technical", "When the code was sent", { rule: "token-expiry" }, "delete"),
+    expiresAt: customer("technical", "When the code stops working", { policy: "token" }, "delete"),
+    usedAt: customer("technical", "When the code was used; it works once", { policy: "token" }, "delete"),
+    createdAt: customer("technical", "When the code was sent", { policy: "token" }, "delete"),
   },
   Session: {
     id: customer("technical", recordId, { policy: "session" }, "delete"),
     accountId: customer("technical", ownerLink, { policy: "session" }, "delete"),
-    tokenHash: customerNotExported(
-      "credential",
-      "Recognises the session token without storing it (P5)",
-      { policy: "session" },
-      "delete",
-      hashOnly,
+    tokenHash: hashed(
+      customerNotExported(
+        "credential",
+        "Recognises the session token without storing it (P5)",
+        { policy: "session" },
+        "delete",
+        hashOnly,
+      ),
     ),
     createdAt: customer("technical", "When the holder signed in (P5)", { policy: "session" }, "delete"),
     lastSeenAt: customer("technical", "Last use, for the idle expiry (P5)", { policy: "session" }, "delete"),
@@ -213,7 +219,9 @@ export const dataInventory: DataInventory = {
     accountId: customer("technical", ownerLink, accountLifetime, "delete"),
     name: customer("technical", "The holder's name for the key", accountLifetime, "delete"),
     prefix: customer("technical", "First characters, so the holder can tell keys apart", accountLifetime, "delete"),
-    keyHash: customerNotExported("credential", "Recognises the key without storing it", accountLifetime, "delete", hashOnly),
+    keyHash: hashed(
+      customerNotExported("credential", "Recognises the key without storing it", accountLifetime, "delete", hashOnly),
+    ),
     createdAt: customer("technical", "When the key was made", accountLifetime, "delete"),
     lastUsedAt: customer("technical", "When the key was last used, so unused keys can be revoked", accountLifetime, "delete"),
     revokedAt: customer("technical", "When the key was revoked", accountLifetime, "delete"),
@@ -252,12 +260,14 @@ export const dataInventory: DataInventory = {
     sentAt: customer("contact", "Proof of delivery of security notices (5)", { policy: "email.outbox" }, "delete"),
   },
   EmailRateLimit: {
-    addressHash: customerNotExported(
-      "contact",
-      "Recognises an address to cap the resets and notices it receives, without holding the address",
-      { rule: "rate-limit-window" },
-      "delete",
-      "a keyed hash of the address: of no use to the holder, who has the address itself",
+    addressHash: hashed(
+      customerNotExported(
+        "contact",
+        "Recognises an address to cap the resets and notices it receives, without holding the address",
+        { rule: "rate-limit-window" },
+        "delete",
+        "a keyed hash of the address: of no use to the holder, who has the address itself",
+      ),
     ),
     template: customer("contact", "Which kind of email is counted", { rule: "rate-limit-window" }, "delete"),
     sentAt: customer("contact", "When the emails counted this hour were sent", { rule: "rate-limit-window" }, "delete"),
@@ -266,7 +276,9 @@ export const dataInventory: DataInventory = {
     id: staff("identity", "Identifies the staff member in the audit log", { rule: "staff-access" }, "keep-legal-retention"),
     email: staff("contact", "Staff sign-in", { rule: "staff-access" }, "keep-legal-retention"),
     displayName: staff("identity", "Shows who acted, in the console", { rule: "staff-access" }, "keep-legal-retention"),
-    passwordHash: staff("credential", "Verifies the staff password without storing it", { rule: "staff-access" }, "anonymise"),
+    passwordHash: hashed(
+      staff("credential", "Verifies the staff password without storing it", { rule: "staff-access" }, "anonymise"),
+    ),
     role: staff("identity", "What the staff member may do", { rule: "staff-access" }, "keep-legal-retention"),
     mfaSecret: staff("credential", "Second factor for staff sign-in, encrypted (P20)", { rule: "staff-access" }, "anonymise"),
     createdAt: staff("technical", "When access was granted", { rule: "staff-access" }, "keep-legal-retention"),
@@ -280,7 +292,9 @@ export const dataInventory: DataInventory = {
   StaffSignInChallenge: {
     id: staff("technical", recordId, { policy: "session" }, "delete"),
     staffUserId: staff("technical", "Links the sign-in step to the staff member", { policy: "session" }, "delete"),
-    tokenHash: staff("credential", "Recognises the sign-in step's token without storing it", { policy: "session" }, "delete"),
+    tokenHash: hashed(
+      staff("credential", "Recognises the sign-in step's token without storing it", { policy: "session" }, "delete"),
+    ),
     purpose: staff("technical", "Whether the step enrols or checks the second factor", { policy: "session" }, "delete"),
     pendingSecret: staff(
       "credential",
@@ -292,16 +306,28 @@ export const dataInventory: DataInventory = {
     expiresAt: staff("technical", "When the sign-in step lapses", { policy: "session" }, "delete"),
     usedAt: staff("technical", "When the sign-in step was completed", { policy: "session" }, "delete"),
   },
+  StaffSignInThrottle: {
+    addressHash: notPersonal(
+      "technical",
+      "Keyed hash of an address typed at the staff sign-in that no staff member has, to lock it like a member's (P20)",
+      { policy: "session" },
+    ),
+    failedAttempts: notPersonal("technical", "Failed sign-ins with that address in the window", { policy: "session" }),
+    failureWindowStart: notPersonal("technical", "When the counted failures began", { policy: "session" }),
+    lockedUntil: notPersonal("technical", "When the lock on that address ends", { policy: "session" }),
+  },
   StaffRecoveryCode: {
     id: staff("technical", recordId, { rule: "staff-access" }, "delete"),
     staffUserId: staff("technical", "Links the recovery code to the staff member", { rule: "staff-access" }, "delete"),
-    codeHash: staff("credential", "Recognises a recovery code without storing it (P20)", { rule: "staff-access" }, "delete"),
+    codeHash: hashed(
+      staff("credential", "Recognises a recovery code without storing it (P20)", { rule: "staff-access" }, "delete"),
+    ),
     usedAt: staff("technical", "When the recovery code was used up", { rule: "staff-access" }, "delete"),
   },
   StaffSession: {
     id: staff("technical", recordId, { policy: "session" }, "delete"),
     staffUserId: staff("technical", "Links the session to the staff member", { policy: "session" }, "delete"),
-    tokenHash: staff("credential", "Recognises the session token without storing it", { policy: "session" }, "delete"),
+    tokenHash: hashed(staff("credential", "Recognises the session token without storing it", { policy: "session" }, "delete")),
     mfaVerifiedAt: staff("technical", "When the second factor was checked (P20)", { policy: "session" }, "delete"),
     createdAt: staff("technical", "When the staff member signed in", { policy: "session" }, "delete"),
     lastSeenAt: staff("technical", "Last use, for the idle expiry", { policy: "session" }, "delete"),
@@ -347,9 +373,15 @@ export const dataInventory: DataInventory = {
     priceMinor: customer("payment", "What the activation costs (P9)", accountLifetime, "delete"),
     currency: customer("payment", "The price's currency", accountLifetime, "delete"),
     status: customer("activation", "Where the activation stands (P6)", accountLifetime, "delete"),
-    routingCiphertext: customer("activation", "Upstream routing details, encrypted (P6, P20)", accountLifetime, "delete", {
-      encrypted: true,
-    }),
+    routingCiphertext: customer(
+      "activation",
+      "Upstream routing details, encrypted (P6, P20)",
+      { policy: "activation.routing" },
+      "delete",
+      {
+        encrypted: true,
+      },
+    ),
     createdAt: customer("activation", "When the number was ordered (P6)", accountLifetime, "delete"),
     expiresAt: customer("activation", "When it times out with a refund (P6)", accountLifetime, "delete"),
     cancelableAt: customer("activation", "When cancelling becomes possible", accountLifetime, "delete"),
@@ -440,160 +472,160 @@ export const dataInventory: DataInventory = {
     receivedAt: customer("payment", "When the processor reported it (P9)", { policy: "ledger" }, "keep-legal-retention"),
   },
   PrivacyRequest: {
-    id: customer("privacy-request", recordId, { rule: "privacy-request-record" }, "keep-legal-retention"),
+    id: customer("privacy-request", recordId, { policy: "privacy.request" }, "keep-legal-retention"),
     accountId: customer(
       "privacy-request",
       "The requesting account; cleared on erasure",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "anonymise",
     ),
     kind: customer(
       "privacy-request",
       "Which right was exercised (P14-P17)",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
-    status: customer("privacy-request", "Where the request stands", { rule: "privacy-request-record" }, "keep-legal-retention"),
+    status: customer("privacy-request", "Where the request stands", { policy: "privacy.request" }, "keep-legal-retention"),
     source: customer(
       "privacy-request",
       "Self-service or recorded by support",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
     jurisdiction: customer(
       "privacy-request",
       "The law that sets its deadlines (P23)",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
     details: customer(
       "privacy-request",
       "What the request is about, in the requester's words",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "anonymise",
     ),
     verifiedAt: customer(
       "privacy-request",
       "When the requester was confirmed as the holder",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
     receivedAt: customer(
       "privacy-request",
       "When it arrived: the clocks start here (P18)",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
     slaDueAt: customer(
       "privacy-request",
       "The policy's 72-hour answer (P18)",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
     legalDueAt: customer(
       "privacy-request",
       "The jurisdiction's deadline (P18, P23)",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
-    completedAt: customer("privacy-request", "When it was closed", { rule: "privacy-request-record" }, "keep-legal-retention"),
+    completedAt: customer("privacy-request", "When it was closed", { policy: "privacy.request" }, "keep-legal-retention"),
     resolution: customer(
       "privacy-request",
       "How it was closed; may quote the requester",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "anonymise",
     ),
     concernsMinor: customer(
       "privacy-request",
       "Whether it concerns a minor's data (P22)",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
     priority: customer(
       "privacy-request",
       "Its place in the staff queue (P18, P22)",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
     expeditedErasure: customer(
       "privacy-request",
       "A minor's data is erased without the standard waiting steps (P22)",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
     reporterContact: customerNotExported(
       "privacy-request",
       "How to answer whoever reported it, when not the holder",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "anonymise",
       "it is the reporter's address, not the account holder's data",
     ),
-    concernedEmail: customer("privacy-request", "The address a report named", { rule: "privacy-request-record" }, "anonymise"),
+    concernedEmail: customer("privacy-request", "The address a report named", { policy: "privacy.request" }, "anonymise"),
     identityMethod: customer(
       "privacy-request",
       "How the requester was confirmed as the holder",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
     identityNote: customer(
       "privacy-request",
       "What staff noted about the identity check",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "anonymise",
     ),
     assigneeId: customerNotExported(
       "privacy-request",
       "Which staff member handles it",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
       "it names an employee",
     ),
     acknowledgedAt: customer(
       "privacy-request",
       "When receipt was confirmed (CCPA: within 10 business days)",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
     acknowledgeDueAt: customer(
       "privacy-request",
       "By when receipt must be confirmed (CCPA)",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
     dueAt: customer(
       "privacy-request",
       "The clock the queue works to (P18)",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
     extendedAt: customer(
       "privacy-request",
       "When its deadline was extended, once",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
     extensionReason: customer(
       "privacy-request",
       "Why, as the notice told the person",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "anonymise",
     ),
     dueSoonNotifiedAt: customer(
       "privacy-request",
       "When staff were reminded it is due soon",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
     overdueNotifiedAt: customer(
       "privacy-request",
       "When staff were told it is overdue",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
     rejectionReasonCode: customer(
       "privacy-request",
       "Why it was refused, as a code",
-      { rule: "privacy-request-record" },
+      { policy: "privacy.request" },
       "keep-legal-retention",
     ),
   },
@@ -630,18 +662,14 @@ export const dataInventory: DataInventory = {
     at: customer("privacy-request", "When", { rule: "privacy-request-record" }, "keep-legal-retention"),
   },
   PrivacyRequestIdentityToken: {
-    id: customer("technical", recordId, { rule: "token-expiry" }, "delete"),
-    requestId: customer("technical", "The request the link confirms", { rule: "token-expiry" }, "delete"),
-    tokenHash: customerNotExported(
-      "credential",
-      "Verifies the emailed link without storing it",
-      { rule: "token-expiry" },
-      "delete",
-      hashOnly,
+    id: customer("technical", recordId, { policy: "token" }, "delete"),
+    requestId: customer("technical", "The request the link confirms", { policy: "token" }, "delete"),
+    tokenHash: hashed(
+      customerNotExported("credential", "Verifies the emailed link without storing it", { policy: "token" }, "delete", hashOnly),
     ),
-    expiresAt: customer("technical", "When the link stops working", { rule: "token-expiry" }, "delete"),
-    usedAt: customer("technical", "When it was used; it works once", { rule: "token-expiry" }, "delete"),
-    createdAt: customer("technical", "When it was sent", { rule: "token-expiry" }, "delete"),
+    expiresAt: customer("technical", "When the link stops working", { policy: "token" }, "delete"),
+    usedAt: customer("technical", "When it was used; it works once", { policy: "token" }, "delete"),
+    createdAt: customer("technical", "When it was sent", { policy: "token" }, "delete"),
   },
   SupportTicket: {
     id: customer("contact", recordId, accountLifetime, "delete"),
@@ -702,7 +730,10 @@ export const dataInventory: DataInventory = {
     description: notPersonal("reference", "What the policy covers"),
     retentionSecs: notPersonal("reference", "How long the data is kept"),
     legalBasis: notPersonal("reference", "Why it is kept that long"),
+    countedFrom: notPersonal("reference", "The event the period counts from (P8)"),
+    action: notPersonal("reference", "Whether the purge deletes the records or clears their personal values"),
     updatedAt: notPersonal("technical", "When the policy last changed"),
+    updatedById: staff("identity", "Who last changed the period", { rule: "staff-access" }, "keep-legal-retention"),
   },
   PurgeRun: {
     id: notPersonal("audit", "Identifies a purge run (P8 evidence)", { rule: "evidence" }),
@@ -710,18 +741,48 @@ export const dataInventory: DataInventory = {
     startedAt: notPersonal("audit", "When the run started", { rule: "evidence" }),
     finishedAt: notPersonal("audit", "When it finished", { rule: "evidence" }),
     cutoff: notPersonal("audit", "Data older than this was removed", { rule: "evidence" }),
-    removedCount: notPersonal("audit", "How many values the run removed", { rule: "evidence" }),
+    trigger: notPersonal("audit", "Whether the schedule or a staff member started the run", { rule: "evidence" }),
+    startedById: staff("identity", "Who started the run from the console", { rule: "evidence" }, "keep-legal-retention"),
+    status: notPersonal("audit", "Running or completed", { rule: "evidence" }),
+    cursor: notPersonal("audit", "How far the run got: the last record id and time it examined", { rule: "evidence" }),
+    batches: notPersonal("audit", "How many batches the run took", { rule: "evidence" }),
+    examinedCount: notPersonal("audit", "Records past the cut-off the run looked at", { rule: "evidence" }),
+    deletedCount: notPersonal("audit", "Records the run deleted", { rule: "evidence" }),
+    anonymisedCount: notPersonal("audit", "Records whose personal values the run cleared", { rule: "evidence" }),
+    heldBackCount: notPersonal("audit", "Records a legal hold kept", { rule: "evidence" }),
+    busyMs: notPersonal("audit", "Time spent in the run's batches", { rule: "evidence" }),
+  },
+  LegalHold: {
+    id: notPersonal("audit", "Identifies a legal hold", { rule: "legal-hold" }),
+    scope: notPersonal("audit", "Whether it holds one account or a whole category", { rule: "legal-hold" }),
+    accountId: customerNotExported(
+      "audit",
+      "The account whose data the hold keeps past retention and erasure",
+      { rule: "legal-hold" },
+      "anonymise",
+      "telling the person of a hold could defeat its purpose (an inquiry); it is disclosed when the law allows",
+    ),
+    policyKey: notPersonal("audit", "The category a category hold keeps", { rule: "legal-hold" }),
+    reasonCode: notPersonal("audit", "Why, as a reason code", { rule: "legal-hold" }),
+    placedById: staff("identity", "Who placed the hold", { rule: "legal-hold" }, "keep-legal-retention"),
+    placedAt: notPersonal("audit", "When it was placed", { rule: "legal-hold" }),
+    until: notPersonal("audit", "When it ends by itself, if it has an end", { rule: "legal-hold" }),
+    liftedAt: notPersonal("audit", "When it was lifted", { rule: "legal-hold" }),
+    liftedById: staff("identity", "Who lifted it", { rule: "legal-hold" }, "keep-legal-retention"),
+    liftReason: notPersonal("audit", "Why it was lifted, as a reason code", { rule: "legal-hold" }),
   },
   PrivacyExport: {
     id: customer("privacy-request", recordId, { rule: "export-download" }, "delete"),
     requestId: customer("privacy-request", "The access request the copy answers (P14)", { rule: "export-download" }, "delete"),
     accountId: customer("privacy-request", ownerLink, { rule: "export-download" }, "delete"),
-    tokenHash: customerNotExported(
-      "credential",
-      "Recognises the emailed download link without storing it",
-      { rule: "export-download" },
-      "delete",
-      hashOnly,
+    tokenHash: hashed(
+      customerNotExported(
+        "credential",
+        "Recognises the emailed download link without storing it",
+        { rule: "export-download" },
+        "delete",
+        hashOnly,
+      ),
     ),
     contentCiphertext: {
       ...customerNotExported(
@@ -834,24 +895,26 @@ export const dataInventory: DataInventory = {
     recordedAt: customer("privacy-request", "When the objection was recorded (P17)", accountLifetime, "delete"),
   },
   EmailChange: {
-    id: customer("contact", recordId, { rule: "token-expiry" }, "delete"),
-    accountId: customer("contact", ownerLink, { rule: "token-expiry" }, "delete"),
+    id: customer("contact", recordId, { policy: "token" }, "delete"),
+    accountId: customer("contact", ownerLink, { policy: "token" }, "delete"),
     newEmail: customer(
       "contact",
       "The address the holder asked to change to, until they confirm it (P15)",
-      { rule: "token-expiry" },
+      { policy: "token" },
       "delete",
     ),
-    tokenHash: customerNotExported(
-      "credential",
-      "Recognises the confirmation link without storing it",
-      { rule: "token-expiry" },
-      "delete",
-      hashOnly,
+    tokenHash: hashed(
+      customerNotExported(
+        "credential",
+        "Recognises the confirmation link without storing it",
+        { policy: "token" },
+        "delete",
+        hashOnly,
+      ),
     ),
-    expiresAt: customer("contact", "When the confirmation link stops working", { rule: "token-expiry" }, "delete"),
-    createdAt: customer("contact", "When the change was asked for", { rule: "token-expiry" }, "delete"),
-    confirmedAt: customer("contact", "When the new address was confirmed (P15)", { rule: "token-expiry" }, "delete"),
+    expiresAt: customer("contact", "When the confirmation link stops working", { policy: "token" }, "delete"),
+    createdAt: customer("contact", "When the change was asked for", { policy: "token" }, "delete"),
+    confirmedAt: customer("contact", "When the new address was confirmed (P15)", { policy: "token" }, "delete"),
   },
   BreachIncident: {
     id: notPersonal("audit", "Identifies an incident of the breach register (P21)", breachRegister),
@@ -947,6 +1010,10 @@ export const reachFromAccount: Record<InventoriedModel, Reach> = {
   StaffUser: { kind: "unreachable", because: "staff members' own data, never a customer's" },
   StaffSession: { kind: "unreachable", because: "staff members' own data, never a customer's" },
   StaffSignInChallenge: { kind: "unreachable", because: "staff members' own data, never a customer's" },
+  StaffSignInThrottle: {
+    kind: "unreachable",
+    because: "keyed hashes of addresses that belong to no staff member, not linked to any account; gone within 30 days",
+  },
   StaffRecoveryCode: { kind: "unreachable", because: "staff members' own data, never a customer's" },
   AuditNote: direct,
   AuditHead: { kind: "unreachable", because: "the audit chain's newest hash: no one's data" },
@@ -968,6 +1035,7 @@ export const reachFromAccount: Record<InventoriedModel, Reach> = {
   AuditEntry: { kind: "audit-trail" },
   RetentionPolicy: { kind: "unreachable", because: serviceData },
   PurgeRun: { kind: "unreachable", because: "evidence of purge runs: counts and times, no one's data" },
+  LegalHold: direct,
   PrivacyExport: direct,
   PrivacyCorrection: viaRequest,
   ErasurePlan: direct,

@@ -33,6 +33,11 @@ builder.prismaObject("SmsMessage", {
           ? openColumn(services.config.encryption, "smsCode", message.id, message.codeCiphertext)
           : null,
     }),
+    purgedAt: t.expose("purgedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When the retention period removed the text and code (P8); null while they are still held.",
+    }),
     activation: t.relation("activation"),
   }),
 });

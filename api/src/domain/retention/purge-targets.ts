@@ -1,0 +1,305 @@
+/**
+ * What each retention policy's purge does, table by table: which records are
+ * due (the event its clock counts from), whose account they belong to (for
+ * legal holds), and whether they are deleted or which columns are cleared.
+ *
+ * Every target is walked in keyset order, `(at, id)` or `id` alone, so a batch
+ * starts exactly where the previous one ended: a run resumes after a crash
+ * from the cursor its last batch committed, and reaches every due record once.
+ * The SQL below is assembled from these constants only; values are parameters.
+ */
+import { Prisma } from "@smsape/db";
+import type { InventoriedModel } from "../privacy/inventory.ts";
+import type { RetentionPolicyKey } from "./policies.ts";
+
+export interface PurgeTarget {
+  model: InventoriedModel;
+  table: string;
+  /** The primary key column ("id" unless said otherwise), and its type. */
+  idColumn?: string;
+  idType: "uuid" | "text";
+  /**
+   * The instant the policy's clock counts from, as SQL over the row `r`.
+   * "time" targets are walked in (at, id) order, over an index that has both;
+   * "id" targets in id order (UUID v7 ids are in creation order), for clocks
+   * that are an expression no index holds.
+   */
+  at: string;
+  order: "time" | "id";
+  /** Rows that still hold what the policy removes (not yet purged). */
+  pending: string;
+  /** Joins needed to name the owning account. */
+  join?: string;
+  /** The owning account's id, for holds on an account; NULL for staff data. */
+  accountId: string;
+  change: { kind: "delete" } | { kind: "anonymise"; clears: string[]; set: (now: Prisma.Sql) => Prisma.Sql };
+  /** Set for the transaction: the database lets only this purge remove such rows. */
+  permit?: string;
+}
+
+const sessionEnd = `LEAST(COALESCE(r."revokedAt", 'infinity'::timestamp), r."idleExpiresAt", r."absoluteExpiresAt")`;
+
+export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = {
+  "sms.body": [
+    {
+      model: "SmsMessage",
+      table: "SmsMessage",
+      idType: "uuid",
+      at: `r."receivedAt"`,
+      order: "time",
+      pending: `r."purgedAt" IS NULL`,
+      join: `JOIN "Activation" a ON a.id = r."activationId"`,
+      accountId: `a."accountId"`,
+      change: {
+        kind: "anonymise",
+        clears: ["bodyCiphertext", "codeCiphertext"],
+        set: (now) => Prisma.sql`"bodyCiphertext" = NULL, "codeCiphertext" = NULL, "purgedAt" = ${now}`,
+      },
+    },
+  ],
+  "activation.routing": [
+    {
+      model: "Activation",
+      table: "Activation",
+      idType: "uuid",
+      at: `r."endedAt"`,
+      order: "time",
+      pending: `r."routingCiphertext" IS NOT NULL AND r."endedAt" IS NOT NULL`,
+      accountId: `r."accountId"`,
+      change: { kind: "anonymise", clears: ["routingCiphertext"], set: () => Prisma.sql`"routingCiphertext" = NULL` },
+    },
+  ],
+  session: [
+    {
+      model: "Session",
+      table: "Session",
+      idType: "uuid",
+      at: sessionEnd,
+      order: "id",
+      pending: "TRUE",
+      accountId: `r."accountId"`,
+      change: { kind: "delete" },
+    },
+    {
+      model: "StaffSession",
+      table: "StaffSession",
+      idType: "uuid",
+      at: sessionEnd,
+      order: "id",
+      pending: "TRUE",
+      accountId: "NULL::uuid",
+      change: { kind: "delete" },
+    },
+    {
+      model: "StaffSignInThrottle",
+      table: "StaffSignInThrottle",
+      idColumn: "addressHash",
+      idType: "text",
+      // A count of failures lives while its window or lock does.
+      at: `GREATEST(COALESCE(r."lockedUntil", '-infinity'::timestamp), COALESCE(r."failureWindowStart", '-infinity'::timestamp))`,
+      order: "id",
+      pending: "TRUE",
+      accountId: "NULL::uuid",
+      change: { kind: "delete" },
+    },
+    {
+      model: "StaffSignInChallenge",
+      table: "StaffSignInChallenge",
+      idType: "uuid",
+      at: `LEAST(COALESCE(r."usedAt", 'infinity'::timestamp), r."expiresAt")`,
+      order: "id",
+      pending: "TRUE",
+      accountId: "NULL::uuid",
+      change: { kind: "delete" },
+    },
+  ],
+  token: [
+    {
+      model: "AccountToken",
+      table: "AccountToken",
+      idType: "uuid",
+      at: `LEAST(COALESCE(r."usedAt", 'infinity'::timestamp), r."expiresAt")`,
+      order: "id",
+      pending: "TRUE",
+      accountId: `r."accountId"`,
+      change: { kind: "delete" },
+    },
+    {
+      model: "EmailChange",
+      table: "EmailChange",
+      idType: "uuid",
+      at: `LEAST(COALESCE(r."confirmedAt", 'infinity'::timestamp), r."expiresAt")`,
+      order: "id",
+      pending: "TRUE",
+      accountId: `r."accountId"`,
+      change: { kind: "delete" },
+    },
+    {
+      model: "PrivacyRequestIdentityToken",
+      table: "PrivacyRequestIdentityToken",
+      idType: "uuid",
+      at: `LEAST(COALESCE(r."usedAt", 'infinity'::timestamp), r."expiresAt")`,
+      order: "id",
+      pending: "TRUE",
+      join: `JOIN "PrivacyRequest" p ON p.id = r."requestId"`,
+      accountId: `p."accountId"`,
+      change: { kind: "delete" },
+    },
+  ],
+  "email.outbox": [
+    {
+      model: "OutboxEmail",
+      table: "OutboxEmail",
+      idType: "uuid",
+      // Delivered: from delivery. Given up on (FAILED): from when it was queued.
+      at: `COALESCE(r."sentAt", r."createdAt")`,
+      order: "id",
+      pending: `r.status <> 'PENDING'`,
+      accountId: `r."accountId"`,
+      change: { kind: "delete" },
+    },
+  ],
+  "privacy.request": [
+    {
+      model: "PrivacyRequest",
+      table: "PrivacyRequest",
+      idType: "uuid",
+      at: `r."completedAt"`,
+      order: "id",
+      pending: `r."completedAt" IS NOT NULL`,
+      accountId: `r."accountId"`,
+      change: { kind: "delete" },
+    },
+  ],
+  ledger: [
+    {
+      model: "LedgerEntry",
+      table: "LedgerEntry",
+      idType: "uuid",
+      at: `r."createdAt"`,
+      order: "id",
+      pending: `r."accountId" IS NULL`,
+      accountId: "NULL::uuid",
+      change: { kind: "delete" },
+      permit: "ledger",
+    },
+    {
+      model: "PaymentEvent",
+      table: "PaymentEvent",
+      idType: "text",
+      at: `r."receivedAt"`,
+      order: "id",
+      pending: `r."accountId" IS NULL AND NOT EXISTS (SELECT 1 FROM "LedgerEntry" l WHERE l."paymentEventId" = r.id)`,
+      accountId: "NULL::uuid",
+      change: { kind: "delete" },
+    },
+  ],
+};
+
+/** Where a target's walk has reached: the last record a committed batch examined. */
+export type PurgeCursor = {
+  /** Index into the policy's targets. */
+  target: number;
+  at: string | null;
+  id: string | null;
+};
+
+export interface BatchOutcome {
+  examined: number;
+  changed: number;
+  heldBack: number;
+  /** The last record examined; null when the target had nothing left. */
+  last: { at: string | null; id: string } | null;
+}
+
+/** Rows of the target held by an active legal hold on their account, or all of them under a hold on the category. */
+function heldSql(now: Date, categoryHeld: boolean): Prisma.Sql {
+  return Prisma.sql`(${categoryHeld} OR EXISTS (
+    SELECT 1 FROM "LegalHold" h
+    WHERE h.scope = 'ACCOUNT' AND h."accountId" = c.account_id AND h."liftedAt" IS NULL
+      AND (h."until" IS NULL OR h."until" > ${ts(now)})))`;
+}
+
+function ts(date: Date): Prisma.Sql {
+  return Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+}
+
+function keyOf(target: PurgeTarget, alias: string): Prisma.Sql {
+  return Prisma.raw(`${alias}."${target.idColumn ?? "id"}"`);
+}
+
+function afterSql(target: PurgeTarget, cursor: PurgeCursor | null): Prisma.Sql {
+  if (!cursor?.id) return Prisma.sql`TRUE`;
+  const id = target.idType === "uuid" ? Prisma.sql`${cursor.id}::uuid` : Prisma.sql`${cursor.id}::text`;
+  if (target.order === "id") return Prisma.sql`${keyOf(target, "r")} > ${id}`;
+  const at = ts(new Date(cursor.at ?? 0));
+  return Prisma.sql`${Prisma.raw(target.at)} >= ${at} AND (${Prisma.raw(target.at)}, ${keyOf(target, "r")}) > (${at}, ${id})`;
+}
+
+/** The walk's order reversed, every key descending (a lone trailing DESC would reverse only the id). */
+function reverseOrderSql(target: PurgeTarget, alias: string): string {
+  return target.order === "id" ? `${alias}.id DESC` : `${alias}.at DESC, ${alias}.id DESC`;
+}
+
+/**
+ * One batch in the caller's transaction: up to `limit` due records after the
+ * cursor, each either changed or (under a hold) counted as held back.
+ */
+export async function purgeBatch(
+  tx: Prisma.TransactionClient,
+  target: PurgeTarget,
+  options: { cutoff: Date; cursor: PurgeCursor | null; limit: number; now: Date; categoryHeld: boolean },
+): Promise<BatchOutcome> {
+  const { cutoff, cursor, limit, now, categoryHeld } = options;
+  if (target.permit) await tx.$executeRaw`SELECT set_config('smsape.retention_purge', ${target.permit}, true)`;
+  const table = Prisma.raw(`"${target.table}"`);
+  const candidates = Prisma.sql`
+    SELECT ${keyOf(target, "r")} AS id, ${Prisma.raw(target.at)} AS at, ${Prisma.raw(target.accountId)} AS account_id
+    FROM ${table} r ${Prisma.raw(target.join ?? "")}
+    WHERE ${Prisma.raw(target.pending)} AND ${Prisma.raw(target.at)} < ${ts(cutoff)} AND ${afterSql(target, cursor)}
+    ORDER BY ${target.order === "id" ? keyOf(target, "r") : Prisma.sql`${Prisma.raw(target.at)}, ${keyOf(target, "r")}`}
+    LIMIT ${limit}`;
+  const change =
+    target.change.kind === "delete"
+      ? Prisma.sql`DELETE FROM ${table} t USING go WHERE ${keyOf(target, "t")} = go.id RETURNING 1`
+      : Prisma.sql`UPDATE ${table} t SET ${target.change.set(ts(now))} FROM go WHERE ${keyOf(target, "t")} = go.id RETURNING 1`;
+  const [row] = await tx.$queryRaw<
+    Array<{ examined: number; changed: number; held: number; last_at: Date | null; last_id: string | null }>
+  >`
+    WITH c AS MATERIALIZED (${candidates}),
+    go AS (SELECT c.id FROM c WHERE NOT ${heldSql(now, categoryHeld)}),
+    done AS (${change}),
+    last AS (SELECT c.at, c.id FROM c ORDER BY ${Prisma.raw(reverseOrderSql(target, "c"))} LIMIT 1)
+    SELECT (SELECT count(*) FROM c)::int AS examined,
+           (SELECT count(*) FROM done)::int AS changed,
+           (SELECT count(*) FROM c)::int - (SELECT count(*) FROM go)::int AS held,
+           (SELECT at AT TIME ZONE 'UTC' FROM last) AS last_at,
+           (SELECT id::text FROM last) AS last_id`;
+  if (!row) throw new Error("The purge batch returned nothing.");
+  return {
+    examined: row.examined,
+    changed: row.changed,
+    heldBack: row.held,
+    last: row.last_id ? { at: row.last_at ? new Date(row.last_at).toISOString() : null, id: row.last_id } : null,
+  };
+}
+
+/** What a purge of the target would do now, changing nothing. */
+export async function purgeTargetImpact(
+  db: Prisma.TransactionClient,
+  target: PurgeTarget,
+  options: { cutoff: Date; now: Date; categoryHeld: boolean },
+): Promise<{ due: number; heldBack: number; oldest: Date | null }> {
+  const table = Prisma.raw(`"${target.table}"`);
+  const [row] = await db.$queryRaw<Array<{ due: number; held: number; oldest: Date | null }>>`
+    WITH c AS (
+      SELECT ${Prisma.raw(target.at)} AS at, ${Prisma.raw(target.accountId)} AS account_id
+      FROM ${table} r ${Prisma.raw(target.join ?? "")}
+      WHERE ${Prisma.raw(target.pending)} AND ${Prisma.raw(target.at)} < ${ts(options.cutoff)}
+    )
+    SELECT count(*)::int AS due,
+           (count(*) FILTER (WHERE ${heldSql(options.now, options.categoryHeld)}))::int AS held,
+           min(at) AT TIME ZONE 'UTC' AS oldest
+    FROM c`;
+  return { due: row?.due ?? 0, heldBack: row?.held ?? 0, oldest: row?.oldest ? new Date(row.oldest) : null };
+}
