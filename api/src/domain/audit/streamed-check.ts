@@ -137,6 +137,9 @@ export class StreamedChainCheck {
   private readonly offsets = new Int32Array(columnCount);
   private readonly lengths = new Int32Array(columnCount);
   private readonly at = new TimestampWriter();
+  /** Where the next quote and backslash stand in the data being read (Infinity: none). */
+  private nextQuote = -1;
+  private nextBackslash = -1;
 
   constructor(running: string = genesisHash) {
     if (!/^[0-9a-f]{64}$/.test(running)) throw new Error("A chain is checked onto a hash of 64 hex digits.");
@@ -184,6 +187,8 @@ export class StreamedChainCheck {
       at += headerLength + data.readInt32BE(at + copySignature.length + 4);
       this.headerRead = true;
     }
+    this.nextQuote = -1;
+    this.nextBackslash = -1;
     at = this.rows(data, at);
     // The last checked seq, read once per piece rather than once per row.
     if (this.lastSeqAt >= 0) this.lastSeq = data.readBigInt64BE(this.lastSeqAt);
@@ -257,7 +262,11 @@ export class StreamedChainCheck {
       const to = from + length;
       // jsonb's binary form is a version byte, then the text jsonb prints.
       if (field === columnCount - 1 && data[from++] !== 1) throw new Error("An audit entry's details are not jsonb version 1.");
-      w = quoteLiteral(data, from, to, input, w);
+      // The next quote and backslash in `data` are looked up once and kept until passed: most fields have neither.
+      if (this.nextQuote < from) this.nextQuote = nextIndex(data, quote, from);
+      if (this.nextBackslash < from) this.nextBackslash = nextIndex(data, backslash, from);
+      const hasBackslash = this.nextBackslash < to;
+      w = quoteLiteral(data, from, to, input, w, hasBackslash || this.nextQuote < to, hasBackslash);
     }
 
     const stored = offsets[1]!;
@@ -280,23 +289,24 @@ export class StreamedChainCheck {
  * doubled, and an `E` before the opening quote when there is a backslash.
  * (In UTF-8 neither byte occurs inside a multi-byte character.)
  */
-function quoteLiteral(src: Buffer, from: number, to: number, out: Buffer, at: number): number {
+function quoteLiteral(
+  src: Buffer,
+  from: number,
+  to: number,
+  out: Buffer,
+  at: number,
+  hasSpecial: boolean,
+  hasBackslash: boolean,
+): number {
   let w = at;
-  let special = from;
-  while (special < to && src[special] !== quote && src[special] !== backslash) special += 1;
-  if (special === to) {
+  if (!hasSpecial) {
     out[w++] = quote;
-    if (to - from > 256) w += src.copy(out, w, from, to);
+    if (to - from > 64) w += src.copy(out, w, from, to);
     else for (let i = from; i < to; i += 1) out[w++] = src[i]!;
     out[w++] = quote;
     return w;
   }
-  for (let i = special; i < to; i += 1) {
-    if (src[i] === backslash) {
-      out[w++] = 0x45; // E
-      break;
-    }
-  }
+  if (hasBackslash) out[w++] = 0x45; // E
   out[w++] = quote;
   for (let i = from; i < to; i += 1) {
     const byte = src[i]!;
@@ -305,6 +315,12 @@ function quoteLiteral(src: Buffer, from: number, to: number, out: Buffer, at: nu
   }
   out[w++] = quote;
   return w;
+}
+
+/** Where `byte` next occurs in `data` from `from`; Infinity if nowhere. */
+function nextIndex(data: Buffer, byte: number, from: number): number {
+  const index = data.indexOf(byte, from);
+  return index === -1 ? Number.POSITIVE_INFINITY : index;
 }
 
 /**
