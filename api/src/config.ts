@@ -10,6 +10,30 @@ const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "expected true or false" })
   .transform((value) => value === "true" || value === "1" || value === "yes");
 
+/** Browser origins (`https://app.example.com`), separated by commas; never `*` or `null`. */
+const origins = z.string().transform((value, ctx) => {
+  const list: string[] = [];
+  for (const item of value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    let origin: string | null = null;
+    try {
+      const url = new URL(item);
+      if ((url.protocol === "https:" || url.protocol === "http:") && url.origin === item.replace(/\/$/, "")) origin = url.origin;
+    } catch {}
+    if (!origin) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected origins such as https://app.example.com, separated by commas; got "${item}"`,
+      });
+      return z.NEVER;
+    }
+    list.push(origin);
+  }
+  return list;
+});
+
 const minutes = z.coerce.number({ error: "expected a number of minutes" }).int().positive();
 
 /** A key ring: `id:base64key,id2:base64key2`; each key is 32 bytes (AES-256). */
@@ -57,6 +81,19 @@ const environment = z.object({
   NUMBER_QUARANTINE_MINUTES: minutes.default(24 * 60),
   SESSION_IDLE_MINUTES: minutes.default(30),
   SESSION_ABSOLUTE_MINUTES: minutes.default(12 * 60),
+  // Origins whose pages may call the customer API with credentials (CORS, WebSocket); none by default.
+  CORS_ORIGINS: origins.optional(),
+  // The staff console's origin, the only one allowed to call the staff API cross-origin; PUBLIC_URL's by default.
+  STAFF_CONSOLE_ORIGIN: origins.optional(),
+  // Largest GraphQL request body, in bytes; larger ones get 413.
+  MAX_BODY_BYTES: z.coerce
+    .number({ error: "expected a number of bytes from 1024 to 104857600" })
+    .int({ error: "expected a number of bytes from 1024 to 104857600" })
+    .min(1024, { error: "expected a number of bytes from 1024 to 104857600" })
+    .max(100 * 1024 * 1024, { error: "expected a number of bytes from 1024 to 104857600" })
+    .default(1024 * 1024),
+  // Schema introspection: on by default outside production; off in production (staff API: signed-in staff only).
+  GRAPHQL_INTROSPECTION: flag.optional(),
   CONSOLE_DIR: z.string().min(1).optional(),
   SMTP_URL: z
     .string()
@@ -139,10 +176,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!keys.has(activeKeyId)) throw new ConfigError(`ENCRYPTION_ACTIVE_KEY: no key with id "${activeKeyId}" in ENCRYPTION_KEYS`);
 
   const publicUrl = new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`);
+  const introspection = e.GRAPHQL_INTROSPECTION ?? !production;
+  if ((e.STAFF_CONSOLE_ORIGIN?.length ?? 0) > 1)
+    throw new ConfigError("STAFF_CONSOLE_ORIGIN: expected one origin, the console's");
   return {
     environment: e.NODE_ENV,
     production,
     http: { port: e.PORT, host: e.HOST, publicUrl, secureCookies: publicUrl.protocol === "https:" },
+    /** The GraphQL edge (docs/security.md). */
+    edge: {
+      corsOrigins: { customer: e.CORS_ORIGINS ?? [], staff: e.STAFF_CONSOLE_ORIGIN ?? [publicUrl.origin] },
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      introspection,
+      /** GraphiQL only where a developer works, and only with the schema readable. */
+      graphiql: e.NODE_ENV === "development" && introspection,
+      /** HSTS once the service is reached over TLS. */
+      hsts: publicUrl.protocol === "https:",
+    },
     database: (e.DATABASE_URL
       ? { kind: "server", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: "embedded", dataDir: resolve(cwd, e.DATA_DIR, "postgres") }) as DatabaseTarget,

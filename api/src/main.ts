@@ -11,6 +11,19 @@ async function main() {
   const logger = createLogger({ level: config.logLevel });
   const app = await createApp(config, { logger });
 
+  // Before the banner says the service is running: a stop signal sent as soon as it is read must find the handlers.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    await app.close();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+
   const lines = [
     "",
     `SMSAPE is running at ${app.url}`,
@@ -38,18 +51,6 @@ async function main() {
   if (config.encryption.developmentKeys)
     lines.push("  note: development encryption keys in use (set ENCRYPTION_KEYS in production)");
   process.stdout.write(`${lines.join("\n")}\n\n`);
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    await app.close();
-    logger.info("stopped");
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
 }
 
 main().catch((error: unknown) => {

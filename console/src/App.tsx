@@ -7,9 +7,14 @@ import { Dashboard } from "./dashboard/Dashboard.tsx";
 import { dataProvider } from "./dataProvider/index.ts";
 import { i18nProvider } from "./i18n/index.ts";
 import incidents from "./incidents/index.ts";
+import { Layout } from "./layout/Layout.tsx";
 import { Login } from "./layout/Login.tsx";
+import legalHolds from "./legalHolds/index.ts";
 import policyVersions from "./policyVersions/index.tsx";
+import purgeRuns from "./purgeRuns/index.ts";
+import recordsOfProcessing from "./recordsOfProcessing/index.ts";
 import requests from "./requests/index.ts";
+import retentionPolicies from "./retentionPolicies/index.ts";
 import staff from "./staff/index.ts";
 import subProcessors from "./subProcessors/index.tsx";
 import tickets from "./tickets/index.ts";
@@ -25,6 +30,7 @@ export const App = () => (
     i18nProvider={i18nProvider}
     dashboard={Dashboard}
     loginPage={Login}
+    layout={Layout}
     requireAuth
     // react-admin otherwise reports the console's hostname to marmelab.
     disableTelemetry
@@ -40,7 +46,11 @@ export const App = () => (
         {holds(permissions, "tickets.handle") ? <Resource name="supportTickets" {...tickets} /> : null}
         {holds(permissions, "accounts.read") ? <Resource name="accounts" {...accounts} /> : null}
         {holds(permissions, "incidents.read") ? <Resource name="incidents" {...incidents} /> : null}
+        {holds(permissions, "retention.read") ? <Resource name="retentionPolicies" {...retentionPolicies} /> : null}
+        {holds(permissions, "retention.read") ? <Resource name="purgeRuns" {...purgeRuns} /> : null}
+        {holds(permissions, "retention.read") ? <Resource name="legalHolds" {...legalHolds} /> : null}
         {holds(permissions, "policy.read") ? <Resource name="policyVersions" {...policyVersions} /> : null}
+        {holds(permissions, "records.read") ? <Resource name="recordsOfProcessing" {...recordsOfProcessing} /> : null}
         <Resource name="subProcessors" {...subProcessors} />
         <Resource name="browserStorage" {...browserStorage} />
         {holds(permissions, "audit.read") ? <Resource name="auditEntries" {...auditEntries} /> : null}

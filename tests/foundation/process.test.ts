@@ -4,12 +4,14 @@ import { createRequire } from "node:module";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { demoCustomer } from "@smsape/api/demo";
 import { afterAll, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
+// tsx as a loader of this node process (not tsx's CLI, which relays signals through a
+// parent that kills the service 30 ms after passing one on): signals reach the service itself.
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const dataDirs: string[] = [];
 
 function freshDataDir() {
@@ -24,7 +26,7 @@ afterAll(() => {
 
 /** Runs `pnpm start`'s entry point as its own process, as an operator would. */
 function startService(env: Record<string, string>) {
-  const child = spawn(process.execPath, [tsxCli, "api/src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", tsxLoader, "api/src/main.ts"], {
     cwd: root,
     env: {
       PATH: process.env.PATH,

@@ -393,6 +393,31 @@ describe("clocks per jurisdiction", () => {
     expect(actions.filter((action) => action === "privacy_request.due_soon")).toHaveLength(1);
     expect(actions.filter((action) => action === "privacy_request.overdue")).toHaveLength(1);
   });
+
+  it("P18: emails the assignee when their request falls overdue, and every request handler when nobody has taken it", async () => {
+    const taken = (await fileAccess("GDPR")).request;
+    const untaken = (await fileAccess("GDPR")).request;
+    const assignee = await createStaffMember(app, { role: "SUPPORT" });
+    const other = await createStaffMember(app, { role: "COMPLIANCE" });
+    const admin = await createStaffMember(app, { role: "ADMIN" });
+    await app.services.db.privacyRequest.update({ where: { id: taken.id }, data: { assigneeId: assignee.staffUserId } });
+    app.clock.advance(73 * hour);
+    await signInStaff();
+    // This run marks them, or the scheduled one did a moment ago: the emails went with the marks either way.
+    await sendPrivacyReminders(app.services);
+    expect(
+      await app.services.db.privacyRequest.count({ where: { id: { in: [taken.id, untaken.id] }, overdueNotifiedAt: null } }),
+    ).toBe(0);
+    await app.mailbox.deliver();
+
+    const toAssignee = await app.mailbox.latest(assignee.email, "Privacy requests need attention");
+    expect(toAssignee.body).toContain(taken.id);
+    expect(toAssignee.body).toContain(untaken.id);
+    const toOther = await app.mailbox.latest(other.email, "Privacy requests need attention");
+    expect(toOther.body).toContain(untaken.id);
+    expect(toOther.body).not.toContain(taken.id);
+    expect(app.mailbox.to(admin.email)).toEqual([]);
+  });
 });
 
 describe("minors and reports from people without an account", () => {

@@ -185,6 +185,36 @@ describe("signing in with the second factor", () => {
 });
 
 describe("lockout after failed attempts", () => {
+  it("P20: an address no member has locks after the same five failures with the same answers, so the lock tells nothing", async () => {
+    const member = await createStaffMember(app);
+    const stranger = `nobody-${crypto.randomUUID()}@smsape.test`;
+    const answers = async (email: string) => {
+      const seen: Array<{ code?: string; lockedFor?: number }> = [];
+      for (let attempt = 1; attempt <= 6; attempt += 1) {
+        const answer = await staffSignIn(staffClient(), email, "not-the-password");
+        const lockedFor = answer.lockedUntil
+          ? Math.round((Date.parse(answer.lockedUntil) - app.services.now().getTime()) / 60_000)
+          : undefined;
+        seen.push({ code: answer.code, lockedFor });
+      }
+      return seen;
+    };
+    const known = await answers(member.email);
+    expect(known.map((answer) => answer.code)).toEqual([
+      "INVALID_CREDENTIALS",
+      "INVALID_CREDENTIALS",
+      "INVALID_CREDENTIALS",
+      "INVALID_CREDENTIALS",
+      "STAFF_LOCKED",
+      "STAFF_LOCKED",
+    ]);
+    expect(await answers(stranger)).toEqual(known);
+    // Only a keyed hash of the typed address is kept.
+    const rows = await app.services.db.staffSignInThrottle.findMany();
+    expect(JSON.stringify(rows)).not.toContain(stranger);
+    expect(rows.some((row) => row.lockedUntil !== null)).toBe(true);
+  });
+
   it("P20: five failed passwords lock the member for 15 minutes, whatever they type; then they may sign in again", async () => {
     const member = await createStaffMember(app);
     const attempt = (password: string) => staffSignIn(staffClient(), member.email, password);

@@ -14,6 +14,7 @@ import "./types/policy-publishing.ts";
 import "./types/privacy.ts";
 import "./types/privacy-rights.ts";
 import "./types/privacy-staff.ts";
+import "./types/records-of-processing.ts";
 import "./types/retention.ts";
 import "./types/support-tickets.ts";
 import "./types/sms.ts";

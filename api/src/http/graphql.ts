@@ -1,13 +1,15 @@
 import type { IncomingMessage } from "node:http";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useCookies } from "@whatwg-node/server-plugin-cookies";
 import { GraphQLError, type GraphQLSchema } from "graphql";
-import { createGraphQLError, createYoga, type YogaServerInstance } from "graphql-yoga";
+import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import { NotPermittedError } from "../domain/staff/permissions.ts";
 import type { LiveConnection, RequestContext } from "../graphql/context.ts";
 import { sessionCookieOf } from "../graphql/session-cookies.ts";
 import { type Audience, notAuthorized, resolveViewer } from "../graphql/viewer.ts";
 import type { Services } from "../services/index.ts";
 import { presentedToken } from "./credentials.ts";
+import { useOperationLimits } from "./operation-limits.ts";
 import { useStorableTextArguments } from "./storable-text.ts";
 
 /** What the HTTP server hands Yoga: the node request, and for graphql-ws its connection. */
@@ -30,12 +32,28 @@ export function createGraphqlServer(options: {
   endpoint: string;
 }): Yoga {
   const { services, audience } = options;
+  const { edge } = services.config;
+  const corsOrigins = new Set(edge.corsOrigins[audience]);
   const log = services.logger.child({ component: `graphql-${audience}` });
   return createYoga<ServerContext, RequestContext>({
     schema: options.schema,
     graphqlEndpoint: options.endpoint,
     landingPage: false,
-    graphiql: !services.config.production,
+    graphiql: edge.graphiql,
+    // No file uploads: a multipart body is a form a foreign page can send without asking (CSRF).
+    multipart: false,
+    // Only configured origins, never the one a request names; anything else gets no CORS headers at all.
+    cors: (request) => {
+      const origin = request.headers.get("origin");
+      if (!origin || !corsOrigins.has(origin)) return false;
+      return {
+        origin,
+        credentials: true,
+        methods: ["POST", "GET", "OPTIONS"],
+        allowedHeaders: ["content-type", "accept", "authorization", csrfHeader],
+        maxAge: 600,
+      };
+    },
     logging: {
       debug: (...args) => log.debug({ detail: String(args[0]) }),
       info: (...args) => log.info({ detail: String(args[0]) }),
@@ -60,7 +78,17 @@ export function createGraphqlServer(options: {
       },
     },
     // Arguments with text PostgreSQL cannot store are refused here, for every field of both schemas.
-    plugins: [useCookies(), useStorableTextArguments()],
+    plugins: [
+      useCookies(),
+      useJsonBodiesOnly(),
+      useCSRFPrevention({ requestHeaders: [csrfHeader] }),
+      useEdgeErrorCodes(),
+      ...useOperationLimits({
+        audience,
+        introspection: edge.introspection ? "everyone" : audience === "staff" ? "signed-in-staff" : "nobody",
+      }),
+      useStorableTextArguments(),
+    ],
     context: async (initial) => {
       const token = presentedToken(initial, sessionCookieOf(audience, services.config).name);
       const viewer = await resolveViewer(services, audience, token);
@@ -72,4 +100,49 @@ export function createGraphqlServer(options: {
 /** Prisma's "unable to start a transaction in the given time": every connection stayed busy. */
 function isBusyDatabase(error: unknown): boolean {
   return (error as { code?: unknown }).code === "P2028";
+}
+
+/** The header a non-JSON request (a GET) must carry: a foreign page cannot add it without a CORS preflight. */
+export const csrfHeader = "x-graphql-yoga-csrf";
+
+/**
+ * POST bodies are JSON. Forms (urlencoded, multipart) and text/plain are what
+ * a foreign page can post without a preflight; they are refused whatever
+ * headers they carry.
+ */
+function useJsonBodiesOnly(): Plugin {
+  return {
+    onRequestParse({ request }) {
+      if (request.method !== "POST") return;
+      const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+      if (type === "application/json" || type === "application/graphql-response+json") return;
+      throw createGraphQLError("Send GraphQL requests as JSON, with Content-Type: application/json.", {
+        extensions: { code: "UNSUPPORTED_MEDIA_TYPE", http: { status: 415 } },
+      });
+    },
+  };
+}
+
+/** Codes for the refusals Yoga's own plugins word without one. */
+function useEdgeErrorCodes(): Plugin {
+  const codes: Array<[RegExp, string, string]> = [
+    [
+      /^Required CSRF header/,
+      "CSRF_HEADER_REQUIRED",
+      `This request needs the ${csrfHeader} header, or a JSON POST (protection against cross-site requests).`,
+    ],
+  ];
+  return {
+    onResultProcess({ result }) {
+      const errors = (result as { errors?: unknown }).errors;
+      if (!Array.isArray(errors)) return;
+      for (const error of errors) {
+        if (!(error instanceof GraphQLError) || error.extensions.code) continue;
+        const match = codes.find(([pattern]) => pattern.test(error.message));
+        if (!match) continue;
+        error.message = match[2];
+        (error.extensions as Record<string, unknown>).code = match[1];
+      }
+    },
+  };
 }

@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { join } from "node:path";
-import type { GraphQLSchema } from "graphql";
+import { Readable } from "node:stream";
+import { GraphQLError, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import sirv from "sirv";
 import { WebSocket, WebSocketServer } from "ws";
@@ -10,6 +11,7 @@ import type { RequestContext } from "../graphql/context.ts";
 import { watchViewer } from "../graphql/viewer.ts";
 import type { DevelopmentMailbox } from "../platform/mail-transport.ts";
 import type { Services } from "../services/index.ts";
+import { originAllowed, securityHeaders } from "./edge.ts";
 import { createGraphqlServer, type Yoga } from "./graphql.ts";
 import { accessExportPath, serveAccessExport } from "./privacy-export.ts";
 
@@ -39,6 +41,7 @@ export function createHttpServer(options: {
   checkHealth(): Promise<Record<string, string>>;
 }): HttpServer {
   const { services } = options;
+  const { edge } = services.config;
   const log = services.logger.child({ component: "http" });
   const customer = createGraphqlServer({
     services,
@@ -53,6 +56,7 @@ export function createHttpServer(options: {
       : null;
 
   const server = createServer(async (req, res) => {
+    for (const [name, value] of Object.entries(securityHeaders(services.config))) res.setHeader(name, value);
     try {
       await route(req, res);
     } catch (error) {
@@ -64,8 +68,26 @@ export function createHttpServer(options: {
 
   async function route(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
-    if (path === "/graphql") return customer(req, res, { req });
-    if (path === "/admin/graphql") return staff(req, res, { req });
+    if (path === "/graphql" || path === "/admin/graphql") {
+      const yoga = path === "/graphql" ? customer : staff;
+      const body = await withinBodyLimit(req, edge.maxBodyBytes);
+      if (!body) {
+        return sendJson(
+          res,
+          413,
+          {
+            errors: [
+              {
+                message: `The request body is larger than ${edge.maxBodyBytes} bytes.`,
+                extensions: { code: "BODY_TOO_LARGE" },
+              },
+            ],
+          },
+          { connection: "close" },
+        );
+      }
+      return yoga(body, res, { req });
+    }
     if (path.startsWith(accessExportPath)) return serveAccessExport(services, req, res, path);
     if (path === "/healthz") {
       const checks = await options.checkHealth();
@@ -103,10 +125,8 @@ export function createHttpServer(options: {
       req.url = (req.url ?? "").slice("/console".length) || "/";
       res.setHeader(
         "content-security-policy",
-        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
       );
-      res.setHeader("referrer-policy", "no-referrer");
-      res.setHeader("x-content-type-options", "nosniff");
       return consoleFiles(req, res, () => sendJson(res, 404, { error: "Not found." }));
     }
     sendJson(res, 404, { error: "Not found." });
@@ -158,7 +178,14 @@ export function createHttpServer(options: {
             params: payload,
             connection: { credentialEnded: () => closeForEndedCredential(socket) },
           });
-          const document = parse(payload.query);
+          // Over-long documents are refused while parsing (token limit): an error for this operation, not the socket.
+          let document: ReturnType<typeof parse>;
+          try {
+            document = parse(payload.query);
+          } catch (error) {
+            if (error instanceof GraphQLError) return [error];
+            throw error;
+          }
           const errors = validate(schema, document);
           if (errors.length > 0) return errors;
           return {
@@ -180,6 +207,15 @@ export function createHttpServer(options: {
     const wss = wsServers.get(path);
     if (!wss) {
       socket.destroy();
+      return;
+    }
+    // A page from another origin would connect with the visitor's cookie (cross-site WebSocket hijacking).
+    const audience = path === "/graphql" ? "customer" : "staff";
+    if (!originAllowed(req, edge.corsOrigins[audience], services.config.http.publicUrl)) {
+      socket.end(
+        "HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+          "This origin may not open a WebSocket to this service.\n",
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
@@ -246,4 +282,25 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
+}
+
+/**
+ * The request to hand Yoga, or null when its body is larger than `limit`
+ * bytes. A declared Content-Length settles it at once (Node holds the body to
+ * that length); a chunked body is read up to the limit and replayed.
+ */
+async function withinBodyLimit(req: IncomingMessage, limit: number): Promise<IncomingMessage | null> {
+  if (req.headers["content-length"] !== undefined || !req.headers["transfer-encoding"]) {
+    if (Number(req.headers["content-length"] ?? 0) <= limit) return req;
+    req.pause();
+    return null;
+  }
+  const body = await readBody(req, limit);
+  if (!body) return null;
+  return Object.assign(Readable.from([body]), {
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    socket: req.socket,
+  }) as unknown as IncomingMessage;
 }

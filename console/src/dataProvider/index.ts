@@ -11,12 +11,15 @@ import { browserStorageQueries } from "./browserStorage.ts";
 import { incidentQueries } from "./incidents.ts";
 import { policyVersionQueries } from "./policyVersions.ts";
 import { privacyRequestQueries } from "./privacyRequests.ts";
+import { recordsOfProcessingQueries } from "./recordsOfProcessing.ts";
+import { legalHoldQueries, purgeRunQueries, retentionPolicyQueries } from "./retention.ts";
 import { staffQueries, staffSessionQueries } from "./staff.ts";
 import { subProcessorQueries } from "./subProcessors.ts";
 import { ticketQueries } from "./tickets.ts";
 
 export * as accounts from "./accounts.ts";
 export * as incidents from "./incidents.ts";
+export * as retention from "./retention.ts";
 export { STAFF_GRAPHQL_URL, staffGraphql } from "./staffGraphql.ts";
 export type { SecondFactorStep, StaffMember, StaffRole } from "./staffSession.ts";
 export * as staffSession from "./staffSession.ts";
@@ -50,6 +53,10 @@ const resources: Record<string, ResourceQueries> = {
   auditEntries: auditQueries,
   privacyRequests: privacyRequestQueries,
   supportTickets: ticketQueries,
+  retentionPolicies: retentionPolicyQueries,
+  purgeRuns: purgeRunQueries,
+  legalHolds: legalHoldQueries,
+  recordsOfProcessing: recordsOfProcessingQueries,
 };
 
 /** Erases each method's own parameter and result types: the resource's handler declares them. */

@@ -1,10 +1,12 @@
 import type { Prisma } from "@smsape/db";
+import { copyOut } from "@smsape/db/copy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp, verifyAuditLogOf } from "../../testing/index.ts";
 import type { StaffActor } from "../actors.ts";
 import { appendAuditEntry, auditContentSql, eraseAuditNotesAbout, genesisHash } from "./audit-log.ts";
 import { auditSigningKeys, writeAuditCheckpoint } from "./checkpoints.ts";
 import type { AuditEvent } from "./events.ts";
+import { auditCopySql, StreamedChainCheck } from "./streamed-check.ts";
 import { type AuditChainVerification, verifyAuditChain } from "./verification.ts";
 
 let app: TestApp;
@@ -53,32 +55,64 @@ async function appendThree() {
 }
 
 /**
- * Tampers with the log and verifies it inside one transaction, then rolls it
- * back: the table is altered the way someone with superuser rights could (the
- * append-only triggers are switched off for the transaction), and every test
- * still starts from an intact chain.
+ * Changes the log the way someone with superuser rights could (the append-only
+ * triggers are switched off for the change), runs `check`, then puts every
+ * entry and checkpoint back as it was: every test starts from an intact chain.
  */
+async function withLogChanged<T>(
+  change: (tx: Prisma.TransactionClient) => Promise<unknown>,
+  check: () => Promise<T>,
+): Promise<T> {
+  const { db } = app.services;
+  await db.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL session_replication_role = replica");
+      await tx.$executeRawUnsafe(`CREATE TABLE "SavedAuditEntry" AS TABLE "AuditEntry"`);
+      await tx.$executeRawUnsafe(`CREATE TABLE "SavedAuditCheckpoint" AS TABLE "AuditCheckpoint"`);
+      await change(tx);
+    },
+    { timeout: 30_000 },
+  );
+  try {
+    return await check();
+  } finally {
+    await db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL session_replication_role = replica");
+      await tx.$executeRawUnsafe(`DELETE FROM "AuditEntry"`);
+      await tx.$executeRawUnsafe(`INSERT INTO "AuditEntry" SELECT * FROM "SavedAuditEntry"`);
+      await tx.$executeRawUnsafe(`DELETE FROM "AuditCheckpoint"`);
+      await tx.$executeRawUnsafe(`INSERT INTO "AuditCheckpoint" SELECT * FROM "SavedAuditCheckpoint"`);
+      await tx.$executeRawUnsafe(`DROP TABLE "SavedAuditEntry", "SavedAuditCheckpoint"`);
+    });
+  }
+}
+
+/**
+ * The chain verified both ways, which must agree: inside the database, and
+ * streamed, in one COPY and in three parts (the embedded database can stream
+ * too, though the service checks it inside).
+ */
+async function verifyBothWays(batchSize?: number): Promise<AuditChainVerification> {
+  const publicKey = auditSigningKeys(app.services.config).publicKey;
+  const { url } = app.database;
+  const inDatabase = await verifyAuditChain(app.services.db, { publicKey, ...(batchSize ? { batchSize } : {}) });
+  for (const stream of [
+    { url, parts: 1 },
+    { url, parts: 3, minimumPart: 1 },
+  ]) {
+    const streamed = await verifyAuditChain(app.services.db, { publicKey, stream });
+    expect(streamed, `streamed in ${stream.parts} part(s), as checked inside the database`).toEqual(inDatabase);
+  }
+  return inDatabase;
+}
+
+/** Tampers with the log, verifies it both ways (they must agree), and restores it. */
 async function verifyWhileTampered(
   tamper: (tx: Prisma.TransactionClient) => Promise<unknown>,
   batchSize?: number,
 ): Promise<AuditChainVerification> {
-  const rollback = new Error("roll back the tampering");
-  let result: AuditChainVerification | undefined;
-  try {
-    await app.services.db.$transaction(
-      async (tx) => {
-        await tx.$executeRawUnsafe("SET LOCAL session_replication_role = replica");
-        await tamper(tx);
-        result = await verifyAuditLogOf(app, { db: tx, ...(batchSize ? { batchSize } : {}) });
-        throw rollback;
-      },
-      { timeout: 30_000 },
-    );
-  } catch (error) {
-    if (error !== rollback) throw error;
-  }
-  expect((await verifyAuditLogOf(app)).valid, "the tampering was rolled back").toBe(true);
-  if (!result) throw new Error("The chain was not verified.");
+  const result = await withLogChanged(tamper, () => verifyBothWays(batchSize));
+  expect((await verifyBothWays()).valid, "the tampering was undone").toBe(true);
   return result;
 }
 
@@ -187,6 +221,17 @@ describe("tampering is reported at the first broken entry", () => {
     expect(await verifyWhileTampered(remove, 2)).toMatchObject(removed);
   });
 
+  it("two breaks far apart: the earlier one, however the log is split to be read", async () => {
+    await appendThree();
+    const { entries } = await appendThree();
+    const [first] = await app.services.db.$queryRaw<Array<{ seq: bigint }>>`SELECT min(seq) AS seq FROM "AuditEntry"`;
+    const result = await verifyWhileTampered(async (tx) => {
+      await tx.$executeRaw`UPDATE "AuditEntry" SET reason = 'other' WHERE seq = ${first!.seq}`;
+      await tx.$executeRaw`DELETE FROM "AuditEntry" WHERE seq = ${entries[1].seq}`;
+    });
+    expect(result).toMatchObject({ valid: false, brokenAtSeq: first!.seq, brokenAtPosition: 1, problem: "hash-mismatch" });
+  });
+
   it("two entries swapped: the first of them", async () => {
     const { entries, positions } = await appendThree();
     const [first, second] = [entries[0].seq, entries[1].seq];
@@ -251,6 +296,9 @@ describe("tampering is reported at the first broken entry", () => {
     const fromCheckpoint = await verifyAuditChain(app.services.db, { publicKey, from: checkpoint });
     const after = await app.services.db.auditEntry.count({ where: { seq: { gt: checkpoint.seq } } });
     expect(fromCheckpoint).toMatchObject({ valid: true, entries: after, lastSeq: entries[2].seq, lastPosition: positions[2] });
+    for (const stream of [{ url: app.database.url }, { url: app.database.url, parts: 2, minimumPart: 1 }]) {
+      expect(await verifyAuditChain(app.services.db, { publicKey, from: checkpoint, stream })).toEqual(fromCheckpoint);
+    }
 
     const edited = await verifyWhileTampered(async (tx) => {
       await tx.$executeRaw`UPDATE "AuditEntry" SET reason = 'other' WHERE seq = ${entries[0].seq}`;
@@ -301,5 +349,106 @@ describe("notes: free text outside the chain", () => {
       WHERE e::text ILIKE '%Jane Roe%' OR e::text ILIKE '%jane.roe%' OR e::text LIKE '%900123%'`;
     expect(found?.count).toBe(0n);
     expect((await verifyAuditLogOf(app)).valid).toBe(true);
+  });
+});
+
+/** An entry with the given column values, chained onto the newest entry by PostgreSQL as an append is. */
+interface RawEntry {
+  at: string;
+  actorType?: "STAFF" | "SYSTEM" | "ACCOUNT";
+  actorId?: string | null;
+  action?: string;
+  subjectId?: string | null;
+  reason?: string | null;
+  /** jsonb text, or null. */
+  details?: string | null;
+}
+
+async function insertChained(tx: Prisma.TransactionClient, entry: RawEntry): Promise<bigint> {
+  const [row] = await tx.$queryRaw<Array<{ seq: bigint }>>`
+    INSERT INTO "AuditEntry" ("at", "actorType", "actorId", "action", "subjectType", "subjectId", "reason", "details", "prevHash", "hash")
+    SELECT "at", "actorType", "actorId", "action", "subjectType", "subjectId", "reason", "details", previous.hash,
+           encode(sha256(convert_to(previous.hash || ${auditContentSql}, 'UTF8')), 'hex')
+    FROM (SELECT ${entry.at}::timestamp(3) AS "at", ${entry.actorType ?? "STAFF"}::"ActorType" AS "actorType",
+                 ${entry.actorId === undefined ? staff.staffUserId : entry.actorId}::text AS "actorId",
+                 ${entry.action ?? "account.personal_data_revealed"}::text AS "action", 'Account'::text AS "subjectType",
+                 ${entry.subjectId === undefined ? accountId : entry.subjectId}::text AS "subjectId",
+                 ${entry.reason === undefined ? "customer_asked" : entry.reason}::text AS "reason",
+                 ${entry.details === undefined ? '{"fields": ["email"]}' : entry.details}::jsonb AS "details") AS entry,
+         (SELECT hash FROM "AuditEntry" ORDER BY seq DESC LIMIT 1) AS previous
+    RETURNING seq`;
+  return row!.seq;
+}
+
+describe("the streamed check", () => {
+  it("writes each entry's content byte for byte as PostgreSQL prints it, whatever the values", async () => {
+    await append();
+    // Values no append writes today, but a column can hold: quotes, backslashes, NULLs, empty strings,
+    // characters beyond ASCII, and times over the whole range of a timestamp, infinite ones included.
+    const unusual: RawEntry[] = [
+      { at: "0001-01-01 00:00:00", actorId: "O'Brien", action: "back\\slash", subjectId: null, reason: null, details: null },
+      {
+        at: "4713-01-01 12:34:56.789 BC",
+        actorId: "both ' and \\ in one",
+        details: '{"k": "quote \\" backslash \\\\ apostrophe \'", "n": [1, 2.50, -0.0, 1e30], "u": "\\u00e9\\u4e2d"}',
+      },
+      { at: "0001-06-01 00:00:00 BC", actorType: "SYSTEM", actorId: null },
+      { at: "1999-12-31 23:59:59.999", actorId: "\u00e9\u4e2d\u{1F600}", subjectId: "", reason: "" },
+      { at: "1969-07-20 20:17:40.5", details: '{"nested": {"b": [true, null, {"c": "x|y"}], "a": ""}}' },
+      { at: "2000-01-01 00:00:00" },
+      { at: "12345-06-07 08:09:10.011", actorType: "ACCOUNT" },
+      { at: "294276-12-31 23:59:59.999" },
+      { at: "infinity" },
+      { at: "-infinity", reason: "NULL" },
+      { at: "2026-11-26 07:00:00.001", details: "[]" },
+    ];
+    const before = await app.services.db.auditEntry.count();
+    let seqs: bigint[] = [];
+    const intact = await withLogChanged(
+      async (tx) => {
+        seqs = [];
+        for (const entry of unusual) seqs.push(await insertChained(tx, entry));
+      },
+      () => verifyBothWays(),
+    );
+    expect(intact).toMatchObject({ valid: true, entries: before + unusual.length });
+
+    // And a change to one of them is seen by both.
+    const edited = await withLogChanged(
+      async (tx) => {
+        seqs = [];
+        for (const entry of unusual) seqs.push(await insertChained(tx, entry));
+        await tx.$executeRaw`UPDATE "AuditEntry" SET "at" = '2026-01-01' WHERE seq = ${seqs[8]}`;
+      },
+      () => verifyBothWays(),
+    );
+    expect(edited).toMatchObject({ valid: false, brokenAtSeq: seqs[8], brokenAtPosition: before + 9, problem: "hash-mismatch" });
+  });
+
+  it("reads the COPY output alike whatever the sizes of the pieces it arrives in", async () => {
+    await appendThree();
+    const probe = await append(reveal(["email"], "stream_piece_probe"));
+    await append();
+    const pieces: Buffer[] = [];
+    await copyOut(app.database.url, auditCopySql(-1n), (piece) => pieces.push(Buffer.from(piece)) > 0);
+    const output = Buffer.concat(pieces);
+    const checkInPiecesOf = (data: Buffer, size: number) => {
+      const check = new StreamedChainCheck();
+      for (let at = 0; at < data.length; at += size) if (!check.push(data.subarray(at, at + size))) break;
+      return check.result();
+    };
+
+    const total = await app.services.db.auditEntry.count();
+    const whole = checkInPiecesOf(output, output.length);
+    expect(whole).toMatchObject({ entries: total, broken: null });
+    for (const size of [1, 2, 7, 64, 1000]) expect(checkInPiecesOf(output, size)).toEqual(whole);
+
+    // One byte of the probe's reason changed in the stream: it breaks there, in pieces of any size.
+    const tampered = Buffer.from(output);
+    tampered[tampered.indexOf("stream_piece_probe") + 7] = "P".charCodeAt(0);
+    const broken = checkInPiecesOf(tampered, tampered.length);
+    expect(broken.broken?.seq).toBe(probe.seq);
+    expect(broken.broken?.previousHash).toBe(probe.prevHash);
+    for (const size of [1, 3, 64]) expect(checkInPiecesOf(tampered, size)).toEqual(broken);
   });
 });

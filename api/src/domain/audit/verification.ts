@@ -1,18 +1,28 @@
 /**
- * Verifying the audit log: walks the chain in seq order, re-hashing each
- * entry's content onto the hash of the entry before it, and checks every
- * signed checkpoint on the way. It starts from the first entry, or from a
- * checkpoint (whose signature and entry are checked first), and stops at the
- * first thing wrong.
+ * Verifying the audit log: every entry's hash must be the hash of its content
+ * on the hash stored in the entry before it, and every signed checkpoint's
+ * entry must be there with the signed hash. It starts from the first entry,
+ * or from a checkpoint (whose signature and entry are checked first), and
+ * reports the first thing wrong.
+ *
+ * The entries are checked either as they stream out of the PostgreSQL server
+ * (streamed-check.ts: one binary COPY, content and hashes in Node), or inside
+ * the database through the caller's handle, a page of entries per statement:
+ * that is how a transaction sees its own changes, and how the embedded
+ * database is checked. Both give the same answer.
  */
 import type { KeyObject } from "node:crypto";
 import type { AuditCheckpoint, Prisma, PrismaClient } from "@smsape/db";
+import type { Config } from "../../config.ts";
 import type { Services } from "../../services/index.ts";
 import type { Actor } from "../actors.ts";
 import { NotFoundError } from "../errors.ts";
 import { authorize } from "../staff/permissions.ts";
-import { appendAuditEntry, auditContentSql, auditHash, genesisHash } from "./audit-log.ts";
+import { appendAuditEntry, auditContentSql, genesisHash } from "./audit-log.ts";
 import { auditSigningKeys, checkpointSignatureValid, checkpointsAfter } from "./checkpoints.ts";
+import { type AuditStreamSource, type ChainScan, scanChainStreamed } from "./streamed-check.ts";
+
+export type { AuditStreamSource } from "./streamed-check.ts";
 
 export type AuditChainProblem =
   /** The entry does not name the entry before it: one was removed, inserted or reordered. */
@@ -56,93 +66,135 @@ interface VerifyOptions {
   publicKey: KeyObject;
   /** Start here instead of at the first entry: its signature and its entry are checked first. */
   from?: Pick<AuditCheckpoint, "seq" | "hash" | "at" | "signature"> | null;
+  /**
+   * Stream the entries from this server. Without it they are checked inside
+   * the database through `db`, `batchSize` entries per statement (20,000).
+   */
+  stream?: AuditStreamSource | null;
   batchSize?: number;
 }
 
+/** Where the service's verifications stream the log from: its PostgreSQL server; none on the embedded database. */
+export function auditStreamSource(config: Pick<Config, "database">): AuditStreamSource | null {
+  return config.database.kind === "server" ? { url: config.database.url } : null;
+}
+
 /**
- * Each entry is checked against the running hash, never against the
- * `prevHash` it stores (a stored link proves nothing about the entry actually
- * before it); the stored link is read only to say what broke. Entries are read
- * in keyset pages of seq, hash and the content PostgreSQL prints for them.
+ * Each entry is checked against the stored hash of the entry before it (or
+ * the starting checkpoint's), never against the `prevHash` it stores: a stored
+ * link proves nothing about the entry actually before it, and is read only to
+ * say what broke. Entries that all match their predecessors' stored hashes
+ * form one chain, so this is the running hash recomputed from the start.
  */
 export async function verifyAuditChain(db: Db, options: VerifyOptions): Promise<AuditChainVerification> {
-  const batchSize = options.batchSize ?? 20_000;
   const from = options.from ?? null;
-  let position = 0;
-  let entries = 0;
-  const broken = (seq: bigint, at: number, problem: AuditChainProblem) =>
-    ({ valid: false, entries, brokenAtSeq: seq, brokenAtPosition: at, problem }) as const;
+  const start = from ? await positionOf(db, from.seq) : 0;
+  const broken = (seq: bigint, position: number, problem: AuditChainProblem) =>
+    ({ valid: false, entries: position - 1 - start, brokenAtSeq: seq, brokenAtPosition: position, problem }) as const;
 
-  let running = genesisHash;
-  let after = -1n;
   if (from) {
-    position = await positionOf(db, from.seq);
-    if (!checkpointSignatureValid(from, options.publicKey)) return broken(from.seq, position, "checkpoint-signature-invalid");
+    if (!checkpointSignatureValid(from, options.publicKey)) {
+      return { ...broken(from.seq, start, "checkpoint-signature-invalid"), entries: 0 };
+    }
     const [entry] = await db.$queryRaw<Array<{ hash: string }>>`SELECT hash FROM "AuditEntry" WHERE seq = ${from.seq}`;
-    if (!entry) return broken(from.seq, position + 1, "checkpoint-missing");
-    if (entry.hash !== from.hash) return broken(from.seq, position, "checkpoint-mismatch");
-    running = from.hash;
-    after = from.seq;
+    if (!entry) return { ...broken(from.seq, start + 1, "checkpoint-missing"), entries: 0 };
+    if (entry.hash !== from.hash) return { ...broken(from.seq, start, "checkpoint-mismatch"), entries: 0 };
   }
 
+  // Read before the entries: every checkpoint's entry is then among those the scan can see.
   const checkpoints = await checkpointsAfter(db, from ? from.seq : null);
   for (const checkpoint of checkpoints) {
     if (!checkpointSignatureValid(checkpoint, options.publicKey)) {
-      return broken(checkpoint.seq, await positionOf(db, checkpoint.seq), "checkpoint-signature-invalid");
+      return { ...broken(checkpoint.seq, await positionOf(db, checkpoint.seq), "checkpoint-signature-invalid"), entries: 0 };
     }
   }
-  let next = 0;
-  let lastSeq: bigint | null = from ? from.seq : null;
 
-  // The next page is fetched while this one is hashed: PostgreSQL prints and Node hashes at once.
-  let pending = readAuditPage(db, after, batchSize);
-  // A verification that stops early leaves the read ahead unawaited: its failure is nobody's.
-  pending.catch(() => {});
-  for (;;) {
-    const page = await pending;
-    if (page.rows === batchSize && page.last !== null) {
-      pending = readAuditPage(db, page.last, batchSize);
-      pending.catch(() => {});
+  const after = from ? from.seq : -1n;
+  const running = from ? from.hash : genesisHash;
+  const scan = options.stream
+    ? await scanChainStreamed(db, options.stream, after, running)
+    : await scanChainInDatabase(db, after, running, options.batchSize ?? 20_000);
+
+  // A checkpoint before the broken entry is met first; at the broken entry itself, the entry's hash is.
+  const checkpoint = await firstCheckpointProblem(
+    db,
+    checkpoints.filter((c) => scan.broken === null || c.seq < scan.broken.seq),
+  );
+  if (checkpoint) {
+    if (checkpoint.missing) {
+      // Missing: met at the next entry after it, or, with none after it, at the end of the chain.
+      const position = (await positionOf(db, checkpoint.seq)) + 1;
+      const later = scan.broken !== null || (scan.last !== null && scan.last.seq > checkpoint.seq);
+      return broken(checkpoint.seq, position, later ? "checkpoint-missing" : "truncated");
     }
-    for (const row of page.entries) {
-      position += 1;
-      const checkpoint = checkpoints[next];
-      if (checkpoint && checkpoint.seq < row.seq) return broken(checkpoint.seq, position, "checkpoint-missing");
-      if (auditHash(running, row.content) !== row.hash) {
-        const [stored] = await db.$queryRaw<Array<{ prevHash: string }>>`
-          SELECT "prevHash" FROM "AuditEntry" WHERE seq = ${row.seq}`;
-        return broken(row.seq, position, stored?.prevHash === running ? "hash-mismatch" : "chain-broken");
-      }
-      if (checkpoint && checkpoint.seq === row.seq) {
-        if (checkpoint.hash !== row.hash) return broken(checkpoint.seq, position, "checkpoint-mismatch");
-        next += 1;
-      }
-      running = row.hash;
-      entries += 1;
-    }
-    if (page.last !== null) lastSeq = page.last;
-    if (page.rows < batchSize) break;
+    return broken(checkpoint.seq, await positionOf(db, checkpoint.seq), "checkpoint-mismatch");
   }
-  const unreached = checkpoints[next];
-  if (unreached) return broken(unreached.seq, position + 1, "truncated");
-  return { valid: true, entries, lastPosition: position, lastSeq, checkpoints: checkpoints.length + (from ? 1 : 0) };
-}
-
-export interface AuditPage {
-  /** How many entries the page holds. */
-  rows: number;
-  last: bigint | null;
-  entries: Array<{ seq: bigint; hash: string; content: string }>;
+  if (scan.broken) {
+    const { seq, previousHash } = scan.broken;
+    const [stored] = await db.$queryRaw<Array<{ prevHash: string; intact: boolean }>>`
+      SELECT "prevHash", encode(sha256(convert_to(${previousHash}::text || ${auditContentSql}, 'UTF8')), 'hex') IS NOT DISTINCT FROM hash AS intact
+      FROM "AuditEntry" WHERE seq = ${seq}`;
+    if (stored?.intact) throw new Error(`The audit log's streamed check and the database disagree on the entry at seq ${seq}.`);
+    return broken(seq, start + scan.entries + 1, stored?.prevHash === previousHash ? "hash-mismatch" : "chain-broken");
+  }
+  return {
+    valid: true,
+    entries: scan.entries,
+    lastPosition: start + scan.entries,
+    lastSeq: scan.last?.seq ?? from?.seq ?? null,
+    checkpoints: checkpoints.length + (from ? 1 : 0),
+  };
 }
 
 /**
- * The `limit` entries after `after`, in seq order: seq, hash and the content
- * PostgreSQL prints for each (`auditContentSql`).
+ * The entries after `after` checked inside the database, a page at a time:
+ * each entry's content hashed (`sha256`) onto the stored hash before it
+ * (`lag`), the first onto `running`. A statement returns one row: the page's
+ * first broken entry, or else its last entry.
  */
-export async function readAuditPage(db: Db, after: bigint, limit: number): Promise<AuditPage> {
-  const rows = await db.$queryRaw<Array<{ seq: bigint; hash: string; content: string }>>`
-    SELECT seq, hash, ${auditContentSql} AS content FROM "AuditEntry" WHERE seq > ${after} ORDER BY seq LIMIT ${limit}`;
-  return { rows: rows.length, last: rows.at(-1)?.seq ?? null, entries: rows };
+async function scanChainInDatabase(db: Db, after: bigint, running: string, batchSize: number): Promise<ChainScan> {
+  let entries = 0;
+  let last: ChainScan["last"] = null;
+  for (;;) {
+    const [row] = await db.$queryRaw<
+      Array<{ seq: bigint; hash: string; previous: string; intact: boolean; position: bigint; rows: bigint }>
+    >`
+      WITH page AS (
+        SELECT seq, hash, lag(hash, 1, ${running}::text) OVER (ORDER BY seq) AS previous, ${auditContentSql} AS content
+        FROM (SELECT * FROM "AuditEntry" WHERE seq > ${after} ORDER BY seq LIMIT ${batchSize}) AS entry
+      ), checked AS (
+        SELECT seq, hash, previous,
+               encode(sha256(convert_to(previous || content, 'UTF8')), 'hex') IS NOT DISTINCT FROM hash AS intact,
+               row_number() OVER (ORDER BY seq) AS position, count(*) OVER () AS rows
+        FROM page
+      )
+      SELECT seq, hash, previous, intact, position, rows FROM checked
+      WHERE NOT intact OR position = rows ORDER BY seq LIMIT 1`;
+    if (!row) return { entries, last, broken: null };
+    if (!row.intact)
+      return { entries: entries + Number(row.position) - 1, last, broken: { seq: row.seq, previousHash: row.previous } };
+    entries += Number(row.rows);
+    last = { seq: row.seq, hash: row.hash };
+    if (row.rows < BigInt(batchSize)) return { entries, last, broken: null };
+    after = row.seq;
+    running = row.hash;
+  }
+}
+
+/** The first checkpoint, in seq order, whose entry is gone or has another hash. */
+async function firstCheckpointProblem(
+  db: Db,
+  checkpoints: Array<Pick<AuditCheckpoint, "seq" | "hash">>,
+): Promise<{ seq: bigint; missing: boolean } | null> {
+  if (checkpoints.length === 0) return null;
+  const [row] = await db.$queryRaw<Array<{ seq: bigint; missing: boolean }>>`
+    SELECT checkpoint.seq, entry.seq IS NULL AS missing
+    FROM unnest(${checkpoints.map((c) => String(c.seq))}::text[]::bigint[], ${checkpoints.map((c) => c.hash)}::text[])
+         AS checkpoint(seq, hash)
+    LEFT JOIN "AuditEntry" entry ON entry.seq = checkpoint.seq
+    WHERE entry.hash IS DISTINCT FROM checkpoint.hash
+    ORDER BY checkpoint.seq LIMIT 1`;
+  return row ?? null;
 }
 
 /** How many entries stand at or before `seq`. */
@@ -167,7 +219,11 @@ export async function verifyAuditLog(
     from = await services.db.auditCheckpoint.findUnique({ where: { seq: fromCheckpointSeq } });
     if (!from) throw new NotFoundError("The checkpoint");
   }
-  const result = await verifyAuditChain(services.db, { publicKey: auditSigningKeys(services.config).publicKey, from });
+  const result = await verifyAuditChain(services.db, {
+    publicKey: auditSigningKeys(services.config).publicKey,
+    from,
+    stream: auditStreamSource(services.config),
+  });
   await services.db.$transaction((tx) =>
     appendAuditEntry(
       tx,

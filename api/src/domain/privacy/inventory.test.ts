@@ -123,6 +123,18 @@ describe("the data inventory", () => {
     expect(exportedFields("Account")).toEqual(expect.arrayContaining(["email", "jurisdiction", "ageAttestedAt"]));
   });
 
+  it("marks every ciphertext column encrypted and every hash of personal data hashed, for the records of processing", () => {
+    const unmarked = inventoryFields()
+      .filter(
+        (entry) =>
+          (entry.field.endsWith("Ciphertext") && !entry.encrypted) ||
+          (entry.personal && entry.field.endsWith("Hash") && !entry.hashed),
+      )
+      .map((entry) => `${entry.model}.${entry.field}`);
+    expect(unmarked).toEqual([]);
+    expect(inventoryFields().filter((entry) => entry.encrypted && entry.hashed)).toEqual([]);
+  });
+
   it("classifies SMS bodies and codes as message content under the sms.body retention", () => {
     for (const field of [dataInventory.SmsMessage.bodyCiphertext, dataInventory.SmsMessage.codeCiphertext]) {
       expect(field).toMatchObject({

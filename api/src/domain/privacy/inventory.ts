@@ -74,6 +74,8 @@ export interface FieldClassification {
   erasure: Erasure;
   /** Stored encrypted (P20): the export opens it. */
   encrypted?: true;
+  /** Stored only as a one-way hash (P4, P5): nobody, staff included, can read the value back. */
+  hashed?: true;
 }
 
 type ScalarFieldOf<M extends Prisma.ModelName> = keyof Prisma.TypeMap["model"][M]["payload"]["scalars"];
@@ -128,6 +130,11 @@ const hashOnly = "a one-way hash: of no use to the holder, and a risk if it leak
 const recordId = "Identifies the record";
 const ownerLink = "Links the record to the account that owns it";
 
+/** A secret or identifier kept only as its one-way hash. */
+function hashed(classification: FieldClassification): FieldClassification {
+  return { ...classification, hashed: true };
+}
+
 // ---------------------------------------------------------------- the inventory
 
 export const dataInventory: DataInventory = {
@@ -158,12 +165,8 @@ export const dataInventory: DataInventory = {
     id: customer("identity", "Identifies the account", accountLifetime, "delete"),
     email: customer("contact", "Sign-in and the only contact channel (P3)", accountLifetime, "delete"),
     emailVerifiedAt: customer("identity", "Proves the holder controls the email address", accountLifetime, "delete"),
-    passwordHash: customerNotExported(
-      "credential",
-      "Verifies the password without storing it (P4)",
-      accountLifetime,
-      "delete",
-      hashOnly,
+    passwordHash: hashed(
+      customerNotExported("credential", "Verifies the password without storing it (P4)", accountLifetime, "delete", hashOnly),
     ),
     ageAttestedAt: customer("consent", "The holder's attestation of the age of majority (P22)", accountLifetime, "delete"),
     jurisdiction: customer("identity", "Which privacy law's rights and deadlines apply (P23)", accountLifetime, "delete"),
@@ -180,12 +183,14 @@ export const dataInventory: DataInventory = {
     id: customer("technical", recordId, { policy: "token" }, "delete"),
     accountId: customer("technical", ownerLink, { policy: "token" }, "delete"),
     purpose: customer("technical", "Email verification or password reset", { policy: "token" }, "delete"),
-    tokenHash: customerNotExported(
-      "credential",
-      "Verifies a one-time emailed code without storing it",
-      { policy: "token" },
-      "delete",
-      hashOnly,
+    tokenHash: hashed(
+      customerNotExported(
+        "credential",
+        "Verifies a one-time emailed code without storing it",
+        { policy: "token" },
+        "delete",
+        hashOnly,
+      ),
     ),
     expiresAt: customer("technical", "When the code stops working", { policy: "token" }, "delete"),
     usedAt: customer("technical", "When the code was used; it works once", { policy: "token" }, "delete"),
@@ -194,12 +199,14 @@ export const dataInventory: DataInventory = {
   Session: {
     id: customer("technical", recordId, { policy: "session" }, "delete"),
     accountId: customer("technical", ownerLink, { policy: "session" }, "delete"),
-    tokenHash: customerNotExported(
-      "credential",
-      "Recognises the session token without storing it (P5)",
-      { policy: "session" },
-      "delete",
-      hashOnly,
+    tokenHash: hashed(
+      customerNotExported(
+        "credential",
+        "Recognises the session token without storing it (P5)",
+        { policy: "session" },
+        "delete",
+        hashOnly,
+      ),
     ),
     createdAt: customer("technical", "When the holder signed in (P5)", { policy: "session" }, "delete"),
     lastSeenAt: customer("technical", "Last use, for the idle expiry (P5)", { policy: "session" }, "delete"),
@@ -212,7 +219,9 @@ export const dataInventory: DataInventory = {
     accountId: customer("technical", ownerLink, accountLifetime, "delete"),
     name: customer("technical", "The holder's name for the key", accountLifetime, "delete"),
     prefix: customer("technical", "First characters, so the holder can tell keys apart", accountLifetime, "delete"),
-    keyHash: customerNotExported("credential", "Recognises the key without storing it", accountLifetime, "delete", hashOnly),
+    keyHash: hashed(
+      customerNotExported("credential", "Recognises the key without storing it", accountLifetime, "delete", hashOnly),
+    ),
     createdAt: customer("technical", "When the key was made", accountLifetime, "delete"),
     lastUsedAt: customer("technical", "When the key was last used, so unused keys can be revoked", accountLifetime, "delete"),
     revokedAt: customer("technical", "When the key was revoked", accountLifetime, "delete"),
@@ -251,12 +260,14 @@ export const dataInventory: DataInventory = {
     sentAt: customer("contact", "Proof of delivery of security notices (5)", { policy: "email.outbox" }, "delete"),
   },
   EmailRateLimit: {
-    addressHash: customerNotExported(
-      "contact",
-      "Recognises an address to cap the resets and notices it receives, without holding the address",
-      { rule: "rate-limit-window" },
-      "delete",
-      "a keyed hash of the address: of no use to the holder, who has the address itself",
+    addressHash: hashed(
+      customerNotExported(
+        "contact",
+        "Recognises an address to cap the resets and notices it receives, without holding the address",
+        { rule: "rate-limit-window" },
+        "delete",
+        "a keyed hash of the address: of no use to the holder, who has the address itself",
+      ),
     ),
     template: customer("contact", "Which kind of email is counted", { rule: "rate-limit-window" }, "delete"),
     sentAt: customer("contact", "When the emails counted this hour were sent", { rule: "rate-limit-window" }, "delete"),
@@ -265,7 +276,9 @@ export const dataInventory: DataInventory = {
     id: staff("identity", "Identifies the staff member in the audit log", { rule: "staff-access" }, "keep-legal-retention"),
     email: staff("contact", "Staff sign-in", { rule: "staff-access" }, "keep-legal-retention"),
     displayName: staff("identity", "Shows who acted, in the console", { rule: "staff-access" }, "keep-legal-retention"),
-    passwordHash: staff("credential", "Verifies the staff password without storing it", { rule: "staff-access" }, "anonymise"),
+    passwordHash: hashed(
+      staff("credential", "Verifies the staff password without storing it", { rule: "staff-access" }, "anonymise"),
+    ),
     role: staff("identity", "What the staff member may do", { rule: "staff-access" }, "keep-legal-retention"),
     mfaSecret: staff("credential", "Second factor for staff sign-in, encrypted (P20)", { rule: "staff-access" }, "anonymise"),
     createdAt: staff("technical", "When access was granted", { rule: "staff-access" }, "keep-legal-retention"),
@@ -279,7 +292,9 @@ export const dataInventory: DataInventory = {
   StaffSignInChallenge: {
     id: staff("technical", recordId, { policy: "session" }, "delete"),
     staffUserId: staff("technical", "Links the sign-in step to the staff member", { policy: "session" }, "delete"),
-    tokenHash: staff("credential", "Recognises the sign-in step's token without storing it", { policy: "session" }, "delete"),
+    tokenHash: hashed(
+      staff("credential", "Recognises the sign-in step's token without storing it", { policy: "session" }, "delete"),
+    ),
     purpose: staff("technical", "Whether the step enrols or checks the second factor", { policy: "session" }, "delete"),
     pendingSecret: staff(
       "credential",
@@ -291,16 +306,28 @@ export const dataInventory: DataInventory = {
     expiresAt: staff("technical", "When the sign-in step lapses", { policy: "session" }, "delete"),
     usedAt: staff("technical", "When the sign-in step was completed", { policy: "session" }, "delete"),
   },
+  StaffSignInThrottle: {
+    addressHash: notPersonal(
+      "technical",
+      "Keyed hash of an address typed at the staff sign-in that no staff member has, to lock it like a member's (P20)",
+      { policy: "session" },
+    ),
+    failedAttempts: notPersonal("technical", "Failed sign-ins with that address in the window", { policy: "session" }),
+    failureWindowStart: notPersonal("technical", "When the counted failures began", { policy: "session" }),
+    lockedUntil: notPersonal("technical", "When the lock on that address ends", { policy: "session" }),
+  },
   StaffRecoveryCode: {
     id: staff("technical", recordId, { rule: "staff-access" }, "delete"),
     staffUserId: staff("technical", "Links the recovery code to the staff member", { rule: "staff-access" }, "delete"),
-    codeHash: staff("credential", "Recognises a recovery code without storing it (P20)", { rule: "staff-access" }, "delete"),
+    codeHash: hashed(
+      staff("credential", "Recognises a recovery code without storing it (P20)", { rule: "staff-access" }, "delete"),
+    ),
     usedAt: staff("technical", "When the recovery code was used up", { rule: "staff-access" }, "delete"),
   },
   StaffSession: {
     id: staff("technical", recordId, { policy: "session" }, "delete"),
     staffUserId: staff("technical", "Links the session to the staff member", { policy: "session" }, "delete"),
-    tokenHash: staff("credential", "Recognises the session token without storing it", { policy: "session" }, "delete"),
+    tokenHash: hashed(staff("credential", "Recognises the session token without storing it", { policy: "session" }, "delete")),
     mfaVerifiedAt: staff("technical", "When the second factor was checked (P20)", { policy: "session" }, "delete"),
     createdAt: staff("technical", "When the staff member signed in", { policy: "session" }, "delete"),
     lastSeenAt: staff("technical", "Last use, for the idle expiry", { policy: "session" }, "delete"),
@@ -637,12 +664,8 @@ export const dataInventory: DataInventory = {
   PrivacyRequestIdentityToken: {
     id: customer("technical", recordId, { policy: "token" }, "delete"),
     requestId: customer("technical", "The request the link confirms", { policy: "token" }, "delete"),
-    tokenHash: customerNotExported(
-      "credential",
-      "Verifies the emailed link without storing it",
-      { policy: "token" },
-      "delete",
-      hashOnly,
+    tokenHash: hashed(
+      customerNotExported("credential", "Verifies the emailed link without storing it", { policy: "token" }, "delete", hashOnly),
     ),
     expiresAt: customer("technical", "When the link stops working", { policy: "token" }, "delete"),
     usedAt: customer("technical", "When it was used; it works once", { policy: "token" }, "delete"),
@@ -752,12 +775,14 @@ export const dataInventory: DataInventory = {
     id: customer("privacy-request", recordId, { rule: "export-download" }, "delete"),
     requestId: customer("privacy-request", "The access request the copy answers (P14)", { rule: "export-download" }, "delete"),
     accountId: customer("privacy-request", ownerLink, { rule: "export-download" }, "delete"),
-    tokenHash: customerNotExported(
-      "credential",
-      "Recognises the emailed download link without storing it",
-      { rule: "export-download" },
-      "delete",
-      hashOnly,
+    tokenHash: hashed(
+      customerNotExported(
+        "credential",
+        "Recognises the emailed download link without storing it",
+        { rule: "export-download" },
+        "delete",
+        hashOnly,
+      ),
     ),
     contentCiphertext: {
       ...customerNotExported(
@@ -878,12 +903,14 @@ export const dataInventory: DataInventory = {
       { policy: "token" },
       "delete",
     ),
-    tokenHash: customerNotExported(
-      "credential",
-      "Recognises the confirmation link without storing it",
-      { policy: "token" },
-      "delete",
-      hashOnly,
+    tokenHash: hashed(
+      customerNotExported(
+        "credential",
+        "Recognises the confirmation link without storing it",
+        { policy: "token" },
+        "delete",
+        hashOnly,
+      ),
     ),
     expiresAt: customer("contact", "When the confirmation link stops working", { policy: "token" }, "delete"),
     createdAt: customer("contact", "When the change was asked for", { policy: "token" }, "delete"),
@@ -983,6 +1010,10 @@ export const reachFromAccount: Record<InventoriedModel, Reach> = {
   StaffUser: { kind: "unreachable", because: "staff members' own data, never a customer's" },
   StaffSession: { kind: "unreachable", because: "staff members' own data, never a customer's" },
   StaffSignInChallenge: { kind: "unreachable", because: "staff members' own data, never a customer's" },
+  StaffSignInThrottle: {
+    kind: "unreachable",
+    because: "keyed hashes of addresses that belong to no staff member, not linked to any account; gone within 30 days",
+  },
   StaffRecoveryCode: { kind: "unreachable", because: "staff members' own data, never a customer's" },
   AuditNote: direct,
   AuditHead: { kind: "unreachable", because: "the audit chain's newest hash: no one's data" },

@@ -2,11 +2,16 @@
  * Reminders on the request clocks (P18): a job every minute marks each open
  * request that has become due soon, and each that is overdue, once per clock
  * (an extension starts the marks again). Each mark writes an audit entry in
- * its transaction and tells the console's queue to refresh.
+ * its transaction and tells the console's queue to refresh, and the staff who
+ * must act are emailed in the same transaction: the assignee of each request,
+ * or, for a request nobody has taken, every active member who handles requests.
+ * The email names requests by reference and due time only.
  */
 import type { Prisma } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import { systemActor } from "../actors.ts";
+import { enqueueEmail } from "../email/outbox.ts";
+import { staffRolesWith } from "../staff/permissions.ts";
 import { dueSoonHours } from "./deadlines.ts";
 import { auditPrivacyRequest, openStatuses, publishQueueChange } from "./request-states.ts";
 
@@ -39,11 +44,44 @@ export async function sendPrivacyReminders(services: Services): Promise<{ dueSoo
     );
     for (const id of dueSoon) await auditPrivacyRequest(tx, actor, "privacy_request.due_soon", id, now);
     for (const id of overdue) await auditPrivacyRequest(tx, actor, "privacy_request.overdue", id, now);
+    await emailStaff(services, tx, { dueSoon, overdue });
     return { dueSoon, overdue };
   });
   for (const id of [...result.dueSoon, ...result.overdue]) publishQueueChange(services, id);
   if (result.overdue.length > 0) services.logger.warn({ privacyRequestIds: result.overdue }, "privacy requests overdue");
   return result;
+}
+
+/** One email per staff member to act, listing their requests that just fell due soon or overdue. */
+async function emailStaff(services: Services, tx: Prisma.TransactionClient, marked: { dueSoon: string[]; overdue: string[] }) {
+  const ids = [...marked.overdue, ...marked.dueSoon];
+  if (ids.length === 0) return;
+  const requests = await tx.privacyRequest.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, kind: true, dueAt: true, assignee: { select: { email: true, disabledAt: true } } },
+  });
+  const handlers = staffRolesWith("requests.handle");
+  const everyone = await tx.staffUser.findMany({ where: { disabledAt: null, role: { in: handlers } }, select: { email: true } });
+  const lines = new Map<string, string[]>();
+  for (const request of requests) {
+    const state = marked.overdue.includes(request.id) ? "OVERDUE" : "due soon";
+    const line = `- ${request.id} (${request.kind.toLowerCase()}): ${state}, due ${request.dueAt.toISOString()}`;
+    const assignee = request.assignee && !request.assignee.disabledAt ? [request.assignee.email] : null;
+    for (const email of assignee ?? everyone.map((member) => member.email)) lines.set(email, [...(lines.get(email) ?? []), line]);
+  }
+  for (const [to, list] of lines) {
+    await enqueueEmail(
+      tx,
+      {
+        accountId: null,
+        to,
+        template: "staff-privacy-reminder",
+        subject: "Privacy requests need attention",
+        body: `These privacy requests reached a clock mark:\n\n${list.join("\n")}\n\nOpen them in the console's request queue.`,
+      },
+      services,
+    );
+  }
 }
 
 /** Sets `column` on every request `where` matches, guarded by the same condition so two runs mark each once. */

@@ -7,6 +7,7 @@
  * its entry lists.
  */
 import type { Config } from "../../config.ts";
+import type { DataCategory } from "./inventory.ts";
 
 export type SubProcessorDirection =
   /** In front of the service: every request passes through it before reaching the code. */
@@ -16,6 +17,17 @@ export type SubProcessorDirection =
   /** The service connects to it. */
   | "OUTBOUND";
 
+/**
+ * Where what it receives may be processed outside the EEA (GDPR Art. 30(1)(e)):
+ * wherever the vendor processes it (its `location`), or in the country of
+ * the number the customer ordered (the catalogue's countries outside the EEA).
+ */
+export interface SubProcessorTransfer {
+  to: "vendor-locations" | "number-countries";
+  /** The safeguard the transfer rests on (GDPR Art. 46 or 49). */
+  safeguard: string;
+}
+
 export interface SubProcessor {
   key: string;
   name: string;
@@ -24,13 +36,19 @@ export interface SubProcessor {
   receives: readonly string[];
   /** What it must never see. */
   neverReceives: readonly string[];
+  /** The data inventory's categories of what it receives: the records of processing list it as their recipient. */
+  categories: readonly DataCategory[];
   direction: SubProcessorDirection;
   location: string;
   /** The policy version since which the register lists it. */
   since: string;
   /** For OUTBOUND entries: the setting that names the one destination the code connects to. */
   destinationSetting: string | null;
+  /** Null when what it receives stays in the EEA. */
+  transfer: SubProcessorTransfer | null;
 }
+
+const vendorContractClauses = "standard contractual clauses in the vendor's data processing agreement (GDPR Art. 46(2)(c))";
 
 export const subProcessors = [
   {
@@ -39,10 +57,12 @@ export const subProcessors = [
     purpose: "absorbs attack traffic and routes requests to the service",
     receives: ["IP address", "request headers", "timestamps"],
     neverReceives: ["SMS contents", "account credentials"],
+    categories: ["technical"],
     direction: "IN_FRONT",
     location: "the vendor's global edge, as its data processing agreement states",
     since: "2026-03-20",
     destinationSetting: null,
+    transfer: { to: "vendor-locations", safeguard: vendorContractClauses },
   },
   {
     key: "payment-processors",
@@ -50,10 +70,15 @@ export const subProcessors = [
     purpose: "take the payment of each top-up and tell the service it arrived",
     receives: ["the account id as the payment reference", "the amount and currency"],
     neverReceives: ["SMS contents", "account credentials"],
+    categories: ["payment"],
     direction: "INBOUND",
     location: "the processor's own, under its PCI and privacy obligations",
     since: "2026-03-20",
     destinationSetting: null,
+    transfer: {
+      to: "vendor-locations",
+      safeguard: "the processor's own privacy policy and obligations, which govern the transaction data (policy section 5)",
+    },
   },
   {
     key: "email-relay",
@@ -61,10 +86,13 @@ export const subProcessors = [
     purpose: "relays account verifications, security alerts and password resets to the customer's inbox",
     receives: ["recipient address", "subject", "message body"],
     neverReceives: ["account id", "SMS contents", "payment data"],
+    // The body of an email is message content in the inventory (OutboxEmail.bodyCiphertext).
+    categories: ["contact", "message-content"],
     direction: "OUTBOUND",
     location: "the relay configured in SMTP_URL, under the vendor's data processing agreement",
     since: "2026-03-20",
     destinationSetting: "SMTP_URL",
+    transfer: { to: "vendor-locations", safeguard: vendorContractClauses },
   },
   {
     key: "upstream-sms-operators",
@@ -72,10 +100,15 @@ export const subProcessors = [
     purpose: "own the virtual numbers and forward the SMS they receive for them",
     receives: ["the virtual number", "the SMS it received (they deliver it to us)"],
     neverReceives: ["the customer's identity or address", "payment data"],
+    categories: ["activation", "message-content"],
     direction: "INBOUND",
     location: "the operator's network in the number's country",
     since: "2026-03-20",
     destinationSetting: null,
+    transfer: {
+      to: "number-countries",
+      safeguard: "necessary to give the customer the number they chose in that country and its SMS (GDPR Art. 49(1)(b))",
+    },
   },
 ] as const satisfies readonly SubProcessor[];
 

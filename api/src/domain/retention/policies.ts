@@ -103,11 +103,20 @@ export function isRetentionPolicyKey(key: string): key is RetentionPolicyKey {
   return (retentionPolicyKeys as readonly string[]).includes(key);
 }
 
-/** Seeds the shipped policies; a policy already present keeps its period. */
+/**
+ * Seeds the shipped policies; a policy already present keeps its period, and
+ * is written only when what the code fixes (description, clock, action, basis)
+ * changed, so `updatedAt` says when the policy last changed.
+ */
 export async function seedRetentionPolicies(db: Services["db"]): Promise<void> {
+  const present = new Map((await db.retentionPolicy.findMany()).map((policy) => [policy.key, policy]));
   for (const policy of retentionDefaults) {
     const { retentionSecs, ...fixed } = policy;
-    await db.retentionPolicy.upsert({ where: { key: policy.key }, create: policy, update: fixed });
+    const current = present.get(policy.key);
+    if (!current) await db.retentionPolicy.create({ data: policy });
+    else if (Object.entries(fixed).some(([field, value]) => current[field as keyof typeof current] !== value)) {
+      await db.retentionPolicy.update({ where: { key: policy.key }, data: fixed });
+    }
   }
 }
 
@@ -159,7 +168,7 @@ export async function updateRetentionPeriod(
     if (!before) throw new NotFoundError("The retention policy");
     const after = await tx.retentionPolicy.update({
       where: { key },
-      data: { retentionSecs: input.retentionSecs, updatedById: actor.staffUserId },
+      data: { retentionSecs: input.retentionSecs, updatedById: actor.staffUserId, updatedAt: now },
     });
     await appendAuditEntry(
       tx,

@@ -15,6 +15,8 @@ import type { RetentionPolicyKey } from "./policies.ts";
 export interface PurgeTarget {
   model: InventoriedModel;
   table: string;
+  /** The primary key column ("id" unless said otherwise), and its type. */
+  idColumn?: string;
   idType: "uuid" | "text";
   /**
    * The instant the policy's clock counts from, as SQL over the row `r`.
@@ -95,6 +97,18 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
       table: "StaffSession",
       idType: "uuid",
       at: sessionEnd,
+      order: "id",
+      pending: "TRUE",
+      accountId: "NULL::uuid",
+      change: { kind: "delete" },
+    },
+    {
+      model: "StaffSignInThrottle",
+      table: "StaffSignInThrottle",
+      idColumn: "addressHash",
+      idType: "text",
+      // A count of failures lives while its window or lock does.
+      at: `GREATEST(COALESCE(r."lockedUntil", '-infinity'::timestamp), COALESCE(r."failureWindowStart", '-infinity'::timestamp))`,
       order: "id",
       pending: "TRUE",
       accountId: "NULL::uuid",
@@ -227,16 +241,21 @@ function ts(date: Date): Prisma.Sql {
   return Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 }
 
+function keyOf(target: PurgeTarget, alias: string): Prisma.Sql {
+  return Prisma.raw(`${alias}."${target.idColumn ?? "id"}"`);
+}
+
 function afterSql(target: PurgeTarget, cursor: PurgeCursor | null): Prisma.Sql {
   if (!cursor?.id) return Prisma.sql`TRUE`;
   const id = target.idType === "uuid" ? Prisma.sql`${cursor.id}::uuid` : Prisma.sql`${cursor.id}::text`;
-  if (target.order === "id") return Prisma.sql`r.id > ${id}`;
+  if (target.order === "id") return Prisma.sql`${keyOf(target, "r")} > ${id}`;
   const at = ts(new Date(cursor.at ?? 0));
-  return Prisma.sql`${Prisma.raw(target.at)} >= ${at} AND (${Prisma.raw(target.at)}, r.id) > (${at}, ${id})`;
+  return Prisma.sql`${Prisma.raw(target.at)} >= ${at} AND (${Prisma.raw(target.at)}, ${keyOf(target, "r")}) > (${at}, ${id})`;
 }
 
-function orderSql(target: PurgeTarget, alias: string): string {
-  return target.order === "id" ? `${alias}.id` : `${alias}.at, ${alias}.id`;
+/** The walk's order reversed, every key descending (a lone trailing DESC would reverse only the id). */
+function reverseOrderSql(target: PurgeTarget, alias: string): string {
+  return target.order === "id" ? `${alias}.id DESC` : `${alias}.at DESC, ${alias}.id DESC`;
 }
 
 /**
@@ -248,9 +267,10 @@ function orderSql(target: PurgeTarget, alias: string): string {
  */
 function candidatesSql(target: PurgeTarget, options: { cutoff: Date; cursor: PurgeCursor | null; limit: number }): Prisma.Sql {
   const table = Prisma.raw(`"${target.table}"`);
-  const order = target.order === "id" ? "r.id" : [target.indexLead, target.at, "r.id"].filter(Boolean).join(", ");
+  const key = `r."${target.idColumn ?? "id"}"`;
+  const order = target.order === "id" ? key : [target.indexLead, target.at, key].filter(Boolean).join(", ");
   const read = (join: string, accountId: string, when: Prisma.Sql) => Prisma.sql`
-    SELECT r.id, ${Prisma.raw(target.at)} AS at, ${Prisma.raw(accountId)} AS account_id
+    SELECT ${Prisma.raw(key)} AS id, ${Prisma.raw(target.at)} AS at, ${Prisma.raw(accountId)} AS account_id
     FROM ${table} r ${Prisma.raw(join)}
     WHERE ${when} AND ${Prisma.raw(target.pending)} AND ${Prisma.raw(target.at)} < ${ts(options.cutoff)}
       AND ${afterSql(target, options.cursor)}
@@ -280,8 +300,8 @@ export async function purgeBatch(
   const table = Prisma.raw(`"${target.table}"`);
   const change =
     target.change.kind === "delete"
-      ? Prisma.sql`DELETE FROM ${table} t USING go WHERE t.id = go.id RETURNING t.id`
-      : Prisma.sql`UPDATE ${table} t SET ${target.change.set(ts(now))} FROM go WHERE t.id = go.id RETURNING t.id`;
+      ? Prisma.sql`DELETE FROM ${table} t USING go WHERE ${keyOf(target, "t")} = go.id RETURNING 1`
+      : Prisma.sql`UPDATE ${table} t SET ${target.change.set(ts(now))} FROM go WHERE ${keyOf(target, "t")} = go.id RETURNING 1`;
   const [row] = await tx.$queryRaw<
     Array<{ examined: number; changed: number; held: number; last_at: Date | null; last_id: string | null }>
   >`
@@ -289,7 +309,7 @@ export async function purgeBatch(
     c AS MATERIALIZED (${candidatesSql(target, options)}),
     go AS (SELECT c.id FROM c WHERE NOT ${heldSql(now, categoryHeld)}),
     done AS (${change}),
-    last AS (SELECT c.at, c.id FROM c ORDER BY ${Prisma.raw(orderSql(target, "c"))} DESC LIMIT 1)
+    last AS (SELECT c.at, c.id FROM c ORDER BY ${Prisma.raw(reverseOrderSql(target, "c"))} LIMIT 1)
     SELECT (SELECT count(*) FROM c)::int AS examined,
            (SELECT count(*) FROM done)::int AS changed,
            (SELECT count(*) FROM c)::int - (SELECT count(*) FROM go)::int AS held,

@@ -4,6 +4,10 @@
  * holds across them. `maxFailures` failures within `windowMinutes` lock the
  * member for `lockMinutes`; while locked every attempt gets the same answer,
  * whether or not the password was right. A full sign-in clears the count.
+ *
+ * An address no member has is counted the same way, under its keyed hash
+ * (StaffSignInThrottle), so it locks after as many failures and answers alike:
+ * the lock never tells whether an address belongs to a staff member.
  */
 import { Prisma } from "@smsape/db";
 
@@ -32,6 +36,24 @@ export async function countFailure(tx: Prisma.TransactionClient, staffUserId: st
         THEN ${lockEnd.toISOString()}::timestamp ELSE "lockedUntil" END
     WHERE "id" = ${staffUserId}::uuid
     RETURNING "lockedUntil" = ${lockEnd.toISOString()}::timestamp AS "lockedNow"`;
+  return rows[0]?.lockedNow ? lockEnd : null;
+}
+
+/** Counts a failure for an address no staff member has; returns the lock's end when this failure locked it. */
+export async function countAddressFailure(tx: Prisma.TransactionClient, addressHash: string, now: Date): Promise<Date | null> {
+  const windowStart = new Date(now.getTime() - staffLockout.windowMinutes * 60_000).toISOString();
+  const lockEnd = new Date(now.getTime() + staffLockout.lockMinutes * 60_000);
+  const inWindow = Prisma.sql`t."failureWindowStart" > ${windowStart}::timestamp`;
+  const rows = await tx.$queryRaw<Array<{ lockedNow: boolean }>>`
+    INSERT INTO "StaffSignInThrottle" AS t ("addressHash", "failedAttempts", "failureWindowStart")
+    VALUES (${addressHash}, 1, ${now.toISOString()}::timestamp)
+    ON CONFLICT ("addressHash") DO UPDATE SET
+      "failedAttempts" = CASE WHEN ${inWindow} THEN t."failedAttempts" + 1 ELSE 1 END,
+      "failureWindowStart" = CASE WHEN ${inWindow} THEN t."failureWindowStart" ELSE ${now.toISOString()}::timestamp END,
+      "lockedUntil" = CASE
+        WHEN (CASE WHEN ${inWindow} THEN t."failedAttempts" + 1 ELSE 1 END) >= ${staffLockout.maxFailures}
+        THEN ${lockEnd.toISOString()}::timestamp ELSE t."lockedUntil" END
+    RETURNING t."lockedUntil" = ${lockEnd.toISOString()}::timestamp AS "lockedNow"`;
   return rows[0]?.lockedNow ? lockEnd : null;
 }
 

@@ -5,8 +5,9 @@
  *
  * SUPPORT works the queue: tickets, identity checks, access and correction.
  * COMPLIANCE also approves and runs erasure, lifts restrictions and reads
- * the audit log. ADMIN manages staff members and their sessions, and nothing
- * else: administering accounts does not grant access to customers' data.
+ * the audit log and the records of processing. ADMIN manages staff members
+ * and their sessions, and nothing else: administering accounts does not grant
+ * access to customers' data.
  */
 import type { StaffRole } from "@smsape/db";
 import type { Actor } from "../actors.ts";
@@ -47,6 +48,8 @@ export const staffPermissions = {
   "incidents.read": ["COMPLIANCE"],
   /** Open and update incidents, record the decisions, notify the people concerned (P21). */
   "incidents.manage": ["COMPLIANCE"],
+  /** Read and download the records of processing (GDPR Art. 30), computed from the inventory, retention and the register. */
+  "records.read": ["COMPLIANCE"],
   /** See retention policies, dry runs, purge runs and their reports, and legal holds (P8). */
   "retention.read": ["COMPLIANCE"],
   /** Change a retention period, start a purge, place and lift legal holds (P8). */
@@ -67,6 +70,11 @@ export function can(actor: Actor, permission: StaffPermission): boolean {
 }
 
 /** The permissions a role holds, in the table's order. */
+/** The roles that hold a permission. */
+export function staffRolesWith(permission: StaffPermission): StaffRole[] {
+  return [...staffPermissions[permission]];
+}
+
 export function permissionsOf(role: StaffRole): StaffPermission[] {
   return allStaffPermissions.filter((permission) => (staffPermissions[permission] as readonly StaffRole[]).includes(role));
 }

@@ -12,10 +12,11 @@ import { decoyPasswordHash, hashPassword, passwordNeedsRehash, verifyPassword } 
 import { extendedIdleExpiry, isSessionLive, newSessionExpiry, shouldTouch } from "../auth/sessions.ts";
 import { hashToken, newSecretToken } from "../auth/tokens.ts";
 import { decryptField, encryptField, type KeyRing } from "../crypto/field-encryption.ts";
+import { keyedHash } from "../crypto/keyed-hash.ts";
 import { InvalidCredentialsError, ValidationError } from "../errors.ts";
 import { newRecordId } from "../ids.ts";
 import { StaffCodeInvalidError, StaffLockedError, StaffSignInExpiredError } from "./errors.ts";
-import { clearedFailures, countFailure, lockedUntil } from "./lockout.ts";
+import { clearedFailures, countAddressFailure, countFailure, lockedUntil } from "./lockout.ts";
 import { auditStaffEvent, type StaffSignInFailure } from "./staff-audit.ts";
 import { newTotpSecret, totpQrCode, totpStepOf, totpUri } from "./totp.ts";
 
@@ -65,17 +66,20 @@ export function openStaffTotpSecret(ring: KeyRing, staffUser: { id: string; mfaS
 export async function signInStaff(services: Services, input: { email: string; password: string }): Promise<StaffSignInStep> {
   const { db } = services;
   const now = services.now();
-  const staff = await db.staffUser.findUnique({ where: { email: input.email.trim().toLowerCase() } });
+  const email = input.email.trim().toLowerCase();
+  const staff = await db.staffUser.findUnique({ where: { email } });
   if (!staff) {
+    // Answered exactly as a member's wrong password is, lock included.
     await verifyPassword(await decoyPasswordHash(), input.password);
-    await db.$transaction((tx) =>
-      auditStaffEvent(
-        tx,
-        null,
-        { action: "staff.sign_in_failed", staffUserId: null, stage: "password", reason: "unknown-email" },
-        now,
-      ),
-    );
+    const addressHash = keyedHash(services.config.encryption, "staff-sign-in", email);
+    const throttle = await db.staffSignInThrottle.findUnique({ where: { addressHash } });
+    const locked = throttle ? lockedUntil(throttle, now) : null;
+    const lockEnd = await db.$transaction(async (tx) => {
+      const reason = locked ? "locked" : "unknown-email";
+      await auditStaffEvent(tx, null, { action: "staff.sign_in_failed", staffUserId: null, stage: "password", reason }, now);
+      return locked ? null : countAddressFailure(tx, addressHash, now);
+    });
+    if (locked ?? lockEnd) throw new StaffLockedError((locked ?? lockEnd) as Date);
     throw new InvalidCredentialsError();
   }
   // The password is checked in every case, so neither the answer nor its timing says whether it was right.

@@ -24,6 +24,7 @@ import {
   rejectRequest,
 } from "../../domain/privacy/request-handling.ts";
 import { stepsFrom, transitionRequest } from "../../domain/privacy/request-states.ts";
+import { countRequestsByDay, maxStatsDays, type RequestDayCount, type RequestStats } from "../../domain/privacy/request-stats.ts";
 import { authorize, can } from "../../domain/staff/permissions.ts";
 import { staffSessionStanding } from "../../domain/staff/staff-auth.ts";
 import type { LiveEvents } from "../../platform/pubsub.ts";
@@ -358,5 +359,46 @@ builder.subscriptionField("privacyQueueChanged", (t) =>
     },
     resolve: (query, payload: LiveEvents["privacyQueueChanged"][1], _args, context) =>
       findRequestForStaff(context.services, staffActor(context.viewer), payload.privacyRequestId, query),
+  }),
+);
+
+const RequestDayCountType = builder.objectRef<RequestDayCount>("PrivacyRequestDayCount").implement({
+  subGraphs: ["staff"],
+  description: "How many requests of one kind, now in one state, were received on one UTC day.",
+  fields: (t) => ({
+    day: t.exposeString("day", { description: "The UTC day, YYYY-MM-DD." }),
+    kind: t.field({ type: PrivacyRequestKindEnum, resolve: (row) => row.kind }),
+    status: t.field({
+      type: PrivacyRequestStatusEnum,
+      description: "Where these requests stand now.",
+      resolve: (row) => row.status,
+    }),
+    count: t.exposeInt("count"),
+  }),
+});
+
+const RequestStatsType = builder.objectRef<RequestStats>("PrivacyRequestStats").implement({
+  subGraphs: ["staff"],
+  description: "Requests received per day, by right and by current state, for the dashboard's charts.",
+  fields: (t) => ({
+    since: t.field({ type: "DateTime", description: "Midnight UTC of the first day counted.", resolve: (stats) => stats.since }),
+    days: t.exposeInt("days", { description: "Days counted, today the last." }),
+    counts: t.field({
+      type: [RequestDayCountType],
+      description: "One row per day, kind and state that has requests; days without requests have none.",
+      resolve: (stats) => stats.counts,
+    }),
+  }),
+});
+
+builder.queryField("privacyRequestStats", (t) =>
+  t.field({
+    type: RequestStatsType,
+    subGraphs: ["staff"],
+    authScopes: { staffCan: "requests.read" },
+    description: `Requests received in the last \`days\` UTC days (1 to ${maxStatsDays}, today included), counted by day, right and state.`,
+    args: { days: t.arg.int({ required: true }) },
+    errors: { types: [ValidationError], union: { name: "PrivacyRequestStatsResult", subGraphs: ["staff"] } },
+    resolve: (_root, { days }, context) => countRequestsByDay(context.services, staffActor(context.viewer), days),
   }),
 );

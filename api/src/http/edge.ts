@@ -1,0 +1,40 @@
+/**
+ * Browser-facing rules of the edge (docs/security.md): which origins may use
+ * the APIs with credentials, and the headers every response carries.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Config } from "../config.ts";
+
+/**
+ * Whether a request's Origin may act with the visitor's credentials: no Origin
+ * (not a browser page), the service's own origin (PUBLIC_URL, or the Host the
+ * request was sent to), or one configured for the endpoint. `Origin: null`
+ * (sandboxed frames, local files) is never allowed.
+ */
+export function originAllowed(req: IncomingMessage, configured: readonly string[], publicUrl: URL): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  if (configured.includes(origin) || origin === publicUrl.origin) return true;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Sent on every response; the console's files replace the CSP with their own.
+ * API answers are JSON: they load nothing, are framed nowhere and are never
+ * sniffed as another type. GraphiQL (development only) loads its scripts, so
+ * its CSP keeps only frame-ancestors.
+ */
+export function securityHeaders(config: Config): Record<string, string> {
+  return {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "content-security-policy": config.edge.graphiql ? "frame-ancestors 'none'" : "default-src 'none'; frame-ancestors 'none'",
+    ...(config.edge.hsts ? { "strict-transport-security": "max-age=31536000; includeSubDomains" } : {}),
+  };
+}
