@@ -62,7 +62,7 @@ if (flags.help) {
   --batches a,b       batch sizes of the engine and the bare batched UPDATE (BENCH_PURGE_BATCHES, default 2000,5000,20000)
   --rate N            SMS delivered per second through the webhook throughout (BENCH_PURGE_SMS_RATE, default 20)
   --alone S           seconds of deliveries measured without a purge (BENCH_PURGE_ALONE, default 15)
-  --only a,b          purges to run: engine, bare, single (default all)
+  --only a,b          purges to run: engine, held (the engine with one account on hold), bare, single (default all)
   --database D        embedded or postgres only (default: embedded, and postgres when DATABASE_URL is set)`);
   process.exit(0);
 }
@@ -78,7 +78,7 @@ const whole = (name: string, value: string | undefined) => {
 const rate = whole("rate", flags.rate);
 const aloneSeconds = whole("alone", flags.alone);
 const batchSizes = (flags.batches ?? "").split(",").map((size) => whole("batches", size.trim()));
-const purgeKinds = ["engine", "bare", "single"] as const;
+const purgeKinds = ["engine", "held", "bare", "single"] as const;
 type PurgeKind = (typeof purgeKinds)[number];
 const only = flags.only?.split(",").map((name) => name.trim());
 if (only?.some((name) => !purgeKinds.includes(name as PurgeKind))) {
@@ -136,6 +136,7 @@ interface LockWaits {
   other: number;
   otherMs: number;
   blockers: string[];
+  longestOther?: string;
 }
 
 /**
@@ -154,8 +155,8 @@ class LockWaitSampler {
 
   private async loop() {
     while (this.running) {
-      const { rows } = await this.client.query<{ key: string; ms: number; blockers: string[] | null }>(`
-        SELECT w.pid || '@' || w.query_start AS key,
+      const { rows } = await this.client.query<{ key: string; ms: number; event: string; blockers: string[] | null }>(`
+        SELECT w.pid || '@' || w.query_start AS key, w.wait_event AS event,
                extract(epoch FROM clock_timestamp() - w.query_start) * 1000 AS ms,
                (SELECT array_agg(left(b.query, 120)) FROM pg_stat_activity b WHERE b.pid = ANY (pg_blocking_pids(w.pid))) AS blockers
         FROM pg_stat_activity w
@@ -163,7 +164,7 @@ class LockWaitSampler {
       for (const row of rows) {
         const blockers = row.blockers ?? [];
         const seen = this.waits.get(row.key);
-        const wait = seen ?? { ms: 0, blocker: blockers.join(" | ") || "?", purge: false };
+        const wait = seen ?? { ms: 0, blocker: `${row.event} lock, held by: ${blockers.join(" | ") || "?"}`, purge: false };
         wait.ms = Math.max(wait.ms, Number(row.ms));
         wait.purge ||= blockers.some((query) => purgeStatement.test(query));
         this.waits.set(row.key, wait);
@@ -185,6 +186,8 @@ class LockWaitSampler {
       other: other.length,
       otherMs: longest(other),
       blockers: [...new Set(behind.map((wait) => wait.blocker))],
+      longestOther: other.reduce<(typeof waits)[number] | null>((max, wait) => (max && max.ms >= wait.ms ? max : wait), null)
+        ?.blocker,
     };
   }
 }
@@ -249,6 +252,24 @@ async function enginePurge(app: App, batchSize: number): Promise<PurgeOutcome> {
   const { run } = await beginPurgeRun(app.services, systemActor(purgeScheduleJob), "sms.body", "SCHEDULE");
   const done = await continuePurgeRun(app.services, run.id, { batchSize });
   return { rows: done.anonymisedCount, batches: done.batches };
+}
+
+/**
+ * The engine while one account (of 10,000) is on legal hold: every batch then joins the owning
+ * activation, and that account's SMS are held back.
+ */
+async function heldPurge(app: App, batchSize: number): Promise<PurgeOutcome> {
+  const { db } = app.services;
+  const [hold] = await db.$queryRawUnsafe<Array<{ id: string }>>(`
+    INSERT INTO "LegalHold" (id, scope, "accountId", "reasonCode", "placedById")
+    SELECT gen_random_uuid(), 'ACCOUNT', "accountId", 'benchmark', gen_random_uuid()
+    FROM "Activation" WHERE status = 'COMPLETED' ORDER BY id LIMIT 1
+    RETURNING id::text`);
+  try {
+    return await enginePurge(app, batchSize);
+  } finally {
+    await db.$executeRawUnsafe(`DELETE FROM "LegalHold" WHERE id = '${hold?.id}'`);
+  }
 }
 
 /** What the policy clears, for the baselines: the same rows, with the same cut-off, without our engine. */
@@ -339,6 +360,10 @@ async function benchDatabase(label: string, databaseUrl: string | undefined, row
     await database.drop();
     throw error;
   });
+  interrupted = async () => {
+    await app.close();
+    await database.drop();
+  };
   let sampler: pg.Client | null = null;
   let sender: Sender | null = null;
   const results: Row[] = [];
@@ -407,17 +432,24 @@ async function benchDatabase(label: string, databaseUrl: string | undefined, row
       if (runs("bare")) await measure(`bare batched UPDATE, ${batchSize}`, "bare", batchSize, () => barePurge(app, batchSize));
       if (runs("engine")) await measure(`engine, batch ${batchSize}`, "engine", batchSize, () => enginePurge(app, batchSize));
     }
+    if (runs("held")) await measure("engine, batch 5000, one account held", "held", 5_000, () => heldPurge(app, 5_000));
     if (runs("single")) await measure("one set-based UPDATE", "single", null, () => singlePurge(app));
     return results;
   } finally {
     (sender as Sender | null)?.kill();
     await sampler?.end();
+    interrupted = null;
     await app.close();
     await database.drop();
   }
 }
 
-process.on("SIGINT", () => process.exit(130));
+/** Ctrl-C: the fresh database is dropped (the sender, a child, gets the same signal and leaves). */
+let interrupted: (() => Promise<void>) | null = null;
+process.on("SIGINT", async () => {
+  await interrupted?.().catch(() => {});
+  process.exit(130);
+});
 
 const databases: Array<{ label: string; url: string | undefined; rows: number }> = [
   { label: "embedded", url: undefined, rows: whole("embedded-rows", flags["embedded-rows"]) },
@@ -463,10 +495,12 @@ for (const row of rows) {
       `${mb(row.rss.before)} / ${mb(row.rss.peak)} / ${mb(row.rss.after)} | ${fixed(row.load, 2)} |`,
   );
 }
-for (const row of rows.filter((row) => row.locks?.behindPurge)) {
-  console.log(
-    `\n${row.database} / ${row.purge}: sessions waited on the purge's locks, held by: ${row.locks?.blockers.join(" ; ")}`,
-  );
+for (const row of rows.filter((row) => row.locks?.behindPurge || row.locks?.other)) {
+  const { blockers = [], longestOther } = row.locks ?? {};
+  const clean = (text: string) => text.replace(/\s+/g, " ");
+  if (blockers.length)
+    console.log(`\n${row.database} / ${row.purge}: waits behind the purge: ${blockers.map(clean).join(" ; ")}`);
+  if (longestOther) console.log(`\n${row.database} / ${row.purge}: longest other wait: ${clean(longestOther)}`);
 }
 const failed = rows.filter((row) => row.latency.failed > 0);
 for (const row of failed) {
