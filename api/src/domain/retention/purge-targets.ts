@@ -13,8 +13,8 @@ import type { InventoriedModel } from "../privacy/inventory.ts";
 import type { RetentionPolicyKey } from "./policies.ts";
 
 export interface PurgeTarget {
+  /** The model, whose table (of the same name) the purge walks. */
   model: InventoriedModel;
-  table: string;
   /** The primary key column ("id" unless said otherwise), and its type. */
   idColumn?: string;
   idType: "uuid" | "text";
@@ -48,13 +48,15 @@ export interface PurgeTarget {
   permit?: string;
 }
 
+/** When a one-time secret stopped working: its use, or its expiry if it was never used. */
+const usedOrExpired = (used: string) => `LEAST(COALESCE(r."${used}", 'infinity'::timestamp), r."expiresAt")`;
+
 const sessionEnd = `LEAST(COALESCE(r."revokedAt", 'infinity'::timestamp), r."idleExpiresAt", r."absoluteExpiresAt")`;
 
 export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = {
   "sms.body": [
     {
       model: "SmsMessage",
-      table: "SmsMessage",
       idType: "uuid",
       at: `r."receivedAt"`,
       order: "time",
@@ -72,7 +74,6 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
   "activation.routing": [
     {
       model: "Activation",
-      table: "Activation",
       idType: "uuid",
       at: `r."endedAt"`,
       order: "time",
@@ -84,7 +85,6 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
   session: [
     {
       model: "Session",
-      table: "Session",
       idType: "uuid",
       at: sessionEnd,
       order: "id",
@@ -94,7 +94,6 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
     },
     {
       model: "StaffSession",
-      table: "StaffSession",
       idType: "uuid",
       at: sessionEnd,
       order: "id",
@@ -104,7 +103,6 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
     },
     {
       model: "StaffSignInThrottle",
-      table: "StaffSignInThrottle",
       idColumn: "addressHash",
       idType: "text",
       // A count of failures lives while its window or lock does.
@@ -116,9 +114,8 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
     },
     {
       model: "StaffSignInChallenge",
-      table: "StaffSignInChallenge",
       idType: "uuid",
-      at: `LEAST(COALESCE(r."usedAt", 'infinity'::timestamp), r."expiresAt")`,
+      at: usedOrExpired("usedAt"),
       order: "id",
       pending: "TRUE",
       accountId: "NULL::uuid",
@@ -128,9 +125,8 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
   token: [
     {
       model: "AccountToken",
-      table: "AccountToken",
       idType: "uuid",
-      at: `LEAST(COALESCE(r."usedAt", 'infinity'::timestamp), r."expiresAt")`,
+      at: usedOrExpired("usedAt"),
       order: "id",
       pending: "TRUE",
       accountId: `r."accountId"`,
@@ -138,9 +134,8 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
     },
     {
       model: "EmailChange",
-      table: "EmailChange",
       idType: "uuid",
-      at: `LEAST(COALESCE(r."confirmedAt", 'infinity'::timestamp), r."expiresAt")`,
+      at: usedOrExpired("confirmedAt"),
       order: "id",
       pending: "TRUE",
       accountId: `r."accountId"`,
@@ -148,9 +143,8 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
     },
     {
       model: "PrivacyRequestIdentityToken",
-      table: "PrivacyRequestIdentityToken",
       idType: "uuid",
-      at: `LEAST(COALESCE(r."usedAt", 'infinity'::timestamp), r."expiresAt")`,
+      at: usedOrExpired("usedAt"),
       order: "id",
       pending: "TRUE",
       join: `JOIN "PrivacyRequest" p ON p.id = r."requestId"`,
@@ -161,7 +155,6 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
   "email.outbox": [
     {
       model: "OutboxEmail",
-      table: "OutboxEmail",
       idType: "uuid",
       // Delivered: from delivery. Given up on (FAILED): from when it was queued.
       at: `COALESCE(r."sentAt", r."createdAt")`,
@@ -174,7 +167,6 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
   "privacy.request": [
     {
       model: "PrivacyRequest",
-      table: "PrivacyRequest",
       idType: "uuid",
       at: `r."completedAt"`,
       order: "id",
@@ -186,7 +178,6 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
   ledger: [
     {
       model: "LedgerEntry",
-      table: "LedgerEntry",
       idType: "uuid",
       at: `r."createdAt"`,
       order: "id",
@@ -197,7 +188,6 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
     },
     {
       model: "PaymentEvent",
-      table: "PaymentEvent",
       idType: "text",
       at: `r."receivedAt"`,
       order: "id",
@@ -266,7 +256,7 @@ function reverseOrderSql(target: PurgeTarget, alias: string): string {
  * `holds` (one row: `any_hold`) is defined by the statement this is part of.
  */
 function candidatesSql(target: PurgeTarget, options: { cutoff: Date; cursor: PurgeCursor | null; limit: number }): Prisma.Sql {
-  const table = Prisma.raw(`"${target.table}"`);
+  const table = Prisma.raw(`"${target.model}"`);
   const key = `r."${target.idColumn ?? "id"}"`;
   const order = target.order === "id" ? key : [target.indexLead, target.at, key].filter(Boolean).join(", ");
   const read = (join: string, accountId: string, when: Prisma.Sql) => Prisma.sql`
@@ -297,7 +287,7 @@ export async function purgeBatch(
   // The branch not taken still counts in the plan's cost, which then passes jit_above_cost at large
   // batches: compiling the statement each time took longer than running what JIT would speed up.
   await tx.$executeRaw`SELECT set_config('jit', 'off', true)`;
-  const table = Prisma.raw(`"${target.table}"`);
+  const table = Prisma.raw(`"${target.model}"`);
   const change =
     target.change.kind === "delete"
       ? Prisma.sql`DELETE FROM ${table} t USING go WHERE ${keyOf(target, "t")} = go.id RETURNING 1`
@@ -330,7 +320,7 @@ export async function purgeTargetImpact(
   target: PurgeTarget,
   options: { cutoff: Date; now: Date; categoryHeld: boolean },
 ): Promise<{ due: number; heldBack: number; oldest: Date | null }> {
-  const table = Prisma.raw(`"${target.table}"`);
+  const table = Prisma.raw(`"${target.model}"`);
   const [row] = await db.$queryRaw<Array<{ due: number; held: number; oldest: Date | null }>>`
     WITH c AS (
       SELECT ${Prisma.raw(target.at)} AS at, ${Prisma.raw(target.accountId)} AS account_id
