@@ -9,6 +9,7 @@ import { i18nProvider } from "./i18n/index.ts";
 import incidents from "./incidents/index.ts";
 import { Layout } from "./layout/Layout.tsx";
 import { Login } from "./layout/Login.tsx";
+import { darkTheme, lightTheme } from "./layout/themes.ts";
 import legalHolds from "./legalHolds/index.ts";
 import policyVersions from "./policyVersions/index.tsx";
 import purgeRuns from "./purgeRuns/index.ts";
@@ -31,6 +32,9 @@ export const App = () => (
     dashboard={Dashboard}
     loginPage={Login}
     layout={Layout}
+    // Light and dark, following the system's preference until the member picks one in the app bar.
+    theme={lightTheme}
+    darkTheme={darkTheme}
     requireAuth
     // react-admin otherwise reports the console's hostname to marmelab.
     disableTelemetry

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 
 /** Debian's chromium (CI installs it with apt-get); playwright's own browser download is not available here. */
 export const chromiumPath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path)) ?? null;
@@ -37,10 +37,11 @@ export async function signedInConsole(
   browser: Browser,
   app: { url: string },
   staff: { client: { cookie(name: string): string | undefined } },
+  options: BrowserContextOptions = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const token = staff.client.cookie(staffCookieName);
   if (!token) throw new Error("The staff member's client holds no session cookie.");
-  const context = await browser.newContext();
+  const context = await browser.newContext(options);
   await context.addCookies([{ name: staffCookieName, value: token, url: app.url, httpOnly: true, sameSite: "Strict" }]);
   return { context, page: await context.newPage() };
 }
