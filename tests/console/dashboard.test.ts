@@ -14,8 +14,14 @@ import { runScheduledPurges } from "../../api/src/domain/retention/purges.ts";
 import { browserUnavailable, launchChromium, signedInConsole } from "../support/browser.ts";
 
 const hours = (count: number) => minutes(60 * count);
-/** The dashboard prints instants in UTC to the minute. */
-const when = (date: Date) => date.toISOString().replace("T", " ").slice(0, 16);
+/**
+ * The console prints instants in the viewer's language and time zone: this
+ * viewer reads British English in India (UTC+05:30, so a UTC rendering, or the
+ * server's zone, would show other hours).
+ */
+const viewer = { locale: "en-GB", timezoneId: "Asia/Kolkata" };
+const when = (date: Date) =>
+  new Intl.DateTimeFormat(viewer.locale, { dateStyle: "medium", timeStyle: "short", timeZone: viewer.timezoneId }).format(date);
 
 let app: TestApp;
 let browser: Browser;
@@ -77,7 +83,9 @@ describe.skipIf(browserUnavailable)("the staff console's dashboard", () => {
     const checkpoint = await writeAuditCheckpoint(app.services);
     if (!checkpoint) throw new Error("no checkpoint was written");
 
-    const { context, page } = await signedInConsole(browser, app, staff);
+    const { context, page } = await signedInConsole(browser, app, staff, viewer);
+    // The browser's clock reads the service's: the relative clocks count from it.
+    await page.clock.setFixedTime(app.clock.now());
     await page.goto(`${app.url}/console/`);
 
     const clocks = widget(page, "Requests due soon and overdue");
@@ -87,8 +95,9 @@ describe.skipIf(browserUnavailable)("the staff console's dashboard", () => {
     const overdueRows = clocks.getByRole("table", { name: "Overdue requests" }).locator("tbody tr");
     expect(await overdueRows.count()).toBe(2);
     const accessRow = overdueRows.filter({ hasText: "Access · Received" });
-    await accessRow.getByText(when(overdueAccess.slaDueAt)).waitFor();
-    await accessRow.getByText(when(overdueAccess.legalDueAt)).waitFor();
+    // Each deadline in the viewer's zone, with how long ago it passed or how long is left.
+    await accessRow.getByText(new RegExp(`^${when(overdueAccess.slaDueAt)} \\(\\d+ (hours|days) ago\\)$`)).waitFor();
+    await accessRow.getByText(new RegExp(`^${when(overdueAccess.legalDueAt)} \\(in \\d+ days\\)$`)).waitFor();
     const dueSoonRow = clocks.getByRole("table", { name: "Requests due soon" }).locator("tbody tr");
     await dueSoonRow.filter({ hasText: "Restriction · Received" }).getByText("Due soon").waitFor();
 

@@ -2,7 +2,7 @@ import { Alert, Stack, Typography } from "@mui/material";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslate } from "react-admin";
 import { auditChainStatus, verificationAction } from "../dataProvider/dashboard.ts";
-import { when } from "../requests/labels.ts";
+import { formatInstant as when } from "../i18n/dates.tsx";
 import { filteredList, WidgetCard } from "./WidgetCard.tsx";
 
 /**

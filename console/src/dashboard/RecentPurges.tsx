@@ -2,7 +2,7 @@ import { Table, TableBody, TableCell, TableHead, TableRow, Typography } from "@m
 import { useQuery } from "@tanstack/react-query";
 import { Link, useTranslate } from "react-admin";
 import { purgeRunsSince } from "../dataProvider/dashboard.ts";
-import { when } from "../requests/labels.ts";
+import { formatInstant as when } from "../i18n/dates.tsx";
 import { filteredList, WidgetCard } from "./WidgetCard.tsx";
 
 /** The days of purge runs the widget covers. */

@@ -2,7 +2,8 @@ import { Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } f
 import { useQuery } from "@tanstack/react-query";
 import { Link, useTranslate } from "react-admin";
 import { type ClockedRequest, type QueueClock, requestsByClock } from "../dataProvider/dashboard.ts";
-import { kindLabels, statusLabels, when } from "../requests/labels.ts";
+import { When } from "../i18n/dates.tsx";
+import { kindLabels, statusLabels } from "../requests/labels.ts";
 import { SlaChip } from "../requests/SlaChip.tsx";
 import { filteredList, WidgetCard } from "./WidgetCard.tsx";
 
@@ -36,9 +37,11 @@ const ClockSection = ({ clock, requests }: { clock: QueueClock; requests: Clocke
                     {kindLabels[request.kind] ?? request.kind} · {statusLabels[request.status] ?? request.status}
                   </Link>
                 </TableCell>
-                <TableCell>{when(request.slaDueAt)}</TableCell>
                 <TableCell>
-                  {when(request.legalDueAt)}
+                  <When value={request.slaDueAt} relative />
+                </TableCell>
+                <TableCell>
+                  <When value={request.legalDueAt} relative />
                   {request.extended ? ` (${translate("smsape.dashboard.clocks.extended")})` : ""}
                 </TableCell>
                 <TableCell>

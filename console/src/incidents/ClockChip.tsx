@@ -1,6 +1,7 @@
 import { Chip } from "@mui/material";
 import { useTranslate } from "react-admin";
 import type { IncidentRecord } from "../dataProvider/incidents.ts";
+import { formatInstant } from "../i18n/dates.tsx";
 
 const colorOf = {
   ON_TRACK: "info",
@@ -20,7 +21,7 @@ export const ClockChip = ({ clock }: { clock: IncidentRecord["clock"] }) => {
       size="small"
       color={colorOf[clock.status]}
       label={translate(`smsape.incidents.clock.${clock.status}`, { hours })}
-      title={`Deadline ${new Date(clock.deadline).toLocaleString()}`}
+      title={`Deadline ${formatInstant(clock.deadline)}`}
     />
   );
 };

@@ -16,6 +16,7 @@ import {
 } from "react-admin";
 import type { IncidentRecord } from "../dataProvider/incidents.ts";
 import { incidents } from "../dataProvider/index.ts";
+import { formatInstant } from "../i18n/dates.tsx";
 import { ClockChip } from "./ClockChip.tsx";
 import { DecisionDialog, type DecisionValues } from "./DecisionDialog.tsx";
 import { NotifyPeople } from "./NotifyPeople.tsx";
@@ -31,7 +32,7 @@ const Section = ({ title, children }: { title: string; children: ReactNode }) =>
   </Card>
 );
 
-const at = (value: string | null) => (value ? new Date(value).toLocaleString() : "");
+const at = (value: string | null) => (value ? formatInstant(value) : "");
 
 /** An incident's page: the register's fields, its authority clock, the two decisions, and notifying the people concerned. */
 export const IncidentShow = () => {

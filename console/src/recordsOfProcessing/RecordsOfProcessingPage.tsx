@@ -21,6 +21,7 @@ import type {
   ProcessingTransfer,
   RecordsOfProcessingRecord,
 } from "../dataProvider/recordsOfProcessing.ts";
+import { formatInstant } from "../i18n/dates.tsx";
 import { DownloadMarkdownButton } from "./DownloadMarkdownButton.tsx";
 
 /** One labelled line of an activity: a single item inline, several as a list. */
@@ -148,7 +149,7 @@ export const RecordsOfProcessingPage = () => {
             {translate("smsape.records.generated", {
               controller: records.controller,
               version: records.policyVersion ?? "-",
-              at: new Date(records.generatedAt).toLocaleString(),
+              at: formatInstant(records.generatedAt),
             })}
           </Typography>
         </Box>

@@ -2,7 +2,8 @@ import { Chip, Stack } from "@mui/material";
 import { useEffect, useState } from "react";
 import { Datagrid, FunctionField, List, SelectInput, TextField } from "react-admin";
 import { assignableStaff, type PrivacyRequestRecord } from "../dataProvider/privacyRequests.ts";
-import { choices, jurisdictionLabels, kindLabels, statusLabels, when } from "./labels.ts";
+import { formatInstant, When } from "../i18n/dates.tsx";
+import { choices, jurisdictionLabels, kindLabels, statusLabels } from "./labels.ts";
 import { SlaChip } from "./SlaChip.tsx";
 
 /** Assignee filter: the staff members a request can be given to. */
@@ -66,8 +67,16 @@ export const RequestList = () => (
         sortable={false}
         render={(record: PrivacyRequestRecord) => jurisdictionLabels[record.jurisdiction] ?? record.jurisdiction}
       />
-      <FunctionField label="Due" sortable={false} render={(record: PrivacyRequestRecord) => when(record.dueAt)} />
-      <FunctionField label="Received" sortable={false} render={(record: PrivacyRequestRecord) => when(record.receivedAt)} />
+      <FunctionField
+        label="Due"
+        sortable={false}
+        render={(record: PrivacyRequestRecord) => <When value={record.dueAt} relative />}
+      />
+      <FunctionField
+        label="Received"
+        sortable={false}
+        render={(record: PrivacyRequestRecord) => formatInstant(record.receivedAt)}
+      />
       <FunctionField
         label="Assignee"
         sortable={false}

@@ -17,7 +17,8 @@ import {
 import { type ReactNode, useEffect, useState } from "react";
 import { Confirm, Show, useNotify, useRecordContext, useRefresh } from "react-admin";
 import { assignableStaff, type PrivacyRequestRecord, type RequestStatus, requestSteps } from "../dataProvider/privacyRequests.ts";
-import { jurisdictionLabels, kindLabels, statusLabels, when } from "./labels.ts";
+import { When, formatInstant as when } from "../i18n/dates.tsx";
+import { jurisdictionLabels, kindLabels, statusLabels } from "./labels.ts";
 import { RightsActions, type RightsRequest } from "./RightsActions.tsx";
 import { SlaChip } from "./SlaChip.tsx";
 
@@ -68,8 +69,12 @@ const Clocks = ({ record }: { record: PrivacyRequestRecord }) => (
     {record.acknowledgeDueAt ? (
       <Typography variant="body2">Receipt due by (CCPA): {when(record.acknowledgeDueAt)}</Typography>
     ) : null}
-    <Typography variant="body2">Our answer target: {when(record.slaDueAt)}</Typography>
-    <Typography variant="body2">Legal deadline: {when(record.legalDueAt)}</Typography>
+    <Typography variant="body2">
+      Our answer target: <When value={record.slaDueAt} relative />
+    </Typography>
+    <Typography variant="body2">
+      Legal deadline: <When value={record.legalDueAt} relative />
+    </Typography>
     {record.extended ? (
       <Typography variant="body2">
         Extended {when(record.extendedAt)}: {record.extensionReason}

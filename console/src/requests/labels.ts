@@ -21,5 +21,3 @@ export const kindLabels: Record<string, string> = {
 export const jurisdictionLabels: Record<string, string> = { GDPR: "GDPR", UK_GDPR: "UK GDPR", CCPA: "CCPA", OTHER: "Other" };
 
 export const choices = (labels: Record<string, string>) => Object.entries(labels).map(([id, name]) => ({ id, name }));
-
-export const when = (iso: string | null | undefined) => (iso ? new Date(iso).toISOString().replace("T", " ").slice(0, 16) : "—");

@@ -2,8 +2,9 @@ import { Link as MuiLink } from "@mui/material";
 import type { MouseEvent } from "react";
 import { Link, useTranslate } from "react-admin";
 import type { PurgeRunRecord, RetentionPolicyRecord } from "../dataProvider/retention.ts";
+import { formatInstant } from "../i18n/dates.tsx";
 
-export const at = (value: string | null) => (value ? new Date(value).toLocaleString() : "-");
+export const at = (value: string | null) => formatInstant(value);
 
 /** One line about a purge run, linked to its report: when, and what it changed and held back. */
 export const RunSummary = ({ run, action }: { run: PurgeRunRecord | null; action: RetentionPolicyRecord["action"] }) => {
