@@ -7,12 +7,21 @@ import {
   maxLength,
   regex,
   required,
+  SaveButton,
   SimpleForm,
   TextField,
   TextInput,
+  Toolbar,
   TopToolbar,
   useTranslate,
 } from "react-admin";
+
+/** Entries are changed, never deleted: prices and numbers refer to them. */
+const SaveOnly = () => (
+  <Toolbar>
+    <SaveButton />
+  </Toolbar>
+);
 
 /** The catalogue's countries, by code. */
 export const CountryList = () => (
@@ -56,7 +65,7 @@ export const CountryCreate = () => {
 /** Renaming a country; its code is its identity. */
 export const CountryEdit = () => (
   <Edit title="Rename a country" mutationMode="pessimistic" redirect="list">
-    <SimpleForm>
+    <SimpleForm toolbar={<SaveOnly />}>
       <TextInput source="code" label="ISO code" disabled />
       <TextInput source="name" label="Name" validate={[required(), maxLength(100)]} />
     </SimpleForm>

@@ -7,13 +7,22 @@ import {
   List,
   maxLength,
   required,
+  SaveButton,
   SimpleForm,
   TextField,
   TextInput,
+  Toolbar,
   TopToolbar,
   useTranslate,
 } from "react-admin";
 import type { ServiceRecord } from "../dataProvider/catalogue.ts";
+
+/** Entries are changed, never deleted: prices and numbers refer to them. */
+const SaveOnly = () => (
+  <Toolbar>
+    <SaveButton />
+  </Toolbar>
+);
 
 /** The catalogue's services, each with the pattern that finds the code in its SMS. */
 export const ServiceList = () => {
@@ -77,7 +86,7 @@ export const ServiceCreate = () => {
 /** Changing a service's name or code pattern; an empty pattern goes back to the default. */
 export const ServiceEdit = () => (
   <Edit title="Edit a service" mutationMode="pessimistic" redirect="list">
-    <SimpleForm>
+    <SimpleForm toolbar={<SaveOnly />}>
       <TextInput source="code" label="Code" disabled />
       <TextInput source="name" label="Name" validate={[required(), maxLength(100)]} />
       <CodePatternInput />

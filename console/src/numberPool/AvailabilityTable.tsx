@@ -36,7 +36,7 @@ export const AvailabilityTable = () => {
   });
   const heading = translate("smsape.numberPool.availabilityTitle");
   return (
-    <Card variant="outlined" sx={{ mt: 2 }} component="section" aria-label={heading}>
+    <Card variant="outlined" sx={{ mt: 2, mb: 1 }} component="section" aria-label={heading}>
       <CardContent>
         <Typography variant="h6" component="h2" gutterBottom>
           {heading}
@@ -47,7 +47,7 @@ export const AvailabilityTable = () => {
           label={translate("smsape.numberPool.availabilityCountry")}
           value={countryCode ?? ""}
           onChange={(event) => setChosen(event.target.value)}
-          sx={{ minWidth: 240, mb: 1 }}
+          sx={{ width: 280, mb: 1 }}
         >
           {(countries ?? []).map((country) => (
             <MenuItem key={country.code} value={country.code}>

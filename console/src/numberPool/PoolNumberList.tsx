@@ -1,10 +1,10 @@
-import { Button as MuiButton } from "@mui/material";
+import { Chip, Button as MuiButton } from "@mui/material";
 import { useState } from "react";
 import {
-  ChipField,
   Confirm,
   Datagrid,
   DateField,
+  FunctionField,
   List,
   ReferenceInput,
   SelectInput,
@@ -16,7 +16,7 @@ import {
   useRefresh,
   useTranslate,
 } from "react-admin";
-import { numberStatuses, type PoolNumberRecord, retireNumber } from "../dataProvider/catalogue.ts";
+import { type NumberStatus, numberStatuses, type PoolNumberRecord, retireNumber } from "../dataProvider/catalogue.ts";
 import { AvailabilityTable } from "./AvailabilityTable.tsx";
 import { ImportDialog } from "./ImportDialog.tsx";
 
@@ -39,6 +39,20 @@ const filters = [
   <TextInput key="operatorRoute" source="operatorRoute" label="Operator route" alwaysOn />,
   <TextInput key="search" source="search" label="Number contains" alwaysOn />,
 ];
+
+const statusColors = { AVAILABLE: "success", ASSIGNED: "info", DISABLED: "default", RETIRED: "default" } as const;
+
+const StatusChip = ({ status }: { status: NumberStatus }) => {
+  const translate = useTranslate();
+  return (
+    <Chip
+      size="small"
+      variant={status === "RETIRED" ? "outlined" : "filled"}
+      color={statusColors[status]}
+      label={translate(`smsape.numberPool.statuses.${status}`)}
+    />
+  );
+};
 
 /** Retiring asks first: a retired number never comes back to the pool. */
 const RetireButton = () => {
@@ -103,11 +117,12 @@ const Actions = ({ onImport }: { onImport: () => void }) => {
   );
 };
 
-/** The pool: numbers with filters, importing, retiring, and availability per service below. */
+/** The pool: availability per service, then the numbers with filters, importing and retiring. */
 export const PoolNumberList = () => {
   const [importing, setImporting] = useState(false);
   return (
     <>
+      <AvailabilityTable />
       <List
         filters={filters}
         exporter={false}
@@ -121,13 +136,12 @@ export const PoolNumberList = () => {
           <TextField source="phoneNumber" label="Number" sortable={false} />
           <TextField source="countryCode" label="Country" sortable={false} />
           <TextField source="operatorRoute" label="Route" emptyText="-" sortable={false} />
-          <ChipField source="status" label="Status" sortable={false} />
+          <FunctionField label="Status" render={(number: PoolNumberRecord) => <StatusChip status={number.status} />} />
           <DateField source="createdAt" label="Added" sortable={false} />
           <DateField source="retiredAt" label="Retired" emptyText="-" sortable={false} />
           <RetireButton />
         </Datagrid>
       </List>
-      <AvailabilityTable />
       <ImportDialog open={importing} onClose={() => setImporting(false)} />
     </>
   );
