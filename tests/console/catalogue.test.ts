@@ -105,6 +105,8 @@ describe.skipIf(browserUnavailable)("the catalogue and the number pool in the st
 
     // A code pattern that could backtrack for ever is refused with the reason, and not saved.
     await page.getByRole("menuitem", { name: "Services" }).click();
+    // The prices list (whose rows name services too) is gone once the services list's own column shows.
+    await page.getByRole("columnheader", { name: "Code pattern" }).waitFor();
     await page.getByRole("cell", { name: "whatsapp", exact: true }).click();
     await page.getByLabel("Code pattern").fill("((\\d+)+)");
     await page.getByRole("button", { name: "Save" }).click();
