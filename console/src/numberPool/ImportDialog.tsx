@@ -44,6 +44,8 @@ export const ImportDialog = ({ open, onClose }: { open: boolean; onClose: () => 
   const count = filledLines(text);
 
   const close = () => {
+    // Once imported, the pasted lines are done with: the next import starts from an empty list.
+    if (result) setText("");
     setResult(null);
     setError(null);
     onClose();

@@ -217,10 +217,10 @@ export async function countPoolNumbers(services: Services, actor: Actor, filter:
 /** The operator routes numbers of the pool are reached through, for the list's filter. */
 export async function listOperatorRoutes(services: Services, actor: Actor): Promise<string[]> {
   authorize(actor, "catalogue.manage");
-  const routes = await services.db.virtualNumber.findMany({
+  // GROUP BY in the database: the pool may be large, its routes are few.
+  const routes = await services.db.virtualNumber.groupBy({
+    by: ["operatorRoute"],
     where: { operatorRoute: { not: null } },
-    distinct: ["operatorRoute"],
-    select: { operatorRoute: true },
     orderBy: { operatorRoute: "asc" },
   });
   return routes.flatMap((route) => (route.operatorRoute ? [route.operatorRoute] : []));
