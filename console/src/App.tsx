@@ -3,6 +3,7 @@ import accounts from "./accounts/index.ts";
 import { auditEntries } from "./audit/index.ts";
 import { authProvider } from "./authProvider.ts";
 import browserStorage from "./browserStorage/index.tsx";
+import { catalogueCountries, cataloguePrices, catalogueServices } from "./catalogue/index.ts";
 import { Dashboard } from "./dashboard/Dashboard.tsx";
 import { dataProvider } from "./dataProvider/index.ts";
 import { i18nProvider } from "./i18n/index.ts";
@@ -11,6 +12,7 @@ import { Layout } from "./layout/Layout.tsx";
 import { Login } from "./layout/Login.tsx";
 import { darkTheme, lightTheme } from "./layout/themes.ts";
 import legalHolds from "./legalHolds/index.ts";
+import numberPool from "./numberPool/index.ts";
 import policyVersions from "./policyVersions/index.tsx";
 import purgeRuns from "./purgeRuns/index.ts";
 import recordsOfProcessing from "./recordsOfProcessing/index.ts";
@@ -59,6 +61,10 @@ export const App = () => (
         <Resource name="browserStorage" {...browserStorage} />
         {holds(permissions, "audit.read") ? <Resource name="auditEntries" {...auditEntries} /> : null}
         {holds(permissions, "staff.manage") ? <Resource name="staff" {...staff} /> : null}
+        {holds(permissions, "catalogue.manage") ? <Resource name="poolNumbers" {...numberPool} /> : null}
+        {holds(permissions, "catalogue.manage") ? <Resource name="catalogueCountries" {...catalogueCountries} /> : null}
+        {holds(permissions, "catalogue.manage") ? <Resource name="catalogueServices" {...catalogueServices} /> : null}
+        {holds(permissions, "catalogue.manage") ? <Resource name="cataloguePrices" {...cataloguePrices} /> : null}
       </>
     )}
   </Admin>

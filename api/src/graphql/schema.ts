@@ -5,6 +5,7 @@ import "./types/errors.ts";
 import "./types/accounts.ts";
 import "./types/audit.ts";
 import "./types/catalogue.ts";
+import "./types/catalogue-staff.ts";
 import "./types/incidents.ts";
 import "./types/ledger.ts";
 import "./types/activations.ts";

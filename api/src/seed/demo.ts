@@ -61,6 +61,8 @@ export const demoCatalogue = {
   ],
   priceMinor: { GB: 45n, DE: 40n, US: 25n } as Record<string, bigint>,
   numbersPerCountry: 20,
+  /** The route the demo numbers are reached through: the upstream simulator. */
+  operatorRoute: "demo-simulator",
 };
 
 export async function seedDemoData(db: PrismaClient, policyVersion: string, keyRing: KeyRing): Promise<void> {
@@ -120,6 +122,7 @@ export async function seedDemoData(db: PrismaClient, policyVersion: string, keyR
       data: Array.from({ length: demoCatalogue.numbersPerCountry }, (_, index) => ({
         phoneNumber: `${country.prefix}${String(index).padStart(3, "0")}`,
         countryCode: country.code,
+        operatorRoute: demoCatalogue.operatorRoute,
       })),
       skipDuplicates: true,
     });

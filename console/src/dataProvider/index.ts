@@ -8,6 +8,7 @@ import type { DataProvider } from "react-admin";
 import { accountQueries } from "./accounts.ts";
 import { auditQueries } from "./audit.ts";
 import { browserStorageQueries } from "./browserStorage.ts";
+import { countryQueries, poolNumberQueries, priceQueries, serviceQueries } from "./catalogue.ts";
 import { incidentQueries } from "./incidents.ts";
 import { policyVersionQueries } from "./policyVersions.ts";
 import { privacyRequestQueries } from "./privacyRequests.ts";
@@ -57,6 +58,10 @@ const resources: Record<string, ResourceQueries> = {
   purgeRuns: purgeRunQueries,
   legalHolds: legalHoldQueries,
   recordsOfProcessing: recordsOfProcessingQueries,
+  catalogueCountries: countryQueries,
+  catalogueServices: serviceQueries,
+  cataloguePrices: priceQueries,
+  poolNumbers: poolNumberQueries,
 };
 
 /** Erases each method's own parameter and result types: the resource's handler declares them. */

@@ -109,6 +109,32 @@ export type AuditEvent =
   | Event<"support_ticket.created", "SupportTicket", { channel: string }>
   | Event<"support_ticket.logged", "SupportTicket", { channel: string; linked: boolean }>
   | Event<"support_ticket.classified", "SupportTicket", { privacyRequestId: Id; kind: PrivacyRequestKind }>
+  // ---------------------------------------------------------------- the catalogue and the number pool
+  /** Countries and services are named by their codes, prices by `country/service`. */
+  | Event<"country.created", "Country", Record<string, never>, string>
+  | Event<"country.renamed", "Country", { fields: string[] }, string>
+  | Event<"service.created", "Service", { ownCodePattern: boolean }, string>
+  | Event<"service.updated", "Service", { fields: string[]; ownCodePattern: boolean }, string>
+  | Event<
+      "price.set",
+      "Price",
+      { countryCode: string; serviceCode: string; fromAmountMinor: number | null; toAmountMinor: number; currency: string },
+      string
+    >
+  | Event<
+      "price.removed",
+      "Price",
+      { countryCode: string; serviceCode: string; fromAmountMinor: number; currency: string },
+      string
+    >
+  /** The subject is `country/route`; the details count the batch's lines by outcome, never list the numbers. */
+  | Event<
+      "virtual_numbers.imported",
+      "OperatorRoute",
+      { countryCode: string; lines: number; imported: number; invalid: number; duplicateInBatch: number; alreadyInPool: number },
+      string
+    >
+  | Event<"virtual_number.retired", "VirtualNumber", { countryCode: string; fromStatus: string; liveActivations: number }>
   // ---------------------------------------------------------------- the log itself
   | Event<
       "audit_chain.verified",

@@ -355,7 +355,9 @@ export const dataInventory: DataInventory = {
     phoneNumber: notPersonal("reference", "A number of the service's own pool, not a customer's"),
     countryCode: notPersonal("reference", "Where the number is from"),
     status: notPersonal("reference", "Whether the number can be given out"),
+    operatorRoute: notPersonal("reference", "The upstream operator's route the number is reached through"),
     createdAt: notPersonal("technical", "When the number joined the pool"),
+    retiredAt: notPersonal("technical", "When the number left the pool for good"),
   },
   NumberQuarantine: {
     numberId: notPersonal("reference", "The resting number"),

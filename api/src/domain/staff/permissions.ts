@@ -6,8 +6,8 @@
  * SUPPORT works the queue: tickets, identity checks, access and correction.
  * COMPLIANCE also approves and runs erasure, lifts restrictions and reads
  * the audit log and the records of processing. ADMIN manages staff members
- * and their sessions, and nothing else: administering accounts does not grant
- * access to customers' data.
+ * and their sessions, and the catalogue and pool of numbers, and nothing
+ * else: administering accounts does not grant access to customers' data.
  */
 import type { StaffRole } from "@smsape/db";
 import type { Actor } from "../actors.ts";
@@ -58,6 +58,8 @@ export const staffPermissions = {
   "staff.manage": ["ADMIN"],
   /** List and revoke staff sessions. */
   "staff.sessions": ["ADMIN"],
+  /** Keep the catalogue (countries, services and their code patterns, prices) and the pool of numbers: import, retire, availability. */
+  "catalogue.manage": ["ADMIN"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type StaffPermission = keyof typeof staffPermissions;

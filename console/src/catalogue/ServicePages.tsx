@@ -1,0 +1,95 @@
+import {
+  Create,
+  CreateButton,
+  Datagrid,
+  Edit,
+  FunctionField,
+  List,
+  maxLength,
+  required,
+  SaveButton,
+  SimpleForm,
+  TextField,
+  TextInput,
+  Toolbar,
+  TopToolbar,
+  useTranslate,
+} from "react-admin";
+import type { ServiceRecord } from "../dataProvider/catalogue.ts";
+
+/** Entries are changed, never deleted: prices and numbers refer to them. */
+const SaveOnly = () => (
+  <Toolbar>
+    <SaveButton />
+  </Toolbar>
+);
+
+/** The catalogue's services, each with the pattern that finds the code in its SMS. */
+export const ServiceList = () => {
+  const translate = useTranslate();
+  return (
+    <List
+      exporter={false}
+      pagination={false}
+      perPage={1000}
+      sort={{ field: "code", order: "ASC" }}
+      empty={false}
+      actions={
+        <TopToolbar>
+          <CreateButton label="Add a service" />
+        </TopToolbar>
+      }
+    >
+      <Datagrid rowClick="edit" bulkActionButtons={false}>
+        <TextField source="code" label="Code" />
+        <TextField source="name" label="Name" />
+        <FunctionField
+          label="Code pattern"
+          sortable={false}
+          render={(service: ServiceRecord) =>
+            service.codePattern ? <code>{service.codePattern}</code> : <em>{translate("smsape.catalogue.defaultPattern")}</em>
+          }
+        />
+      </Datagrid>
+    </List>
+  );
+};
+
+/** The code pattern input: the API checks it compiles, has a group for the code and cannot backtrack catastrophically. */
+const CodePatternInput = () => {
+  const translate = useTranslate();
+  return (
+    <TextInput
+      source="codePattern"
+      label="Code pattern"
+      helperText={translate("smsape.catalogue.codePatternHelp")}
+      validate={maxLength(200)}
+      fullWidth
+      sx={{ maxWidth: 640, "& input": { fontFamily: "monospace" } }}
+    />
+  );
+};
+
+export const ServiceCreate = () => {
+  const translate = useTranslate();
+  return (
+    <Create title="Add a service" redirect="list">
+      <SimpleForm>
+        <TextInput source="code" label="Code" helperText={translate("smsape.catalogue.serviceCodeHelp")} validate={required()} />
+        <TextInput source="name" label="Name" validate={[required(), maxLength(100)]} />
+        <CodePatternInput />
+      </SimpleForm>
+    </Create>
+  );
+};
+
+/** Changing a service's name or code pattern; an empty pattern goes back to the default. */
+export const ServiceEdit = () => (
+  <Edit title="Edit a service" mutationMode="pessimistic" redirect="list">
+    <SimpleForm toolbar={<SaveOnly />}>
+      <TextInput source="code" label="Code" disabled />
+      <TextInput source="name" label="Name" validate={[required(), maxLength(100)]} />
+      <CodePatternInput />
+    </SimpleForm>
+  </Edit>
+);
