@@ -148,6 +148,10 @@ const pages: ConsolePage[] = [
     (s) => s.compliance.email,
   ),
   entry("the form adding a staff member", "ADMIN", "/staff/create", "Initial password"),
+  entry("the number pool", "ADMIN", "/poolNumbers", "Availability per service", "number-pool.png"),
+  entry("the countries", "ADMIN", "/catalogueCountries", "GB"),
+  entry("the services", "ADMIN", "/catalogueServices", "telegram"),
+  entry("the prices", "ADMIN", "/cataloguePrices", "telegram"),
 ];
 
 let app: TestApp;
