@@ -33,6 +33,8 @@ export type IngestOutcome =
   | { outcome: "no-live-activation" };
 
 const liveStatuses = ["WAITING_SMS", "SMS_RECEIVED"] as const;
+/** Exactly the predicate of the index on live activations' numbers (migration 20261126120000). */
+const liveStatusFilter = Prisma.raw(`"status" IN (${liveStatuses.map((status) => `'${status}'`).join(", ")})`);
 
 export async function ingestInboundSms(services: Services, sms: InboundSms): Promise<IngestOutcome> {
   const log = services.logger.child({ component: "sms-ingest", upstreamMessageId: sms.upstreamMessageId });
@@ -50,9 +52,11 @@ export async function ingestInboundSms(services: Services, sms: InboundSms): Pro
       if (existing) return { outcome: { outcome: "duplicate" } as const, accountId: null, statusChanged: false };
 
       // Lock the activation holding the number, so a concurrent cancel or finish waits for this SMS or wins before it.
+      // The statuses are written out, not parameters: the planner then sees the partial index's own predicate
+      // ("Activation_live_phoneNumber_idx") and reads the few live activations of the number, not every one.
       const [held] = await tx.$queryRaw<Array<{ id: string }>>`
         SELECT "id" FROM "Activation"
-        WHERE "phoneNumber" = ${sms.to} AND "status"::text IN (${Prisma.join([...liveStatuses])})
+        WHERE "phoneNumber" = ${sms.to} AND ${liveStatusFilter}
         ORDER BY "createdAt" DESC
         LIMIT 1
         FOR UPDATE`;
