@@ -37,6 +37,8 @@ const liveStatuses = ["WAITING_SMS", "SMS_RECEIVED"] as const;
 const liveStatusFilter = Prisma.raw(`"status" IN (${liveStatuses.map((status) => `'${status}'`).join(", ")})`);
 
 export async function ingestInboundSms(services: Services, sms: InboundSms): Promise<IngestOutcome> {
+  // Wall-clock time, not services.now(): the subscriber's instance measures the delivery against its own clock.
+  const arrivedAt = Date.now();
   const log = services.logger.child({ component: "sms-ingest", upstreamMessageId: sms.upstreamMessageId });
   const now = services.now();
   const ring = services.config.encryption;
@@ -118,6 +120,7 @@ export async function ingestInboundSms(services: Services, sms: InboundSms): Pro
       services.events.publish("smsReceived", result.accountId, {
         activationId: outcome.activationId,
         messageId: outcome.messageId,
+        arrivedAt,
       });
       if (result.statusChanged)
         services.events.publish("activationChanged", result.accountId, { activationId: outcome.activationId });
