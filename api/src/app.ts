@@ -14,6 +14,7 @@ import { registerJobs } from "./jobs/index.ts";
 import { createJobQueue } from "./platform/jobs.ts";
 import { createLogger, type Logger } from "./platform/logger.ts";
 import { DevelopmentMailbox, type MailTransport } from "./platform/mail-transport.ts";
+import { createMetrics } from "./platform/metrics.ts";
 import { createLiveEventBus } from "./platform/pubsub.ts";
 import { createSmtpTransport } from "./platform/smtp.ts";
 import { seedDemoData } from "./seed/demo.ts";
@@ -88,11 +89,26 @@ export async function createApp(
       jobs,
       mailer,
       now: options.now ?? (() => new Date()),
+      metrics: createMetrics(),
     };
     await jobs.start();
     cleanups.push(() => jobs.stop());
     await registerJobs(services);
 
+    // Loaded only when on: a service without a collector carries none of OpenTelemetry.
+    const tracingConfig = config.observability.tracing;
+    const tracing = tracingConfig ? (await import("./platform/tracing.ts")).startTracing(tracingConfig) : null;
+    if (tracing) cleanups.push(() => tracing.close());
+
+    // A database that accepts but never answers counts as unreachable after 2 s.
+    const checkDatabase = () =>
+      Promise.race([
+        database.prisma.$queryRaw`SELECT 1`.then(
+          () => "ok",
+          () => "unreachable",
+        ),
+        new Promise<string>((resolve) => setTimeout(() => resolve("unreachable"), 2_000).unref()),
+      ]);
     const http = createHttpServer({
       services,
       schemas: buildSchemas(),
@@ -100,12 +116,13 @@ export async function createApp(
       webhooks: webhookRoutes(services),
       // Without a mail provider a developer still needs to read verification emails.
       devMailbox: !config.production && mailer instanceof DevelopmentMailbox ? mailer : null,
-      checkHealth: async () => ({
-        database: await database.prisma.$queryRaw`SELECT 1`.then(
-          () => "ok",
-          () => "unreachable",
-        ),
+      checkHealth: async () => ({ database: await checkDatabase() }),
+      // Ready for traffic: the database answers and, with Redis, live events reach the other instances.
+      checkReadiness: async () => ({
+        database: await checkDatabase(),
+        ...(bus.transport === "redis" ? { redis: await bus.check() } : {}),
       }),
+      tracing,
     });
     const port = await http.listen(config.http.port, config.http.host).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE") {

@@ -123,6 +123,11 @@ const environment = z.object({
     .min(100, { error: "expected a number of rows from 100 to 100000" })
     .max(100_000, { error: "expected a number of rows from 100 to 100000" })
     .default(5_000),
+  // Bearer token for GET /metrics (Prometheus); without it the endpoint is not served.
+  METRICS_TOKEN: z.string().min(16, "expected at least 16 characters").optional(),
+  // An OTLP/HTTP collector (e.g. http://127.0.0.1:4318): GraphQL operations are traced to it; unset, no tracing.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: "expected the collector's URL, e.g. http://127.0.0.1:4318" }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default("smsape"),
 });
 
 export type Environment = z.input<typeof environment>;
@@ -223,6 +228,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retention: {
       cron: e.RETENTION_PURGE_CRON === "off" ? null : e.RETENTION_PURGE_CRON,
       batchSize: e.RETENTION_PURGE_BATCH,
+    },
+    observability: {
+      metricsToken: e.METRICS_TOKEN ?? null,
+      tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME }
+        : null,
     },
   };
 }

@@ -2,7 +2,7 @@ import { createCustomer, startTestApp } from "@smsape/api/testing";
 import { describe, expect, it } from "vitest";
 
 describe("graceful shutdown", () => {
-  it("tells connected WebSocket clients it is going away, finishes, and then refuses new requests", async () => {
+  it("tells connected WebSocket clients to reconnect (1012 Service Restart), finishes, and then refuses new requests", async () => {
     const app = await startTestApp();
     const closed = { app: false };
     try {
@@ -16,7 +16,7 @@ describe("graceful shutdown", () => {
 
       await app.close();
       closed.app = true;
-      expect(await closeEvent).toMatchObject({ code: 1001, reason: "Server shutting down" });
+      expect(await closeEvent).toMatchObject({ code: 1012, reason: "Service restarting; reconnect" });
       await expect(fetch(`${app.url}/healthz`)).rejects.toThrow();
       await ws.dispose();
     } finally {

@@ -7,8 +7,10 @@ import { NotPermittedError } from "../domain/staff/permissions.ts";
 import type { LiveConnection, RequestContext } from "../graphql/context.ts";
 import { sessionCookieOf } from "../graphql/session-cookies.ts";
 import { type Audience, notAuthorized, resolveViewer } from "../graphql/viewer.ts";
+import type { Tracing } from "../platform/tracing.ts";
 import type { Services } from "../services/index.ts";
 import { presentedToken } from "./credentials.ts";
+import { useOperationMetrics } from "./metrics.ts";
 import { useOperationLimits } from "./operation-limits.ts";
 import { useStorableTextArguments } from "./storable-text.ts";
 
@@ -30,6 +32,7 @@ export function createGraphqlServer(options: {
   schema: GraphQLSchema;
   audience: Audience;
   endpoint: string;
+  tracing?: Tracing | null;
 }): Yoga {
   const { services, audience } = options;
   const { edge } = services.config;
@@ -88,6 +91,8 @@ export function createGraphqlServer(options: {
         introspection: edge.introspection ? "everyone" : audience === "staff" ? "signed-in-staff" : "nobody",
       }),
       useStorableTextArguments(),
+      useOperationMetrics(services.metrics, audience),
+      ...(options.tracing ? [options.tracing.plugin(audience)] : []),
     ],
     context: async (initial) => {
       const token = presentedToken(initial, sessionCookieOf(audience, services.config).name);

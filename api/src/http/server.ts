@@ -10,9 +10,11 @@ import { WebSocket, WebSocketServer } from "ws";
 import type { RequestContext } from "../graphql/context.ts";
 import { watchViewer } from "../graphql/viewer.ts";
 import type { DevelopmentMailbox } from "../platform/mail-transport.ts";
+import type { Tracing } from "../platform/tracing.ts";
 import type { Services } from "../services/index.ts";
 import { originAllowed, securityHeaders } from "./edge.ts";
 import { createGraphqlServer, type Yoga } from "./graphql.ts";
+import { metricsPath, serveMetrics } from "./metrics.ts";
 import { accessExportPath, serveAccessExport } from "./privacy-export.ts";
 
 export interface WebhookRoute {
@@ -39,6 +41,9 @@ export function createHttpServer(options: {
   webhooks: WebhookRoute[];
   devMailbox: DevelopmentMailbox | null;
   checkHealth(): Promise<Record<string, string>>;
+  /** What must answer before this instance takes traffic (GET /readyz). */
+  checkReadiness(): Promise<Record<string, string>>;
+  tracing: Tracing | null;
 }): HttpServer {
   const { services } = options;
   const { edge } = services.config;
@@ -48,8 +53,17 @@ export function createHttpServer(options: {
     schema: options.schemas.customer,
     audience: "customer",
     endpoint: "/graphql",
+    tracing: options.tracing,
   });
-  const staff = createGraphqlServer({ services, schema: options.schemas.staff, audience: "staff", endpoint: "/admin/graphql" });
+  const staff = createGraphqlServer({
+    services,
+    schema: options.schemas.staff,
+    audience: "staff",
+    endpoint: "/admin/graphql",
+    tracing: options.tracing,
+  });
+  /** Set once shutdown begins: /readyz then answers 503 so a load balancer stops sending new requests. */
+  let draining = false;
   const consoleFiles =
     options.consoleDir && existsSync(join(options.consoleDir, "index.html"))
       ? sirv(options.consoleDir, { single: true, dev: false, etag: true, gzip: false })
@@ -93,6 +107,18 @@ export function createHttpServer(options: {
       const checks = await options.checkHealth();
       const healthy = Object.values(checks).every((status) => status === "ok");
       return sendJson(res, healthy ? 200 : 503, { status: healthy ? "ok" : "degraded", checks });
+    }
+    if (path === "/readyz") {
+      const checks = draining ? { server: "shutting-down" } : await options.checkReadiness();
+      const ready = Object.values(checks).every((status) => status === "ok");
+      return sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not-ready", checks });
+    }
+    if (path === metricsPath) {
+      return serveMetrics(req, res, {
+        metrics: services.metrics,
+        token: services.config.observability.metricsToken,
+        db: services.db,
+      });
     }
     const webhook = options.webhooks.find((hook) => hook.path === path);
     if (webhook) {
@@ -234,10 +260,12 @@ export function createHttpServer(options: {
       });
     },
     async close() {
-      // Stop accepting, tell WebSocket clients we are going away, let requests in flight finish.
+      draining = true;
+      // Stop accepting, let requests in flight finish, and tell WebSocket clients to reconnect: with
+      // 1012 (Service Restart) a graphql-ws client retries, and reaches another instance or this one restarted.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const wss of wsServers.values()) {
-        for (const client of wss.clients) client.close(1001, "Server shutting down");
+        for (const client of wss.clients) client.close(1012, "Service restarting; reconnect");
         wss.close();
       }
       server.closeIdleConnections();

@@ -17,7 +17,11 @@ import type { Logger } from "./logger.ts";
  */
 export type LiveEvents = {
   /** An SMS arrived for one of the account's activations. */
-  smsReceived: [accountId: string, payload: { activationId: string; messageId: string }];
+  smsReceived: [
+    accountId: string,
+    /** `arrivedAt`: when the webhook took the SMS (ms since epoch), for the delivery latency metric. */
+    payload: { activationId: string; messageId: string; arrivedAt?: number },
+  ];
   /** One of the account's activations changed status. */
   activationChanged: [accountId: string, payload: { activationId: string }];
   /** The account's balance moved. */
@@ -35,11 +39,14 @@ export type PubSub = ReturnType<typeof createPubSub<LiveEvents>>;
 export interface LiveEventBus {
   pubsub: PubSub;
   transport: "memory" | "redis";
+  /** Whether events can reach other instances now: Redis answers a PING (always "ok" in memory). */
+  check(): Promise<"ok" | "unreachable">;
   close(): Promise<void>;
 }
 
 export function createLiveEventBus(redisUrl: string | null, logger?: Logger): LiveEventBus {
-  if (!redisUrl) return { pubsub: createPubSub<LiveEvents>(), transport: "memory", close: async () => {} };
+  if (!redisUrl)
+    return { pubsub: createPubSub<LiveEvents>(), transport: "memory", check: async () => "ok", close: async () => {} };
   const log = logger?.child({ component: "live-events" });
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
@@ -53,6 +60,15 @@ export function createLiveEventBus(redisUrl: string | null, logger?: Logger): Li
   return {
     pubsub: createPubSub<LiveEvents>({ eventTarget }),
     transport: "redis",
+    async check() {
+      // The subscribing connection matters as much: a PING on each, given a second at most.
+      const ping = (client: Redis) =>
+        Promise.race([
+          client.ping().then((reply) => reply === "PONG"),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000).unref()),
+        ]).catch(() => false);
+      return (await ping(publishClient)) && subscribeClient.status === "ready" ? "ok" : "unreachable";
+    },
     async close() {
       publishClient.disconnect();
       subscribeClient.disconnect();

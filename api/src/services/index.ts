@@ -3,6 +3,7 @@ import type { Config } from "../config.ts";
 import type { JobQueue } from "../platform/jobs.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { MailTransport } from "../platform/mail-transport.ts";
+import type { Metrics } from "../platform/metrics.ts";
 import type { PubSub } from "../platform/pubsub.ts";
 
 /**
@@ -19,4 +20,6 @@ export interface Services {
   mailer: MailTransport;
   /** The current time; tests move it forward instead of waiting. */
   now(): Date;
+  /** Prometheus metrics of this process (served on /metrics when METRICS_TOKEN is set). */
+  metrics: Metrics;
 }

@@ -33,8 +33,12 @@ export type IngestOutcome =
   | { outcome: "no-live-activation" };
 
 const liveStatuses = ["WAITING_SMS", "SMS_RECEIVED"] as const;
+/** Exactly the predicate of the index on live activations' numbers (migration 20261126120000). */
+const liveStatusFilter = Prisma.raw(`"status" IN (${liveStatuses.map((status) => `'${status}'`).join(", ")})`);
 
 export async function ingestInboundSms(services: Services, sms: InboundSms): Promise<IngestOutcome> {
+  // Wall-clock time, not services.now(): the subscriber's instance measures the delivery against its own clock.
+  const arrivedAt = Date.now();
   const log = services.logger.child({ component: "sms-ingest", upstreamMessageId: sms.upstreamMessageId });
   const now = services.now();
   const ring = services.config.encryption;
@@ -50,9 +54,11 @@ export async function ingestInboundSms(services: Services, sms: InboundSms): Pro
       if (existing) return { outcome: { outcome: "duplicate" } as const, accountId: null, statusChanged: false };
 
       // Lock the activation holding the number, so a concurrent cancel or finish waits for this SMS or wins before it.
+      // The statuses are written out, not parameters: the planner then sees the partial index's own predicate
+      // ("Activation_live_phoneNumber_idx") and reads the few live activations of the number, not every one.
       const [held] = await tx.$queryRaw<Array<{ id: string }>>`
         SELECT "id" FROM "Activation"
-        WHERE "phoneNumber" = ${sms.to} AND "status"::text IN (${Prisma.join([...liveStatuses])})
+        WHERE "phoneNumber" = ${sms.to} AND ${liveStatusFilter}
         ORDER BY "createdAt" DESC
         LIMIT 1
         FOR UPDATE`;
@@ -114,6 +120,7 @@ export async function ingestInboundSms(services: Services, sms: InboundSms): Pro
       services.events.publish("smsReceived", result.accountId, {
         activationId: outcome.activationId,
         messageId: outcome.messageId,
+        arrivedAt,
       });
       if (result.statusChanged)
         services.events.publish("activationChanged", result.accountId, { activationId: outcome.activationId });

@@ -69,6 +69,7 @@ builder.subscriptionField("smsReceived", (t) =>
         query,
       );
       if (!message) throw notAuthorized();
+      if (payload.arrivedAt) context.services.metrics.smsDeliverySeconds.observe((Date.now() - payload.arrivedAt) / 1000);
       return message;
     },
   }),

@@ -1,0 +1,234 @@
+/**
+ * `pnpm bench memory`: resident memory of the service at rest and around
+ * 10,000 subscriptions, for the compiled build (`pnpm start:prod`, node on
+ * api/dist/main.js) and through the TypeScript loader (`pnpm start`, tsx),
+ * against a bare graphql-yoga + graphql-ws server measured in the same run
+ * (tests/bench/memory/bare-yoga.mjs). Run it with
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm bench memory
+ *
+ * Builds api/dist first (so it measures the current source). Each service runs
+ * on a fresh database of that server (created and dropped by the run), in
+ * development mode with its demo data, simulator off, LOG_LEVEL warn. For each
+ * process: RSS (VmRSS) at rest (median of 5 samples, 10 s after start); then
+ * `--subscriptions` (10,000) subscriptions over `--sockets` (100) graphql-ws
+ * connections, RSS once all are open (the service's own gauge says so), then
+ * all closed and RSS 10 s later. For the services the V8 heap and external
+ * memory come from their /metrics (prom-client's process metrics).
+ * Loopback only; bounded by the subscription count.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { type AddressInfo, createServer } from "node:net";
+import { cpus, loadavg } from "node:os";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { createTestDatabase, type TestDatabase } from "@smsape/db/testing";
+import { type Client, createClient } from "graphql-ws";
+import WebSocket from "ws";
+
+const { values: flags } = parseArgs({
+  options: {
+    subscriptions: { type: "string", default: "10000" },
+    sockets: { type: "string", default: "100" },
+  },
+});
+const subscriptionCount = Number(flags.subscriptions);
+const socketCount = Number(flags.sockets);
+const serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) {
+  console.error("Set DATABASE_URL to a PostgreSQL server: the memory at rest is measured on PostgreSQL.");
+  process.exit(2);
+}
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+const metricsToken = "memory-bench-metrics-token";
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+async function restingRss(pid: number): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    samples.push(rssMb(pid));
+    await sleep(1_000);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[2] ?? 0;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Target {
+  name: string;
+  argv: string[];
+  service: boolean;
+}
+
+const targets: Target[] = [
+  {
+    name: "bare graphql-yoga + graphql-ws (baseline)",
+    argv: [fileURLToPath(new URL("./memory/bare-yoga.mjs", import.meta.url))],
+    service: false,
+  },
+  { name: "service, compiled (node api/dist/main.js)", argv: ["api/dist/main.js"], service: true },
+  {
+    name: "service, through tsx (node --import tsx api/src/main.ts)",
+    argv: ["--import", tsxLoader, "api/src/main.ts"],
+    service: true,
+  },
+];
+
+async function start(target: Target, port: number, database: TestDatabase | null): Promise<ChildProcess> {
+  const child = spawn(process.execPath, target.argv, {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "development",
+      PORT: String(port),
+      SIMULATOR: "false",
+      LOG_LEVEL: "warn",
+      METRICS_TOKEN: metricsToken,
+      ...(database?.target.kind === "server" ? { DATABASE_URL: database.target.url } : {}),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes("SMSAPE is running") || output.includes("listening ")) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+    child.on("exit", (code) => {
+      clearInterval(timer);
+      reject(new Error(`${target.name} exited with ${code}: ${output}`));
+    });
+  });
+  return child;
+}
+
+async function scrape(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+  const value = (series: string) =>
+    Number(
+      text
+        .split("\n")
+        .find((line) => line.startsWith(`${series} `))
+        ?.split(" ")[1] ?? NaN,
+    );
+  return {
+    heapUsed: value("nodejs_heap_size_used_bytes") / 2 ** 20,
+    heapTotal: value("nodejs_heap_size_total_bytes") / 2 ** 20,
+    external: value("nodejs_external_memory_bytes") / 2 ** 20,
+    open: value('smsape_graphql_subscriptions_open{audience="customer"}'),
+  };
+}
+
+async function demoToken(url: string): Promise<string> {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      query: `mutation($input: SignInInput!) { signIn(input: $input) { ... on SignInPayload { token } } }`,
+      variables: { input: { email: "demo@smsape.test", password: "demo-customer-password" } },
+    }),
+  });
+  return (await response.json()).data.signIn.token;
+}
+
+async function measure(target: Target) {
+  const database = target.service ? await createTestDatabase(serverUrl) : null;
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await start(target, port, database);
+  const pid = child.pid ?? 0;
+  try {
+    await sleep(10_000);
+    const rest = await restingRss(pid);
+    const restHeap = target.service ? await scrape(url) : null;
+
+    const token = target.service ? await demoToken(url) : null;
+    const query = target.service ? "subscription { balanceChanged { availableMinor } }" : "subscription { tick }";
+    const clients: Client[] = [];
+    const opened = Date.now();
+    for (let s = 0; s < socketCount; s++) {
+      const client = createClient({
+        url: `ws://127.0.0.1:${port}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+        lazy: false,
+        retryAttempts: 0,
+        onNonLazyError: () => {},
+      });
+      clients.push(client);
+      await new Promise<void>((resolve) => client.on("connected", () => resolve()));
+      for (let i = 0; i < subscriptionCount / socketCount; i++)
+        client.subscribe({ query }, { next: () => {}, error: () => {}, complete: () => {} });
+    }
+    if (target.service) {
+      for (let waited = 0; ((await scrape(url)).open ?? 0) < subscriptionCount && waited < 300; waited++) await sleep(1_000);
+    } else await sleep(5_000);
+    const openSeconds = (Date.now() - opened) / 1000;
+    const peak = rssMb(pid);
+    const peakHeap = target.service ? await scrape(url) : null;
+    for (const client of clients) await client.dispose();
+    await sleep(10_000);
+    const after = rssMb(pid);
+    const afterHeap = target.service ? await scrape(url) : null;
+    return { name: target.name, rest, restHeap, peak, peakHeap, after, afterHeap, openSeconds };
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((resolve) => child.once("exit", resolve));
+    await database?.drop();
+  }
+}
+
+// The compiled build of the current source.
+await new Promise<void>((resolve, reject) => {
+  const builder = spawn(process.execPath, ["api/scripts/build.mjs"], { cwd: root, stdio: "inherit" });
+  builder.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`build failed (${code})`))));
+});
+
+const results = [];
+for (const target of targets) results.push(await measure(target));
+
+console.log(`machine: ${cpus().length} cores, ${cpus()[0]?.model ?? "?"}, Node ${process.version}`);
+console.log(
+  `load average: ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(" ")}`,
+);
+console.log(`${subscriptionCount} subscriptions over ${socketCount} graphql-ws connections; RSS in MB`);
+const baseline = results[0]?.rest ?? 1;
+const f = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? "-" : value.toFixed(1));
+for (const result of results) {
+  console.log(
+    `${result.name}\n  at rest ${f(result.rest)} (${(result.rest / baseline).toFixed(2)}x baseline)` +
+      `  | ${subscriptionCount} open ${f(result.peak)} (opened in ${result.openSeconds.toFixed(1)} s)  | all closed, 10 s later ${f(result.after)}`,
+  );
+  for (const [when, heap] of [
+    ["rest", result.restHeap],
+    ["open", result.peakHeap],
+    ["closed", result.afterHeap],
+  ] as const) {
+    if (heap)
+      console.log(`    ${when.padEnd(6)} V8 heap used ${f(heap.heapUsed)} of ${f(heap.heapTotal)}, external ${f(heap.external)}`);
+  }
+}
