@@ -1,11 +1,39 @@
+import { readFileSync } from "node:fs";
+import { babelOptimizerPlugin } from "@graphql-codegen/client-preset";
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
+
+/**
+ * The persisted-operations manifest (hash -> document) that graphql-codegen
+ * wrote, copied into the build for the API server (api/src/http/persisted-operations.ts).
+ * A dotfile: the server's static handler does not serve it, so the staff API's
+ * operations are not published with the console's files.
+ */
+export const persistedOperationsFile = ".persisted-operations.json";
+
+function persistedOperationsManifest(): Plugin {
+  return {
+    name: "smsape-persisted-operations",
+    apply: "build",
+    generateBundle() {
+      const source = readFileSync(new URL("./src/generated/persisted-documents.json", import.meta.url), "utf8");
+      this.emitFile({ type: "asset", fileName: persistedOperationsFile, source });
+    },
+  };
+}
 
 // The API server serves the built console under /console/ and the staff API at
 // /admin/graphql on the same origin, so the session cookie needs no CORS.
 export default defineConfig({
   base: "/console/",
-  plugins: [react()],
+  plugins: [
+    react({
+      // Each graphql(`...`) call becomes an import of its generated document, so the
+      // source strings are not shipped (in a build, the documents hold only their hash).
+      babel: { plugins: [[babelOptimizerPlugin, { artifactDirectory: "./src/generated", gqlTagName: "graphql" }]] },
+    }),
+    persistedOperationsManifest(),
+  ],
   build: {
     outDir: "dist",
     emptyOutDir: true,
@@ -24,7 +52,7 @@ export default defineConfig({
     },
   },
   server: {
-    // `pnpm dev`: forward the staff API to the API server on its default port.
-    proxy: { "/admin/graphql": "http://127.0.0.1:4000" },
+    // `pnpm dev`: forward the staff API (HTTP and the live queue's WebSocket) to the API server on its default port.
+    proxy: { "/admin/graphql": { target: "http://127.0.0.1:4000", ws: true } },
   },
 });

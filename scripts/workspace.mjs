@@ -11,7 +11,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const [command, ...rest] = process.argv.slice(2);
+const [command, ...given] = process.argv.slice(2);
+// `npm test -- file` hands the script a leading `--`; vitest would take what follows it as
+// extra options rather than file filters, and run every test.
+const rest = given[0] === "--" ? given.slice(1) : given;
 const pnpmVersion = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
 
 function say(message) {

@@ -10,6 +10,7 @@ import { type Audience, notAuthorized, resolveViewer } from "../graphql/viewer.t
 import type { Services } from "../services/index.ts";
 import { presentedToken } from "./credentials.ts";
 import { useOperationLimits } from "./operation-limits.ts";
+import { type PersistedOperations, usePersistedStaffOperations } from "./persisted-operations.ts";
 import { useStorableTextArguments } from "./storable-text.ts";
 
 /** What the HTTP server hands Yoga: the node request, and for graphql-ws its connection. */
@@ -30,6 +31,8 @@ export function createGraphqlServer(options: {
   schema: GraphQLSchema;
   audience: Audience;
   endpoint: string;
+  /** The staff API's persisted operations; none for the customer API. */
+  persistedOperations?: PersistedOperations;
 }): Yoga {
   const { services, audience } = options;
   const { edge } = services.config;
@@ -82,6 +85,7 @@ export function createGraphqlServer(options: {
       useCookies(),
       useJsonBodiesOnly(),
       useCSRFPrevention({ requestHeaders: [csrfHeader] }),
+      ...(options.persistedOperations ? [usePersistedStaffOperations(options.persistedOperations)] : []),
       useEdgeErrorCodes(),
       ...useOperationLimits({
         audience,
