@@ -40,19 +40,24 @@ export default defineConfig({
     rollupOptions: {
       output: {
         // Libraries change less often than the console: separate chunks stay cached across deploys.
+        // Only the groups every page needs are named here (in dependency order, react <- mui <-
+        // react-admin, so they never import each other in a cycle), plus the charts, which only the
+        // lazily loaded dashboard imports. Other libraries stay with the screens that use them,
+        // so the sign-in page loads none of them.
         manualChunks(id) {
-          // Chunks follow the dependency order (react <- mui <- react-admin) so they never import each other in a cycle.
           if (!id.includes("/node_modules/")) return undefined;
           if (/\/node_modules\/(react|react-dom|scheduler)\//.test(id)) return "react";
           if (/\/node_modules\/(@mui|@emotion)\//.test(id)) return "mui";
           if (/\/node_modules\/(react-admin|ra-[a-z-]+)\//.test(id)) return "react-admin";
-          return "vendor";
+          if (/\/node_modules\/(recharts|victory-vendor|d3-[a-z-]+)\//.test(id)) return "charts";
+          return undefined;
         },
       },
     },
   },
   server: {
-    // `pnpm dev`: forward the staff API (HTTP and the live queue's WebSocket) to the API server on its default port.
-    proxy: { "/admin/graphql": { target: "http://127.0.0.1:4000", ws: true } },
+    // `pnpm dev`: forward the staff API (HTTP and the live queue's WebSocket, with their cookies) to a
+    // running API server, on its default port unless SMSAPE_API_URL names another.
+    proxy: { "/admin/graphql": { target: process.env.SMSAPE_API_URL ?? "http://127.0.0.1:4000", ws: true } },
   },
 });
