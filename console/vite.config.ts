@@ -22,6 +22,24 @@ function persistedOperationsManifest(): Plugin {
   };
 }
 
+const chartsLibrary = /\/node_modules\/recharts\//;
+
+/** Whether a library module is recharts or is imported only by recharts and such modules (not by the console or react-admin). */
+function onlyUnderCharts(
+  id: string,
+  getModuleInfo: (id: string) => { importers: readonly string[]; dynamicImporters: readonly string[] } | null,
+  seen = new Set<string>(),
+): boolean {
+  if (chartsLibrary.test(id)) return true;
+  // A cycle back to a module being decided: its other importers decide.
+  if (seen.has(id)) return true;
+  if (!id.includes("/node_modules/")) return false;
+  seen.add(id);
+  const info = getModuleInfo(id);
+  const importers = [...(info?.importers ?? []), ...(info?.dynamicImporters ?? [])];
+  return importers.length > 0 && importers.every((importer) => onlyUnderCharts(importer, getModuleInfo, seen));
+}
+
 // The API server serves the built console under /console/ and the staff API at
 // /admin/graphql on the same origin, so the session cookie needs no CORS.
 export default defineConfig({
@@ -40,17 +58,16 @@ export default defineConfig({
     rollupOptions: {
       output: {
         // Libraries change less often than the console: separate chunks stay cached across deploys.
-        // Only the groups every page needs are named here (in dependency order, react <- mui <-
-        // react-admin, so they never import each other in a cycle), plus the charts, which only the
-        // lazily loaded dashboard imports. Other libraries stay with the screens that use them,
-        // so the sign-in page loads none of them.
-        manualChunks(id) {
+        // Groups follow the dependency order (react <- mui <- react-admin <- vendor) so they never
+        // import each other in a cycle. The charts, with the libraries only they use, are a chunk of
+        // their own that only the lazily loaded dashboard imports, so the sign-in page does not load it.
+        manualChunks(id, { getModuleInfo }) {
           if (!id.includes("/node_modules/")) return undefined;
           if (/\/node_modules\/(react|react-dom|scheduler)\//.test(id)) return "react";
           if (/\/node_modules\/(@mui|@emotion)\//.test(id)) return "mui";
           if (/\/node_modules\/(react-admin|ra-[a-z-]+)\//.test(id)) return "react-admin";
-          if (/\/node_modules\/(recharts|victory-vendor|d3-[a-z-]+)\//.test(id)) return "charts";
-          return undefined;
+          if (onlyUnderCharts(id, getModuleInfo)) return "charts";
+          return "vendor";
         },
       },
     },

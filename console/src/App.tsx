@@ -3,12 +3,12 @@ import accounts from "./accounts/index.ts";
 import { auditEntries } from "./audit/index.ts";
 import { authProvider } from "./authProvider.ts";
 import browserStorage from "./browserStorage/index.tsx";
-import { Dashboard } from "./dashboard/Dashboard.tsx";
 import { dataProvider } from "./dataProvider/index.ts";
 import { i18nProvider } from "./i18n/index.ts";
 import incidents from "./incidents/index.ts";
 import { Layout } from "./layout/Layout.tsx";
 import { Login } from "./layout/Login.tsx";
+import { lazyView } from "./lazyView.ts";
 import legalHolds from "./legalHolds/index.ts";
 import policyVersions from "./policyVersions/index.tsx";
 import purgeRuns from "./purgeRuns/index.ts";
@@ -18,6 +18,9 @@ import retentionPolicies from "./retentionPolicies/index.ts";
 import staff from "./staff/index.ts";
 import subProcessors from "./subProcessors/index.tsx";
 import tickets from "./tickets/index.ts";
+
+/** Loaded after sign-in, with its charts: the sign-in page needs neither. */
+const Dashboard = lazyView(() => import("./dashboard/Dashboard.tsx"), "Dashboard");
 
 /** Whether the signed-in member's capabilities (authProvider.getPermissions) include `permission`. */
 const holds = (permissions: unknown, permission: string) => Array.isArray(permissions) && permissions.includes(permission);
