@@ -6,6 +6,7 @@
  * fails the typecheck and the build. Output: src/generated/ (not committed).
  */
 import type { CodegenConfig } from "@graphql-codegen/cli";
+import type { DocumentNode } from "graphql";
 
 const config: CodegenConfig = {
   schema: "../schema/staff.graphql",
@@ -19,6 +20,10 @@ const config: CodegenConfig = {
       presetConfig: {
         // Documents are sent as strings; the screens read plain result objects.
         fragmentMasking: false,
+        // Each document also carries its operation's name, sent with the hash (logs, tests, the browser's network panel).
+        onExecutableDocumentNode: (document: DocumentNode) => ({
+          operationName: document.definitions.find((definition) => definition.kind === "OperationDefinition")?.name?.value,
+        }),
         persistedDocuments: {
           hashAlgorithm: "sha256",
           mode: process.env.STAFF_OPERATIONS_BY_HASH_ONLY ? "replaceDocumentWithHash" : "embedHashInDocument",

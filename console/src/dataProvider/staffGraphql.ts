@@ -44,12 +44,15 @@ export function succeeded<Result>(result: Result): result is Succeeded<Result> {
  */
 export function operationBody(document: TypedDocumentString<any, any>): {
   query?: string;
+  operationName: string;
   extensions: { persistedQuery: { version: 1; sha256Hash: string } };
 } {
-  const hash = document.__meta__?.hash;
-  if (typeof hash !== "string") throw new Error("This operation was not generated with its hash: run graphql-codegen.");
+  const { hash, operationName } = document.__meta__ ?? {};
+  if (typeof hash !== "string" || typeof operationName !== "string") {
+    throw new Error("This operation was not generated with its hash and name: run graphql-codegen.");
+  }
   const extensions = { persistedQuery: { version: 1 as const, sha256Hash: hash } };
-  return import.meta.env.DEV ? { query: document.toString(), extensions } : { extensions };
+  return import.meta.env.DEV ? { query: document.toString(), operationName, extensions } : { operationName, extensions };
 }
 
 /**
