@@ -37,7 +37,7 @@ export function succeeded<Result>(result: Result): result is Succeeded<Result> {
 
 /**
  * How an operation travels. A production build sends only the operation's
- * hash: the API accepts nothing else there (persisted operations, see
+ * hash and name: the API accepts nothing else there (persisted operations, see
  * docs/security.md), and the bundle carries no documents. The Vite dev server
  * sends the document too, so an API started from older console sources still
  * runs the operation being edited.
