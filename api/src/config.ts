@@ -94,6 +94,8 @@ const environment = z.object({
     .default(1024 * 1024),
   // Schema introspection: on by default outside production; off in production (staff API: signed-in staff only).
   GRAPHQL_INTROSPECTION: flag.optional(),
+  // The staff API runs only the console's own operations, sent by hash (persisted operations); on in production.
+  STAFF_PERSISTED_OPERATIONS_ONLY: flag.optional(),
   CONSOLE_DIR: z.string().min(1).optional(),
   SMTP_URL: z
     .string()
@@ -195,6 +197,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       introspection,
       /** GraphiQL only where a developer works, and only with the schema readable. */
       graphiql: e.NODE_ENV === "development" && introspection,
+      /** `/admin/graphql` runs only the operations in the console build's manifest (docs/security.md). */
+      staffPersistedOperationsOnly: e.STAFF_PERSISTED_OPERATIONS_ONLY ?? production,
       /** HSTS once the service is reached over TLS. */
       hsts: publicUrl.protocol === "https:",
     },

@@ -4,13 +4,13 @@ import { auditEntries } from "./audit/index.ts";
 import { authProvider } from "./authProvider.ts";
 import browserStorage from "./browserStorage/index.tsx";
 import { catalogueCountries, cataloguePrices, catalogueServices } from "./catalogue/index.ts";
-import { Dashboard } from "./dashboard/Dashboard.tsx";
 import { dataProvider } from "./dataProvider/index.ts";
 import { i18nProvider } from "./i18n/index.ts";
 import incidents from "./incidents/index.ts";
 import { Layout } from "./layout/Layout.tsx";
 import { Login } from "./layout/Login.tsx";
 import { darkTheme, lightTheme } from "./layout/themes.ts";
+import { lazyView } from "./lazyView.ts";
 import legalHolds from "./legalHolds/index.ts";
 import numberPool from "./numberPool/index.ts";
 import policyVersions from "./policyVersions/index.tsx";
@@ -21,6 +21,9 @@ import retentionPolicies from "./retentionPolicies/index.ts";
 import staff from "./staff/index.ts";
 import subProcessors from "./subProcessors/index.tsx";
 import tickets from "./tickets/index.ts";
+
+/** Loaded after sign-in, with its charts: the sign-in page needs neither. */
+const Dashboard = lazyView(() => import("./dashboard/Dashboard.tsx"), "Dashboard");
 
 /** Whether the signed-in member's capabilities (authProvider.getPermissions) include `permission`. */
 const holds = (permissions: unknown, permission: string) => Array.isArray(permissions) && permissions.includes(permission);

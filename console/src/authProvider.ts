@@ -45,11 +45,14 @@ export const authProvider: AuthProvider = {
     return { id: staff.id, fullName: staff.displayName, email: staff.email, role: staff.role };
   },
 
-  /** The signed-in member's capabilities (their role's permissions): screens and menus show only what these allow. */
+  /**
+   * The signed-in member's capabilities (their role's permissions): screens and menus show only what these allow.
+   * Nobody signed in holds none. Not an error: react-admin retries a failed permissions query three times,
+   * with back-off, before it shows the sign-in page, which then took seconds to appear.
+   */
   async getPermissions({ signal }: { signal?: AbortSignal } = {}) {
     const staff = await staffSession.viewer(signal);
-    if (!staff) throw new Error("Sign in to use the staff console.");
-    return staff.capabilities;
+    return staff?.capabilities ?? [];
   },
 
   supportAbortSignal: true,

@@ -109,7 +109,7 @@ describe.skipIf(browserUnavailable)("the breach register in the staff console", 
     // returns, which resets the fields: type only after that read.
     const incidentRead = page.waitForResponse(
       (response) =>
-        response.url().endsWith("/admin/graphql") && (response.request().postData() ?? "").includes("query Incident("),
+        response.url().endsWith("/admin/graphql") && (response.request().postData() ?? "").includes('"operationName":"Incident"'),
     );
     await page.getByRole("link", { name: "Edit" }).click();
     await incidentRead;

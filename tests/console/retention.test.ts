@@ -151,7 +151,8 @@ describe.skipIf(browserUnavailable)("retention in the staff console", () => {
     // The edit form shows the policy from the page's cache, then again when its own read returns: type after that.
     const policyRead = page.waitForResponse(
       (response) =>
-        response.url().endsWith("/admin/graphql") && (response.request().postData() ?? "").includes("query RetentionPolicy("),
+        response.url().endsWith("/admin/graphql") &&
+        (response.request().postData() ?? "").includes('"operationName":"RetentionPolicy"'),
     );
     await page.getByRole("link", { name: "Change period" }).click();
     await policyRead;

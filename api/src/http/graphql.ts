@@ -12,6 +12,7 @@ import type { Services } from "../services/index.ts";
 import { presentedToken } from "./credentials.ts";
 import { useOperationMetrics } from "./metrics.ts";
 import { useOperationLimits } from "./operation-limits.ts";
+import { type PersistedOperations, usePersistedStaffOperations } from "./persisted-operations.ts";
 import { useStorableTextArguments } from "./storable-text.ts";
 
 /** What the HTTP server hands Yoga: the node request, and for graphql-ws its connection. */
@@ -33,6 +34,8 @@ export function createGraphqlServer(options: {
   audience: Audience;
   endpoint: string;
   tracing?: Tracing | null;
+  /** The staff API's persisted operations; none for the customer API. */
+  persistedOperations?: PersistedOperations;
 }): Yoga {
   const { services, audience } = options;
   const { edge } = services.config;
@@ -85,6 +88,7 @@ export function createGraphqlServer(options: {
       useCookies(),
       useJsonBodiesOnly(),
       useCSRFPrevention({ requestHeaders: [csrfHeader] }),
+      ...(options.persistedOperations ? [usePersistedStaffOperations(options.persistedOperations)] : []),
       useEdgeErrorCodes(),
       ...useOperationLimits({
         audience,

@@ -15,6 +15,7 @@ import type { Services } from "../services/index.ts";
 import { originAllowed, securityHeaders } from "./edge.ts";
 import { createGraphqlServer, type Yoga } from "./graphql.ts";
 import { metricsPath, serveMetrics } from "./metrics.ts";
+import { loadPersistedOperations, socketDocument } from "./persisted-operations.ts";
 import { accessExportPath, serveAccessExport } from "./privacy-export.ts";
 
 export interface WebhookRoute {
@@ -55,11 +56,17 @@ export function createHttpServer(options: {
     endpoint: "/graphql",
     tracing: options.tracing,
   });
+  // The console's build lists the operations it sends; in production the staff API runs only those.
+  const staffOperations = loadPersistedOperations(options.consoleDir, edge.staffPersistedOperationsOnly);
+  if (staffOperations.only && staffOperations.documents.size === 0) {
+    log.error("the console build has no persisted-operations manifest: the staff API will refuse every operation");
+  }
   const staff = createGraphqlServer({
     services,
     schema: options.schemas.staff,
     audience: "staff",
     endpoint: "/admin/graphql",
+    persistedOperations: staffOperations,
     tracing: options.tracing,
   });
   /** Set once shutdown begins: /readyz then answers 503 so a load balancer stops sending new requests. */
@@ -204,10 +211,13 @@ export function createHttpServer(options: {
             params: payload,
             connection: { credentialEnded: () => closeForEndedCredential(socket) },
           });
+          // The staff socket runs the console's persisted operations as its HTTP endpoint does.
+          const source = yoga === staff ? socketDocument(staffOperations, payload) : payload.query;
+          if (source instanceof GraphQLError) return [source];
           // Over-long documents are refused while parsing (token limit): an error for this operation, not the socket.
           let document: ReturnType<typeof parse>;
           try {
-            document = parse(payload.query);
+            document = parse(source);
           } catch (error) {
             if (error instanceof GraphQLError) return [error];
             throw error;

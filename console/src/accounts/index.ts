@@ -1,9 +1,8 @@
-import { AccountList } from "./AccountList.tsx";
-import { AccountShow } from "./AccountShow.tsx";
+import { lazyView } from "../lazyView.ts";
 
 /** Customers' accounts, for support and compliance staff. */
 export default {
-  list: AccountList,
-  show: AccountShow,
+  list: lazyView(() => import("./AccountList.tsx"), "AccountList"),
+  show: lazyView(() => import("./AccountShow.tsx"), "AccountShow"),
   options: { label: "Accounts" },
 };

@@ -1,8 +1,8 @@
 import type { ResourceProps } from "react-admin";
-import { AuditList } from "./AuditList.tsx";
+import { lazyView } from "../lazyView.ts";
 
 /** The audit log (COMPLIANCE): a list with filters and chain verification; entries are never edited. */
 export const auditEntries: Omit<ResourceProps, "name"> = {
-  list: AuditList,
+  list: lazyView(() => import("./AuditList.tsx"), "AuditList"),
   options: { label: "Audit log" },
 };

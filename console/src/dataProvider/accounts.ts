@@ -3,8 +3,9 @@
  * the account's page (masked), unmasking with a reason, ending a session.
  */
 import { HttpError } from "react-admin";
+import { graphql } from "../generated/gql.ts";
 import type { ResourceQueries } from "./index.ts";
-import { staffGraphql } from "./staffGraphql.ts";
+import { staffGraphql, succeeded } from "./staffGraphql.ts";
 
 export const staffReadReasons = [
   "SUPPORT_TICKET",
@@ -32,37 +33,35 @@ function failed(result: ErrorResult): never {
   throw new HttpError(result.message, 400, { code: result.code });
 }
 
-const summaryFields = "id maskedEmail emailVerified jurisdiction restricted createdAt";
-
 export const accountQueries: ResourceQueries = {
   async getList(_resource, params) {
     const search = String(params.filter?.q ?? "").trim();
     // Staff look up the person in front of them: no search, no list.
     if (!search) return { data: [], total: 0 };
-    const { staffAccounts } = await staffGraphql<{ staffAccounts: { data?: unknown[] } & ErrorResult }>(
-      `query StaffAccounts($search: String!) {
+    const { staffAccounts } = await staffGraphql(
+      graphql(`query StaffAccounts($search: String!) {
         staffAccounts(search: $search) {
           __typename
-          ... on QueryStaffAccountsSuccess { data { ${summaryFields} } }
+          ... on QueryStaffAccountsSuccess { data { id maskedEmail emailVerified jurisdiction restricted createdAt } }
           ... on Error { code message }
         }
-      }`,
+      }`),
       { search },
       params.signal,
     );
-    if (!staffAccounts.data) failed(staffAccounts);
+    if (!succeeded(staffAccounts)) failed(staffAccounts);
     return { data: staffAccounts.data as never[], total: staffAccounts.data.length };
   },
 
   async getOne(_resource, params) {
     const purpose = (params.meta as { purpose?: StaffReadPurpose } | undefined)?.purpose ?? null;
-    const { staffAccount } = await staffGraphql<{ staffAccount: { data?: unknown } & ErrorResult }>(
-      `query StaffAccount($id: ID!, $purpose: StaffReadPurposeInput) {
+    const { staffAccount } = await staffGraphql(
+      graphql(`query StaffAccount($id: ID!, $purpose: StaffReadPurposeInput) {
         staffAccount(id: $id, purpose: $purpose) {
           __typename
           ... on QueryStaffAccountSuccess {
             data {
-              ${summaryFields}
+              id maskedEmail emailVerified jurisdiction restricted createdAt
               balance { availableMinor heldMinor currency }
               activations { id serviceCode countryCode status priceMinor maskedPhoneNumber createdAt endedAt }
               ledgerEntries { id kind availableDelta heldDelta activationId createdAt }
@@ -73,11 +72,11 @@ export const accountQueries: ResourceQueries = {
           }
           ... on Error { code message }
         }
-      }`,
+      }`),
       { id: params.id, purpose },
       params.signal,
     );
-    if (!staffAccount.data) failed(staffAccount);
+    if (!succeeded(staffAccount)) failed(staffAccount);
     return { data: staffAccount.data as never };
   },
 };
@@ -90,10 +89,8 @@ export interface RevealedPersonalData {
 
 /** The account's personal values in clear; the server records the purpose in the audit log. */
 export async function revealPersonalData(accountId: string, purpose: StaffReadPurpose): Promise<RevealedPersonalData> {
-  const { revealAccountPersonalData: result } = await staffGraphql<{
-    revealAccountPersonalData: { data?: RevealedPersonalData } & ErrorResult;
-  }>(
-    `mutation RevealAccountPersonalData($accountId: ID!, $purpose: StaffReadPurposeInput!) {
+  const { revealAccountPersonalData: result } = await staffGraphql(
+    graphql(`mutation RevealAccountPersonalData($accountId: ID!, $purpose: StaffReadPurposeInput!) {
       revealAccountPersonalData(accountId: $accountId, purpose: $purpose) {
         __typename
         ... on MutationRevealAccountPersonalDataSuccess {
@@ -101,19 +98,19 @@ export async function revealPersonalData(accountId: string, purpose: StaffReadPu
         }
         ... on Error { code message }
       }
-    }`,
+    }`),
     { accountId, purpose },
   );
-  if (!result.data) failed(result);
+  if (!succeeded(result)) failed(result);
   return result.data;
 }
 
 /** Ends one of a customer's sessions; its open sockets close. */
 export async function revokeCustomerSession(sessionId: string): Promise<void> {
-  const { revokeCustomerSession: result } = await staffGraphql<{ revokeCustomerSession: ErrorResult }>(
-    `mutation RevokeCustomerSession($sessionId: ID!) {
+  const { revokeCustomerSession: result } = await staffGraphql(
+    graphql(`mutation RevokeCustomerSession($sessionId: ID!) {
       revokeCustomerSession(sessionId: $sessionId) { __typename ... on Error { code message } }
-    }`,
+    }`),
     { sessionId },
   );
   if (result.__typename !== "MutationRevokeCustomerSessionSuccess") failed(result);

@@ -3,6 +3,7 @@
  * staff API: entries newest first with filters, and `verifyAuditChain`.
  */
 import type { GetListParams, GetListResult } from "react-admin";
+import { graphql } from "../generated/gql.ts";
 import type { ResourceQueries } from "./index.ts";
 import { staffGraphql } from "./staffGraphql.ts";
 
@@ -33,26 +34,19 @@ function auditFilter(filter: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
-type Connection = {
-  auditEntries: {
-    edges: Array<{ node: Omit<AuditEntryRecord, "id"> }>;
-    pageInfo: { hasNextPage: boolean };
-  };
-};
-
 /**
  * The log is paged by cursor, newest first; react-admin asks for page numbers.
  * Page n is the last `perPage` of the first n × perPage entries.
  */
 async function getList(_resource: string, params: GetListParams): Promise<GetListResult<AuditEntryRecord>> {
   const { page, perPage } = params.pagination ?? { page: 1, perPage: 25 };
-  const { auditEntries } = await staffGraphql<Connection>(
-    `query AuditEntries($filter: AuditEntryFilter, $first: Int) {
+  const { auditEntries } = await staffGraphql(
+    graphql(`query AuditEntries($filter: AuditEntryFilter, $first: Int) {
       auditEntries(filter: $filter, first: $first) {
         edges { node { seq at actorType actorId action subjectType subjectId reason details note } }
         pageInfo { hasNextPage }
       }
-    }`,
+    }`),
     { filter: auditFilter(params.filter ?? {}), first: page * perPage },
     params.signal,
   );
@@ -81,18 +75,15 @@ export interface AuditChainVerification {
 
 /** Verifies the chain from the first entry (the server records that it did). */
 export async function verifyAuditChain(): Promise<AuditChainVerification> {
-  const { verifyAuditChain: result } = await staffGraphql<{
-    verifyAuditChain:
-      | (AuditChainVerification & { __typename: "AuditChainVerification" })
-      | { __typename: string; message: string };
-  }>(
-    `mutation VerifyAuditChain {
+  const { verifyAuditChain: result } = await staffGraphql(
+    graphql(`mutation VerifyAuditChain {
       verifyAuditChain {
         __typename
         ... on AuditChainVerification { valid entries brokenAtSeq brokenAtPosition problem }
         ... on Error { message }
       }
-    }`,
+    }`),
+    {},
   );
   if ("message" in result) throw new Error(result.message);
   return result;

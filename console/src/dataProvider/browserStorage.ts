@@ -1,20 +1,13 @@
 /** The cookies and browser storage the service sets, as the API lists them (P19). */
+
+import { graphql } from "../generated/gql.ts";
 import type { ResourceQueries } from "./index.ts";
 import { staffGraphql } from "./staffGraphql.ts";
 
-interface BrowserStorageEntry {
-  name: string;
-  kind: string;
-  setBy: string;
-  purpose: string;
-  lifetime: string;
-  strictlyNecessary: boolean;
-}
-
 export const browserStorageQueries: ResourceQueries = {
   async getList(_resource, params) {
-    const { browserStorage } = await staffGraphql<{ browserStorage: BrowserStorageEntry[] }>(
-      "query BrowserStorage { browserStorage { name kind setBy purpose lifetime strictlyNecessary } }",
+    const { browserStorage } = await staffGraphql(
+      graphql(`query BrowserStorage { browserStorage { name kind setBy purpose lifetime strictlyNecessary } }`),
       {},
       params.signal,
     );

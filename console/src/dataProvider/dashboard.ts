@@ -4,6 +4,8 @@
  * state, recent purge runs, the incidents still open, and the audit chain's
  * last verification and checkpoint. Only ids, codes, dates and numbers.
  */
+
+import { graphql } from "../generated/gql.ts";
 import type { IncidentRecord } from "./incidents.ts";
 import type { PrivacyRequestRecord, RequestStatus } from "./privacyRequests.ts";
 import { staffGraphql } from "./staffGraphql.ts";
@@ -17,12 +19,12 @@ export type ClockedRequest = Pick<
 
 /** Requests whose clock is due soon or past, earliest first, with how many there are in all. */
 export async function requestsByClock(clock: QueueClock, signal?: AbortSignal): Promise<ClockedRequest[]> {
-  const { privacyRequestQueue } = await staffGraphql<{ privacyRequestQueue: { edges: Array<{ node: ClockedRequest }> } }>(
-    `query RequestsByClock($clock: QueueClockFilter) {
+  const { privacyRequestQueue } = await staffGraphql(
+    graphql(`query RequestsByClock($clock: QueueClockFilter) {
       privacyRequestQueue(clock: $clock, first: 100) {
         edges { node { id kind status priority jurisdiction slaDueAt legalDueAt dueAt slaStatus extended } }
       }
-    }`,
+    }`),
     { clock },
     signal,
   );
@@ -45,19 +47,17 @@ export interface RequestStats {
 
 /** Requests received per UTC day over the last `days` days, by right and current state. */
 export async function requestStats(days: number, signal?: AbortSignal): Promise<RequestStats> {
-  const { privacyRequestStats } = await staffGraphql<{
-    privacyRequestStats: { data?: RequestStats; message?: string };
-  }>(
-    `query PrivacyRequestStats($days: Int!) {
+  const { privacyRequestStats } = await staffGraphql(
+    graphql(`query PrivacyRequestStats($days: Int!) {
       privacyRequestStats(days: $days) {
         ... on QueryPrivacyRequestStatsSuccess { data { since days counts { day kind status count } } }
         ... on Error { message }
       }
-    }`,
+    }`),
     { days },
     signal,
   );
-  if (!privacyRequestStats.data) throw new Error(privacyRequestStats.message ?? "The counts could not be read.");
+  if (!("data" in privacyRequestStats)) throw new Error(privacyRequestStats.message ?? "The counts could not be read.");
   return privacyRequestStats.data;
 }
 
@@ -75,8 +75,10 @@ export interface PurgeRunSummary {
 
 /** Purge runs started since `since`, newest first. */
 export async function purgeRunsSince(since: Date, signal?: AbortSignal): Promise<PurgeRunSummary[]> {
-  const { purgeRuns } = await staffGraphql<{ purgeRuns: PurgeRunSummary[] }>(
-    `query RecentPurgeRuns { purgeRuns(first: 200) { id policyKey status trigger startedAt finishedAt deleted anonymised heldBack } }`,
+  const { purgeRuns } = await staffGraphql(
+    graphql(
+      `query RecentPurgeRuns { purgeRuns(first: 200) { id policyKey status trigger startedAt finishedAt deleted anonymised heldBack } }`,
+    ),
     {},
     signal,
   );
@@ -87,8 +89,10 @@ export type OpenIncident = Pick<IncidentRecord, "id" | "reference" | "status" | 
 
 /** Incidents not yet closed (open or contained), soonest deadline first. */
 export async function openIncidents(signal?: AbortSignal): Promise<OpenIncident[]> {
-  const { incidents } = await staffGraphql<{ incidents: OpenIncident[] }>(
-    `query OpenIncidents { incidents { id reference status awareAt nature clock { deadline status remainingSeconds } } }`,
+  const { incidents } = await staffGraphql(
+    graphql(
+      `query OpenIncidents { incidents { id reference status awareAt nature clock { deadline status remainingSeconds } } }`,
+    ),
     {},
     signal,
   );
@@ -114,14 +118,11 @@ export const verificationAction = "audit_chain.verified";
 
 /** The audit log's own record of the last verification, and its newest signed checkpoint; nothing is verified here. */
 export async function auditChainStatus(signal?: AbortSignal): Promise<AuditChainStatus> {
-  const { auditEntries, auditCheckpoints } = await staffGraphql<{
-    auditEntries: { edges: Array<{ node: { at: string; details: string } }> };
-    auditCheckpoints: { checkpoints: Array<{ seq: string; at: string; keyId: string }> };
-  }>(
-    `query AuditChainStatus($filter: AuditEntryFilter) {
+  const { auditEntries, auditCheckpoints } = await staffGraphql(
+    graphql(`query AuditChainStatus($filter: AuditEntryFilter) {
       auditEntries(filter: $filter, first: 1) { edges { node { at details } } }
       auditCheckpoints(last: 1) { checkpoints { seq at keyId } }
-    }`,
+    }`),
     { filter: { action: verificationAction } },
     signal,
   );

@@ -5,8 +5,10 @@
  * concerned.
  */
 import { HttpError } from "react-admin";
+import { graphql } from "../generated/gql.ts";
+import type { IncidentAudienceInput, IncidentStatus, OpenIncidentInput } from "../generated/graphql.ts";
 import type { ResourceQueries } from "./index.ts";
-import { staffGraphql } from "./staffGraphql.ts";
+import { type Succeeded, staffGraphql, succeeded } from "./staffGraphql.ts";
 
 export const breachDataCategories = [
   "EMAIL_ADDRESSES",
@@ -65,15 +67,13 @@ interface ErrorResult {
   message: string;
 }
 
-type Result<T> = { data?: T } & ErrorResult;
-
 /** A typed error result of the API becomes an HttpError carrying its code, with the server's message. */
 function failed(result: ErrorResult): never {
   throw new HttpError(result.message, 400, { code: result.code });
 }
 
-function dataOf<T>(result: Result<T>): T {
-  if (result.data === undefined) failed(result);
+function dataOf<Result>(result: Result): Succeeded<Result>["data"] {
+  if (!succeeded(result)) failed(result as ErrorResult);
   return result.data;
 }
 
@@ -83,16 +83,18 @@ function instant(value: unknown): string | null {
   return new Date(value as string).toISOString();
 }
 
-const incidentFields = `id reference status discoveredAt awareAt nature dataCategories approxPeople approxRecords
-  likelyConsequences measures authorityDecision authorityDecisionReason authorityDecidedAt authorityNotifiedAt
-  peopleDecision peopleDecisionReason peopleDecidedAt clock { deadline status remainingSeconds }
-  notificationsCount lastNotifiedAt closedAt createdAt`;
+graphql(`
+  fragment IncidentFields on BreachIncident {
+    id reference status discoveredAt awareAt nature dataCategories approxPeople approxRecords likelyConsequences measures authorityDecision authorityDecisionReason authorityDecidedAt authorityNotifiedAt peopleDecision peopleDecisionReason peopleDecidedAt clock { deadline status remainingSeconds } notificationsCount lastNotifiedAt closedAt createdAt
+  }
+`);
 
 const numberOrNull = (value: unknown) => (value === null || value === undefined || value === "" ? null : Number(value));
 const textOrNull = (value: unknown) => (typeof value === "string" && value.trim() ? value : null);
 
 /** The register's facts from a form, as the API's inputs name them. */
-function incidentInput(data: Partial<IncidentRecord>) {
+/** Required facts left empty go as null: the API refuses them with a message per field. */
+function incidentInput(data: Partial<IncidentRecord>): OpenIncidentInput {
   return {
     discoveredAt: instant(data.discoveredAt),
     awareAt: instant(data.awareAt),
@@ -102,14 +104,14 @@ function incidentInput(data: Partial<IncidentRecord>) {
     approxRecords: numberOrNull(data.approxRecords),
     likelyConsequences: textOrNull(data.likelyConsequences),
     measures: textOrNull(data.measures),
-  };
+  } as OpenIncidentInput;
 }
 
 export const incidentQueries: ResourceQueries = {
   async getList(_resource, params) {
     const status = params.filter?.status || null;
-    const { incidents } = await staffGraphql<{ incidents: IncidentRecord[] }>(
-      `query Incidents($status: IncidentStatus) { incidents(status: $status) { ${incidentFields} } }`,
+    const { incidents } = await staffGraphql(
+      graphql(`query Incidents($status: IncidentStatus) { incidents(status: $status) { ...IncidentFields } }`),
       { status },
       params.signal,
     );
@@ -119,10 +121,10 @@ export const incidentQueries: ResourceQueries = {
   },
 
   async getOne(_resource, params) {
-    const { incident } = await staffGraphql<{ incident: Result<IncidentRecord> }>(
-      `query Incident($id: ID!) {
-        incident(id: $id) { __typename ... on QueryIncidentSuccess { data { ${incidentFields} } } ... on Error { code message } }
-      }`,
+    const { incident } = await staffGraphql(
+      graphql(`query Incident($id: ID!) {
+        incident(id: $id) { __typename ... on QueryIncidentSuccess { data { ...IncidentFields } } ... on Error { code message } }
+      }`),
       { id: params.id },
       params.signal,
     );
@@ -130,25 +132,25 @@ export const incidentQueries: ResourceQueries = {
   },
 
   async create(_resource, params) {
-    const { openIncident } = await staffGraphql<{ openIncident: Result<IncidentRecord> }>(
-      `mutation OpenIncident($input: OpenIncidentInput!) {
+    const { openIncident } = await staffGraphql(
+      graphql(`mutation OpenIncident($input: OpenIncidentInput!) {
         openIncident(input: $input) {
-          __typename ... on MutationOpenIncidentSuccess { data { ${incidentFields} } } ... on Error { code message }
+          __typename ... on MutationOpenIncidentSuccess { data { ...IncidentFields } } ... on Error { code message }
         }
-      }`,
+      }`),
       { input: incidentInput(params.data) },
     );
     return { data: dataOf(openIncident) as never };
   },
 
   async update(_resource, params) {
-    const { updateIncident } = await staffGraphql<{ updateIncident: Result<IncidentRecord> }>(
-      `mutation UpdateIncident($id: ID!, $input: UpdateIncidentInput!) {
+    const { updateIncident } = await staffGraphql(
+      graphql(`mutation UpdateIncident($id: ID!, $input: UpdateIncidentInput!) {
         updateIncident(id: $id, input: $input) {
-          __typename ... on MutationUpdateIncidentSuccess { data { ${incidentFields} } } ... on Error { code message }
+          __typename ... on MutationUpdateIncidentSuccess { data { ...IncidentFields } } ... on Error { code message }
         }
-      }`,
-      { id: params.id, input: { ...incidentInput(params.data), status: params.data.status } },
+      }`),
+      { id: params.id, input: { ...incidentInput(params.data), status: params.data.status as IncidentStatus } },
     );
     return { data: dataOf(updateIncident) as never };
   },
@@ -158,12 +160,12 @@ export async function recordAuthorityDecision(
   id: string,
   input: { decision: IncidentDecision; reason: string; notifiedAt?: string | null },
 ): Promise<IncidentRecord> {
-  const { recordAuthorityDecision: result } = await staffGraphql<{ recordAuthorityDecision: Result<IncidentRecord> }>(
-    `mutation RecordAuthorityDecision($id: ID!, $input: AuthorityDecisionInput!) {
+  const { recordAuthorityDecision: result } = await staffGraphql(
+    graphql(`mutation RecordAuthorityDecision($id: ID!, $input: AuthorityDecisionInput!) {
       recordAuthorityDecision(id: $id, input: $input) {
-        __typename ... on MutationRecordAuthorityDecisionSuccess { data { ${incidentFields} } } ... on Error { code message }
+        __typename ... on MutationRecordAuthorityDecisionSuccess { data { ...IncidentFields } } ... on Error { code message }
       }
-    }`,
+    }`),
     { id, input: { ...input, notifiedAt: instant(input.notifiedAt) } },
   );
   return dataOf(result);
@@ -173,37 +175,37 @@ export async function recordPeopleDecision(
   id: string,
   input: { decision: IncidentDecision; reason: string },
 ): Promise<IncidentRecord> {
-  const { recordPeopleDecision: result } = await staffGraphql<{ recordPeopleDecision: Result<IncidentRecord> }>(
-    `mutation RecordPeopleDecision($id: ID!, $input: PeopleDecisionInput!) {
+  const { recordPeopleDecision: result } = await staffGraphql(
+    graphql(`mutation RecordPeopleDecision($id: ID!, $input: PeopleDecisionInput!) {
       recordPeopleDecision(id: $id, input: $input) {
-        __typename ... on MutationRecordPeopleDecisionSuccess { data { ${incidentFields} } } ... on Error { code message }
+        __typename ... on MutationRecordPeopleDecisionSuccess { data { ...IncidentFields } } ... on Error { code message }
       }
-    }`,
+    }`),
     { id, input },
   );
   return dataOf(result);
 }
 
 export async function closeIncident(id: string): Promise<IncidentRecord> {
-  const { closeIncident: result } = await staffGraphql<{ closeIncident: Result<IncidentRecord> }>(
-    `mutation CloseIncident($id: ID!) {
+  const { closeIncident: result } = await staffGraphql(
+    graphql(`mutation CloseIncident($id: ID!) {
       closeIncident(id: $id) {
-        __typename ... on MutationCloseIncidentSuccess { data { ${incidentFields} } } ... on Error { code message }
+        __typename ... on MutationCloseIncidentSuccess { data { ...IncidentFields } } ... on Error { code message }
       }
-    }`,
+    }`),
     { id },
   );
   return dataOf(result);
 }
 
-function audienceInput(audience: Audience) {
+function audienceInput(audience: Audience): IncidentAudienceInput {
   return {
     kind: audience.kind,
     from: instant(audience.from),
     to: instant(audience.to),
     countryCode: audience.countryCode?.trim() || null,
     serviceCode: audience.serviceCode?.trim() || null,
-  };
+  } as IncidentAudienceInput;
 }
 
 /** How many accounts the selection reaches, and how many of them were already told; nothing personal. */
@@ -211,14 +213,12 @@ export async function previewAudience(
   incidentId: string,
   audience: Audience,
 ): Promise<{ accounts: number; alreadyNotified: number }> {
-  const { previewIncidentAudience: result } = await staffGraphql<{
-    previewIncidentAudience: Result<{ accounts: number; alreadyNotified: number }>;
-  }>(
-    `query PreviewIncidentAudience($incidentId: ID!, $audience: IncidentAudienceInput!) {
+  const { previewIncidentAudience: result } = await staffGraphql(
+    graphql(`query PreviewIncidentAudience($incidentId: ID!, $audience: IncidentAudienceInput!) {
       previewIncidentAudience(incidentId: $incidentId, audience: $audience) {
         __typename ... on QueryPreviewIncidentAudienceSuccess { data { accounts alreadyNotified } } ... on Error { code message }
       }
-    }`,
+    }`),
     { incidentId, audience: audienceInput(audience) },
   );
   return dataOf(result);
@@ -230,14 +230,12 @@ export async function notifyAudience(
   audience: Audience,
   notice: { subject: string; body: string },
 ): Promise<{ notified: number; alreadyNotified: number }> {
-  const { notifyIncidentAudience: result } = await staffGraphql<{
-    notifyIncidentAudience: Result<{ notified: number; alreadyNotified: number }>;
-  }>(
-    `mutation NotifyIncidentAudience($incidentId: ID!, $audience: IncidentAudienceInput!, $notice: IncidentNoticeInput!) {
+  const { notifyIncidentAudience: result } = await staffGraphql(
+    graphql(`mutation NotifyIncidentAudience($incidentId: ID!, $audience: IncidentAudienceInput!, $notice: IncidentNoticeInput!) {
       notifyIncidentAudience(incidentId: $incidentId, audience: $audience, notice: $notice) {
         __typename ... on MutationNotifyIncidentAudienceSuccess { data { notified alreadyNotified } } ... on Error { code message }
       }
-    }`,
+    }`),
     { incidentId, audience: audienceInput(audience), notice },
   );
   return dataOf(result);

@@ -6,8 +6,9 @@
  * ends, after which the console does not reconnect.
  */
 import { type Client, CloseCode, createClient } from "graphql-ws";
+import { graphql } from "../generated/gql.ts";
 import type { RequestStatus } from "./privacyRequests.ts";
-import { STAFF_GRAPHQL_URL } from "./staffGraphql.ts";
+import { operationBody, type ResultOf, STAFF_GRAPHQL_URL } from "./staffGraphql.ts";
 
 export interface QueueChange {
   id: string;
@@ -37,6 +38,10 @@ function socketUrl(): string {
   return url.href;
 }
 
+const privacyQueueChanged = graphql(`
+  subscription PrivacyQueueChanged { privacyQueueChanged { id status timeline { actorType } } }
+`);
+
 /** Watches the privacy queue until the returned function is called. */
 export function watchPrivacyQueue(watch: QueueWatch): () => void {
   let connections = 0;
@@ -64,10 +69,9 @@ export function watchPrivacyQueue(watch: QueueWatch): () => void {
       },
     },
   });
-  const unsubscribe = client.subscribe<{
-    privacyQueueChanged: { id: string; status: RequestStatus; timeline: Array<{ actorType: string }> } | null;
-  }>(
-    { query: "subscription PrivacyQueueChanged { privacyQueueChanged { id status timeline { actorType } } }" },
+  const unsubscribe = client.subscribe<ResultOf<typeof privacyQueueChanged>>(
+    // graphql-ws wants a query string: an empty one when only the hash is sent.
+    { query: "", ...operationBody(privacyQueueChanged) },
     {
       next: ({ data }) => {
         const changed = data?.privacyQueueChanged ?? null;

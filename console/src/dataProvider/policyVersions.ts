@@ -1,26 +1,25 @@
 /** Privacy policy versions for staff (P2): the list, who accepted one, publishing a new one. */
 import { HttpError } from "react-admin";
+import { graphql } from "../generated/gql.ts";
 import type { ResourceQueries } from "./index.ts";
-import { staffGraphql } from "./staffGraphql.ts";
+import { staffGraphql, succeeded } from "./staffGraphql.ts";
 
-const versionFields = "version effectiveAt publishedAt publishedBy noticesCompletedAt acknowledgements";
+graphql(`
+  fragment PolicyVersionFields on StaffPolicyVersion {
+    version effectiveAt publishedAt publishedBy noticesCompletedAt acknowledgements
+  }
+`);
 
 interface PolicyVersionRow {
   version: string;
-}
-
-interface ErrorResult {
-  __typename: string;
-  code: string;
-  message: string;
 }
 
 const withId = <T extends PolicyVersionRow>(row: T) => ({ id: row.version, ...row });
 
 export const policyVersionQueries: ResourceQueries = {
   async getList(_resource, params) {
-    const { policyVersions } = await staffGraphql<{ policyVersions: PolicyVersionRow[] }>(
-      `query PolicyVersions { policyVersions { ${versionFields} } }`,
+    const { policyVersions } = await staffGraphql(
+      graphql(`query PolicyVersions { policyVersions { ...PolicyVersionFields } }`),
       {},
       params.signal,
     );
@@ -29,14 +28,11 @@ export const policyVersionQueries: ResourceQueries = {
   },
 
   async getOne(_resource, params) {
-    const { policyVersions, policyAcknowledgements } = await staffGraphql<{
-      policyVersions: PolicyVersionRow[];
-      policyAcknowledgements: unknown[];
-    }>(
-      `query PolicyVersion($version: String!) {
-        policyVersions { ${versionFields} }
+    const { policyVersions, policyAcknowledgements } = await staffGraphql(
+      graphql(`query PolicyVersion($version: String!) {
+        policyVersions { ...PolicyVersionFields }
         policyAcknowledgements(version: $version) { accountId acknowledgedAt }
-      }`,
+      }`),
       { version: String(params.id) },
       params.signal,
     );
@@ -47,20 +43,18 @@ export const policyVersionQueries: ResourceQueries = {
 
   async create(_resource, params) {
     const input = params.data as { version: string; effectiveAt: string; text: string };
-    const { publishPolicyVersion: result } = await staffGraphql<{
-      publishPolicyVersion: { data?: PolicyVersionRow } & ErrorResult;
-    }>(
-      `mutation PublishPolicyVersion($input: PublishPolicyVersionInput!) {
+    const { publishPolicyVersion: result } = await staffGraphql(
+      graphql(`mutation PublishPolicyVersion($input: PublishPolicyVersionInput!) {
         publishPolicyVersion(input: $input) {
           __typename
-          ... on MutationPublishPolicyVersionSuccess { data { ${versionFields} } }
+          ... on MutationPublishPolicyVersionSuccess { data { ...PolicyVersionFields } }
           ... on ValidationError { code message }
           ... on Error { code message }
         }
-      }`,
+      }`),
       { input: { version: input.version, effectiveAt: new Date(input.effectiveAt).toISOString(), text: input.text } },
     );
-    if (!result.data) throw new HttpError(result.message, 400, { code: result.code });
+    if (!succeeded(result)) throw new HttpError(result.message, 400, { code: result.code });
     return { data: withId(result.data) as never };
   },
 };

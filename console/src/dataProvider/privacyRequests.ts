@@ -5,6 +5,7 @@
  * own, written for the person at the console.
  */
 import type { GetListParams, GetListResult, GetOneParams, GetOneResult } from "react-admin";
+import { graphql } from "../generated/gql.ts";
 import type { ResourceQueries } from "./index.ts";
 import { staffGraphql } from "./staffGraphql.ts";
 
@@ -65,27 +66,30 @@ export interface PrivacyRequestRecord {
   timeline?: TimelineStep[];
 }
 
-const listFields = `id kind status source jurisdiction priority concernsMinor expeditedErasure accountId details reporterContact
-  concernedEmail identityConfirmed identityMethod identityNote assignee { id displayName } receivedAt acknowledgedAt
-  acknowledgeDueAt slaDueAt legalDueAt dueAt slaStatus extended extendedAt extensionReason resolution
-  rejectionReasonCode completedAt supportTicketId nextSteps`;
-const pageFields = `${listFields} timeline { id fromStatus toStatus actorType actorId reasonCode note at }`;
+graphql(`
+  fragment PrivacyRequestListFields on StaffPrivacyRequest {
+    id kind status source jurisdiction priority concernsMinor expeditedErasure accountId details reporterContact concernedEmail identityConfirmed identityMethod identityNote assignee { id displayName } receivedAt acknowledgedAt acknowledgeDueAt slaDueAt legalDueAt dueAt slaStatus extended extendedAt extensionReason resolution rejectionReasonCode completedAt supportTicketId nextSteps
+  }
+`);
+graphql(`
+  fragment PrivacyRequestPageFields on StaffPrivacyRequest {
+    ...PrivacyRequestListFields timeline { id fromStatus toStatus actorType actorId reasonCode note at }
+  }
+`);
 
 /** The queue is short (open requests only): one page of the server's order, sliced here. */
 const queueLimit = 500;
 
 async function getList(_resource: string, params: GetListParams): Promise<GetListResult<PrivacyRequestRecord>> {
   const filter = params.filter ?? {};
-  const { privacyRequestQueue } = await staffGraphql<{
-    privacyRequestQueue: { edges: Array<{ node: PrivacyRequestRecord }> };
-  }>(
-    `query PrivacyRequestQueue($first: Int, $status: PrivacyRequestStatus, $kind: PrivacyRequestKind,
+  const { privacyRequestQueue } = await staffGraphql(
+    graphql(`query PrivacyRequestQueue($first: Int, $status: PrivacyRequestStatus, $kind: PrivacyRequestKind,
         $jurisdiction: Jurisdiction, $assigneeId: ID, $clock: QueueClockFilter) {
       privacyRequestQueue(first: $first, status: $status, kind: $kind, jurisdiction: $jurisdiction,
           assigneeId: $assigneeId, clock: $clock) {
-        edges { node { ${listFields} } }
+        edges { node { ...PrivacyRequestListFields } }
       }
-    }`,
+    }`),
     {
       first: queueLimit,
       status: filter.status || null,
@@ -102,8 +106,8 @@ async function getList(_resource: string, params: GetListParams): Promise<GetLis
 }
 
 async function getOne(_resource: string, params: GetOneParams): Promise<GetOneResult<PrivacyRequestRecord>> {
-  const { staffPrivacyRequest } = await staffGraphql<{ staffPrivacyRequest: PrivacyRequestRecord | null }>(
-    `query StaffPrivacyRequest($id: ID!) { staffPrivacyRequest(id: $id) { ${pageFields} } }`,
+  const { staffPrivacyRequest } = await staffGraphql(
+    graphql(`query StaffPrivacyRequest($id: ID!) { staffPrivacyRequest(id: $id) { ...PrivacyRequestPageFields } }`),
     { id: String(params.id) },
     params.signal,
   );
@@ -115,43 +119,92 @@ export const privacyRequestQueries: ResourceQueries = { getList, getOne } as Res
 
 type StepResult =
   | { __typename: "StaffPrivacyRequestPayload"; privacyRequest: PrivacyRequestRecord }
-  | { __typename: string; message: string; code: string; issues?: Array<{ field: string; message: string }> };
+  | { __typename: string; message: string; code: string; issues?: Array<{ field: string; message: string }> | null };
 
-/** Runs one step mutation and returns the request, or throws the server's message. */
-async function runStep(mutation: string, inputType: string, input: Record<string, unknown>): Promise<PrivacyRequestRecord> {
-  const data = await staffGraphql<Record<string, StepResult>>(
-    `mutation Step($input: ${inputType}!) {
-      ${mutation}(input: $input) {
-        __typename
-        ... on StaffPrivacyRequestPayload { privacyRequest { ${pageFields} } }
-        ... on Error { message code }
-        ... on ValidationError { issues { field message } }
-      }
-    }`,
-    { input },
-  );
-  const result = data[mutation];
-  if (result && "privacyRequest" in result) return result.privacyRequest;
-  const issues =
-    result && "issues" in result && result.issues ? ` ${result.issues.map((i) => `${i.field} ${i.message}`).join("; ")}.` : "";
-  throw new Error(`${result && "message" in result ? result.message : "The step failed."}${issues}`);
+/** A step's request as it now stands, or the server's message (with a validation error's issues) thrown. */
+function stepped(result: StepResult): PrivacyRequestRecord {
+  if ("privacyRequest" in result) return result.privacyRequest;
+  const issues = "issues" in result && result.issues ? ` ${result.issues.map((i) => `${i.field} ${i.message}`).join("; ")}.` : "";
+  throw new Error(`${"message" in result ? result.message : "The step failed."}${issues}`);
 }
 
 export const requestSteps = {
-  transition: (id: string, to: RequestStatus, reasonCode: string, note?: string) =>
-    runStep("transitionPrivacyRequest", "TransitionPrivacyRequestInput", { id, to, reasonCode, note: note || null }),
-  assign: (id: string, assigneeId: string | null) =>
-    runStep("assignPrivacyRequest", "AssignPrivacyRequestInput", { id, assigneeId }),
-  confirmIdentity: (id: string, method: string, note?: string) =>
-    runStep("confirmPrivacyRequestIdentity", "ConfirmPrivacyRequestIdentityInput", { id, method, note: note || null }),
-  extend: (id: string, reason: string) => runStep("extendPrivacyRequest", "ExtendPrivacyRequestInput", { id, reason }),
-  reject: (id: string, reasonCode: string, message: string) =>
-    runStep("rejectPrivacyRequest", "RejectPrivacyRequestInput", { id, reasonCode, message }),
+  async transition(id: string, to: RequestStatus, reasonCode: string, note?: string) {
+    const { transitionPrivacyRequest } = await staffGraphql(
+      graphql(`mutation TransitionPrivacyRequest($input: TransitionPrivacyRequestInput!) {
+        transitionPrivacyRequest(input: $input) {
+          __typename
+          ... on StaffPrivacyRequestPayload { privacyRequest { ...PrivacyRequestPageFields } }
+          ... on Error { message code }
+          ... on ValidationError { issues { field message } }
+        }
+      }`),
+      { input: { id, to, reasonCode, note: note || null } },
+    );
+    return stepped(transitionPrivacyRequest);
+  },
+  async assign(id: string, assigneeId: string | null) {
+    const { assignPrivacyRequest } = await staffGraphql(
+      graphql(`mutation AssignPrivacyRequest($input: AssignPrivacyRequestInput!) {
+        assignPrivacyRequest(input: $input) {
+          __typename
+          ... on StaffPrivacyRequestPayload { privacyRequest { ...PrivacyRequestPageFields } }
+          ... on Error { message code }
+          ... on ValidationError { issues { field message } }
+        }
+      }`),
+      { input: { id, assigneeId } },
+    );
+    return stepped(assignPrivacyRequest);
+  },
+  async confirmIdentity(id: string, method: string, note?: string) {
+    const { confirmPrivacyRequestIdentity } = await staffGraphql(
+      graphql(`mutation ConfirmPrivacyRequestIdentity($input: ConfirmPrivacyRequestIdentityInput!) {
+        confirmPrivacyRequestIdentity(input: $input) {
+          __typename
+          ... on StaffPrivacyRequestPayload { privacyRequest { ...PrivacyRequestPageFields } }
+          ... on Error { message code }
+          ... on ValidationError { issues { field message } }
+        }
+      }`),
+      { input: { id, method: method as never, note: note || null } },
+    );
+    return stepped(confirmPrivacyRequestIdentity);
+  },
+  async extend(id: string, reason: string) {
+    const { extendPrivacyRequest } = await staffGraphql(
+      graphql(`mutation ExtendPrivacyRequest($input: ExtendPrivacyRequestInput!) {
+        extendPrivacyRequest(input: $input) {
+          __typename
+          ... on StaffPrivacyRequestPayload { privacyRequest { ...PrivacyRequestPageFields } }
+          ... on Error { message code }
+          ... on ValidationError { issues { field message } }
+        }
+      }`),
+      { input: { id, reason } },
+    );
+    return stepped(extendPrivacyRequest);
+  },
+  async reject(id: string, reasonCode: string, message: string) {
+    const { rejectPrivacyRequest } = await staffGraphql(
+      graphql(`mutation RejectPrivacyRequest($input: RejectPrivacyRequestInput!) {
+        rejectPrivacyRequest(input: $input) {
+          __typename
+          ... on StaffPrivacyRequestPayload { privacyRequest { ...PrivacyRequestPageFields } }
+          ... on Error { message code }
+          ... on ValidationError { issues { field message } }
+        }
+      }`),
+      { input: { id, reasonCode, message } },
+    );
+    return stepped(rejectPrivacyRequest);
+  },
 };
 
 export async function assignableStaff(): Promise<Array<{ id: string; displayName: string; role: string }>> {
-  const { assignableStaff } = await staffGraphql<{ assignableStaff: Array<{ id: string; displayName: string; role: string }> }>(
-    "query AssignableStaff { assignableStaff { id displayName role } }",
+  const { assignableStaff } = await staffGraphql(
+    graphql(`query AssignableStaff { assignableStaff { id displayName role } }`),
+    {},
   );
   return assignableStaff;
 }

@@ -4,6 +4,7 @@
  * Each returns the mutation's result, or throws an Error whose message is the
  * typed error's own (`code` attached) so the console can show it as it is.
  */
+import { graphql } from "../generated/gql.ts";
 import { staffGraphql } from "./staffGraphql.ts";
 
 export interface ErasureStep {
@@ -49,84 +50,125 @@ export class RightsActionError extends Error {
   }
 }
 
-const planFields = `id status preparedBy approvedBy
-  steps { model action rows anonymise kept keptUnder keptUntil why }
-  recipients { recipient received }
-  scan { clean tables hits { kind column rows explanation } kept { model fields under until why } }`;
-const errorFields = "... on Error { code message }";
+graphql(`
+  fragment ErasurePlanFields on ErasurePlan {
+    id status preparedBy approvedBy steps { model action rows anonymise kept keptUnder keptUntil why } recipients { recipient received } scan { clean tables hits { kind column rows explanation } kept { model fields under until why } }
+  }
+`);
 
-/** The result of a mutation whose union has a success type and Error members. */
-async function mutate<T>(field: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const data = await staffGraphql<Record<string, T & { __typename: string; code?: string; message?: string }>>(query, variables);
-  const result = data[field];
-  if (!result) throw new RightsActionError("The staff API gave no answer.", "NO_ANSWER");
-  if (result.code) throw new RightsActionError(result.message ?? result.code, result.code);
-  return result;
+/** The success member of a mutation's union result; an Error member is thrown as a RightsActionError. */
+function answered<Result extends { __typename?: string }>(result: Result): Exclude<Result, { code: string }> {
+  if ("code" in result && typeof result.code === "string") {
+    const message = "message" in result && typeof result.message === "string" ? result.message : result.code;
+    throw new RightsActionError(message, result.code);
+  }
+  return result as Exclude<Result, { code: string }>;
 }
 
-export function prepareAccessExport(requestId: string) {
-  return mutate<{ expiresAt: string }>(
-    "prepareAccessExport",
-    `mutation($id: ID!) { prepareAccessExport(requestId: $id) { __typename ... on AccessExportPrepared { expiresAt } ${errorFields} } }`,
+export async function prepareAccessExport(requestId: string) {
+  const { prepareAccessExport: result } = await staffGraphql(
+    graphql(`mutation PrepareAccessExport($id: ID!) {
+      prepareAccessExport(requestId: $id) { __typename ... on AccessExportPrepared { expiresAt } ... on Error { code message } }
+    }`),
     { id: requestId },
   );
+  return answered(result);
 }
 
-export function applyCorrection(input: { requestId: string; field: string; value: string; recordId?: string | null }) {
-  return mutate<PrivacyCorrection>(
-    "applyCorrection",
-    `mutation($input: ApplyCorrectionInput!) { applyCorrection(input: $input) {
-      __typename ... on PrivacyCorrection { id field beforeValue afterValue appliedAt } ${errorFields} } }`,
+export async function applyCorrection(input: { requestId: string; field: string; value: string; recordId?: string | null }) {
+  const { applyCorrection: result } = await staffGraphql(
+    graphql(`mutation ApplyCorrection($input: ApplyCorrectionInput!) {
+      applyCorrection(input: $input) {
+        __typename ... on PrivacyCorrection { id field beforeValue afterValue appliedAt } ... on Error { code message }
+      }
+    }`),
     { input },
   );
+  return answered(result);
 }
 
 export async function privacyCorrections(requestId: string): Promise<PrivacyCorrection[]> {
-  const data = await staffGraphql<{ privacyCorrections: PrivacyCorrection[] }>(
-    `query($id: ID!) { privacyCorrections(requestId: $id) { id field beforeValue afterValue appliedAt } }`,
+  const data = await staffGraphql(
+    graphql(
+      `query PrivacyCorrections($id: ID!) { privacyCorrections(requestId: $id) { id field beforeValue afterValue appliedAt } }`,
+    ),
     { id: requestId },
   );
   return data.privacyCorrections;
 }
 
 export async function erasurePlans(requestId: string): Promise<ErasurePlan[]> {
-  const data = await staffGraphql<{ erasurePlans: ErasurePlan[] }>(
-    `query($id: ID!) { erasurePlans(requestId: $id) { ${planFields} } }`,
+  const data = await staffGraphql(
+    graphql(`query ErasurePlans($id: ID!) { erasurePlans(requestId: $id) { ...ErasurePlanFields } }`),
     { id: requestId },
   );
-  return data.erasurePlans;
+  // The API types action and status as strings; the console knows their values.
+  return data.erasurePlans as ErasurePlan[];
 }
 
-const planMutation = (field: string, argument: "requestId" | "planId") =>
-  `mutation($id: ID!) { ${field}(${argument}: $id) { __typename ... on ErasurePlan { ${planFields} } ${errorFields} } }`;
+export async function planErasure(requestId: string): Promise<ErasurePlan> {
+  const { planErasure: result } = await staffGraphql(
+    graphql(`mutation PlanErasure($id: ID!) {
+      planErasure(requestId: $id) { __typename ... on ErasurePlan { ...ErasurePlanFields } ... on Error { code message } }
+    }`),
+    { id: requestId },
+  );
+  return answered(result) as ErasurePlan;
+}
 
-export const planErasure = (requestId: string) =>
-  mutate<ErasurePlan>("planErasure", planMutation("planErasure", "requestId"), { id: requestId });
-export const approveErasure = (planId: string) =>
-  mutate<ErasurePlan>("approveErasure", planMutation("approveErasure", "planId"), { id: planId });
-export const runErasure = (planId: string) =>
-  mutate<ErasurePlan>("runErasure", planMutation("runErasure", "planId"), { id: planId });
+export async function approveErasure(planId: string): Promise<ErasurePlan> {
+  const { approveErasure: result } = await staffGraphql(
+    graphql(`mutation ApproveErasure($id: ID!) {
+      approveErasure(planId: $id) { __typename ... on ErasurePlan { ...ErasurePlanFields } ... on Error { code message } }
+    }`),
+    { id: planId },
+  );
+  return answered(result) as ErasurePlan;
+}
 
-const restrictionMutation = (field: string) =>
-  `mutation($id: ID!) { ${field}(requestId: $id) { __typename ... on RestrictionState { restricted } ${errorFields} } }`;
+export async function runErasure(planId: string): Promise<ErasurePlan> {
+  const { runErasure: result } = await staffGraphql(
+    graphql(`mutation RunErasure($id: ID!) {
+      runErasure(planId: $id) { __typename ... on ErasurePlan { ...ErasurePlanFields } ... on Error { code message } }
+    }`),
+    { id: planId },
+  );
+  return answered(result) as ErasurePlan;
+}
 
-export const applyRestriction = (requestId: string) =>
-  mutate<{ restricted: boolean }>("applyRestriction", restrictionMutation("applyRestriction"), { id: requestId });
-export const liftRestriction = (requestId: string) =>
-  mutate<{ restricted: boolean }>("liftRestriction", restrictionMutation("liftRestriction"), { id: requestId });
+export async function applyRestriction(requestId: string) {
+  const { applyRestriction: result } = await staffGraphql(
+    graphql(`mutation ApplyRestriction($id: ID!) {
+      applyRestriction(requestId: $id) { __typename ... on RestrictionState { restricted } ... on Error { code message } }
+    }`),
+    { id: requestId },
+  );
+  return answered(result);
+}
 
-export function recordObjection(requestId: string, path: string) {
-  return mutate<{ path: string; recordedAt: string }>(
-    "recordObjection",
-    `mutation($id: ID!, $path: String!) { recordObjection(requestId: $id, path: $path) {
-      __typename ... on ProcessingObjection { path recordedAt } ${errorFields} } }`,
+export async function liftRestriction(requestId: string) {
+  const { liftRestriction: result } = await staffGraphql(
+    graphql(`mutation LiftRestriction($id: ID!) {
+      liftRestriction(requestId: $id) { __typename ... on RestrictionState { restricted } ... on Error { code message } }
+    }`),
+    { id: requestId },
+  );
+  return answered(result);
+}
+
+export async function recordObjection(requestId: string, path: string) {
+  const { recordObjection: result } = await staffGraphql(
+    graphql(`mutation RecordObjection($id: ID!, $path: String!) {
+      recordObjection(requestId: $id, path: $path) {
+        __typename ... on ProcessingObjection { path recordedAt } ... on Error { code message }
+      }
+    }`),
     { id: requestId, path },
   );
+  return answered(result);
 }
 
 export async function processingPaths(): Promise<Array<{ path: string; description: string }>> {
-  const data = await staffGraphql<{ processingPaths: Array<{ path: string; description: string }> }>(
-    "{ processingPaths { path description } }",
-  );
+  const data = await staffGraphql(graphql(`query ProcessingPaths { processingPaths { path description } }`), {});
   return data.processingPaths;
 }

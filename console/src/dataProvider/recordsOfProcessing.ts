@@ -3,6 +3,8 @@
  * one document, read with `getOne` (its id is always "current"), with the
  * Markdown the page offers as a download.
  */
+
+import { graphql } from "../generated/gql.ts";
 import type { ResourceQueries } from "./index.ts";
 import { staffGraphql } from "./staffGraphql.ts";
 
@@ -53,7 +55,7 @@ export interface RecordsOfProcessingRecord {
   markdown: string;
 }
 
-const recordsQuery = `query RecordsOfProcessing {
+const recordsQuery = graphql(`query RecordsOfProcessing {
   recordsOfProcessing {
     generatedAt controller policyVersion
     activities {
@@ -67,13 +69,11 @@ const recordsQuery = `query RecordsOfProcessing {
     securityMeasures { measure where }
     markdown
   }
-}`;
+}`);
 
 export const recordsOfProcessingQueries: ResourceQueries = {
   async getOne(_resource, params) {
-    const { recordsOfProcessing } = await staffGraphql<{
-      recordsOfProcessing: Omit<RecordsOfProcessingRecord, "id">;
-    }>(recordsQuery, {}, params.signal);
+    const { recordsOfProcessing } = await staffGraphql(recordsQuery, {}, params.signal);
     return { data: { id: "current", ...recordsOfProcessing } as never };
   },
 };

@@ -4,8 +4,9 @@
  * legal holds (list, page, place, lift).
  */
 import { HttpError } from "react-admin";
+import { graphql } from "../generated/gql.ts";
 import type { ResourceQueries } from "./index.ts";
-import { staffGraphql } from "./staffGraphql.ts";
+import { type Succeeded, staffGraphql, succeeded } from "./staffGraphql.ts";
 
 export const retentionEvents = [
   "SMS_RECEIVED",
@@ -84,8 +85,6 @@ interface ErrorResult {
   issues?: Array<{ field: string; message: string }>;
 }
 
-type Result<T> = { data?: T } & ErrorResult;
-
 /**
  * A typed error result becomes an HttpError with the server's message. A
  * validation error also carries its issues by field (`fields` renames the
@@ -102,18 +101,27 @@ function failed(result: ErrorResult, fields: Record<string, string> = {}): never
   throw new HttpError(result.message, 400, { code: result.code, ...(errors ? { errors } : {}) });
 }
 
-function dataOf<T>(result: Result<T>, fields?: Record<string, string>): T {
-  if (result.data === undefined) failed(result, fields);
+function dataOf<Result>(result: Result, fields?: Record<string, string>): Succeeded<Result>["data"] {
+  if (!succeeded(result)) failed(result as ErrorResult, fields);
   return result.data;
 }
 
-const errorFields = "... on Error { code message }";
 /** Only for results whose union has ValidationError: a fragment on a type outside the union is refused. */
-const validationFields = `${errorFields} ... on ValidationError { issues { field message } }`;
-const runFields =
-  "id policyKey trigger startedById status startedAt finishedAt cutoff batches examined deleted anonymised heldBack busyMs";
-const policyFields = `id key description retentionSecs countedFrom action legalBasis updatedAt updatedById lastRun { ${runFields} }`;
-const holdFields = "id scope accountId policyKey reasonCode placedById placedAt until liftedAt liftedById liftReason active";
+graphql(`
+  fragment PurgeRunFields on PurgeRun {
+    id policyKey trigger startedById status startedAt finishedAt cutoff batches examined deleted anonymised heldBack busyMs
+  }
+`);
+graphql(`
+  fragment RetentionPolicyFields on RetentionPolicy {
+    id key description retentionSecs countedFrom action legalBasis updatedAt updatedById lastRun { ...PurgeRunFields }
+  }
+`);
+graphql(`
+  fragment LegalHoldFields on LegalHold {
+    id scope accountId policyKey reasonCode placedById placedAt until liftedAt liftedById liftReason active
+  }
+`);
 
 /** The API gives whole lists (policies are few, holds and runs capped); react-admin's page is cut here. */
 function page<T>(all: T[], pagination?: { page: number; perPage: number }) {
@@ -122,8 +130,8 @@ function page<T>(all: T[], pagination?: { page: number; perPage: number }) {
 }
 
 async function allPolicies(signal?: AbortSignal): Promise<RetentionPolicyRecord[]> {
-  const { retentionPolicies } = await staffGraphql<{ retentionPolicies: RetentionPolicyRecord[] }>(
-    `query RetentionPolicies { retentionPolicies { ${policyFields} } }`,
+  const { retentionPolicies } = await staffGraphql(
+    graphql(`query RetentionPolicies { retentionPolicies { ...RetentionPolicyFields } }`),
     {},
     signal,
   );
@@ -141,10 +149,10 @@ export const retentionPolicyQueries: ResourceQueries = {
   },
 
   async getOne(_resource, params) {
-    const { retentionPolicy } = await staffGraphql<{ retentionPolicy: Result<RetentionPolicyRecord> }>(
-      `query RetentionPolicy($key: String!) {
-        retentionPolicy(key: $key) { __typename ... on QueryRetentionPolicySuccess { data { ${policyFields} } } ${errorFields} }
-      }`,
+    const { retentionPolicy } = await staffGraphql(
+      graphql(`query RetentionPolicy($key: String!) {
+        retentionPolicy(key: $key) { __typename ... on QueryRetentionPolicySuccess { data { ...RetentionPolicyFields } } ... on Error { code message } }
+      }`),
       { key: String(params.id) },
       params.signal,
     );
@@ -154,12 +162,12 @@ export const retentionPolicyQueries: ResourceQueries = {
   /** Changes the period only: `retentionSecs` and the `reasonCode` the audit entry keeps. */
   async update(_resource, params) {
     const { retentionSecs, reasonCode } = params.data as { retentionSecs: number; reasonCode: string };
-    const { updateRetentionPeriod } = await staffGraphql<{ updateRetentionPeriod: Result<RetentionPolicyRecord> }>(
-      `mutation UpdateRetentionPeriod($key: String!, $retentionSecs: Int!, $reasonCode: String!) {
+    const { updateRetentionPeriod } = await staffGraphql(
+      graphql(`mutation UpdateRetentionPeriod($key: String!, $retentionSecs: Int!, $reasonCode: String!) {
         updateRetentionPeriod(key: $key, retentionSecs: $retentionSecs, reasonCode: $reasonCode) {
-          __typename ... on MutationUpdateRetentionPeriodSuccess { data { ${policyFields} } } ${validationFields}
+          __typename ... on MutationUpdateRetentionPeriodSuccess { data { ...RetentionPolicyFields } } ... on Error { code message } ... on ValidationError { issues { field message } }
         }
-      }`,
+      }`),
       { key: String(params.id), retentionSecs, reasonCode: reasonCode?.trim() ?? "" },
     );
     // The form asks for the period as an amount and a unit.
@@ -169,12 +177,12 @@ export const retentionPolicyQueries: ResourceQueries = {
 
 /** What the policy's purge would do now, with its period or a proposed one; changes nothing. */
 export async function dryRun(key: string, retentionSecs?: number): Promise<DryRunResult> {
-  const { retentionDryRun } = await staffGraphql<{ retentionDryRun: Result<DryRunResult> }>(
-    `query RetentionDryRun($key: String!, $retentionSecs: Int) {
+  const { retentionDryRun } = await staffGraphql(
+    graphql(`query RetentionDryRun($key: String!, $retentionSecs: Int) {
       retentionDryRun(key: $key, retentionSecs: $retentionSecs) {
-        __typename ... on QueryRetentionDryRunSuccess { data { policyKey retentionSecs cutoff due heldBack oldest } } ${errorFields}
+        __typename ... on QueryRetentionDryRunSuccess { data { policyKey retentionSecs cutoff due heldBack oldest } } ... on Error { code message }
       }
-    }`,
+    }`),
     { key, retentionSecs: retentionSecs ?? null },
   );
   return dataOf(retentionDryRun);
@@ -182,20 +190,20 @@ export async function dryRun(key: string, retentionSecs?: number): Promise<DryRu
 
 /** Starts a run of the policy's purge; it goes on in the background (follow it with `purgeRun`). */
 export async function startPurge(key: string): Promise<PurgeRunRecord> {
-  const { startPurge: result } = await staffGraphql<{ startPurge: Result<PurgeRunRecord> }>(
-    `mutation StartPurge($key: String!) {
-      startPurge(key: $key) { __typename ... on MutationStartPurgeSuccess { data { ${runFields} } } ${errorFields} }
-    }`,
+  const { startPurge: result } = await staffGraphql(
+    graphql(`mutation StartPurge($key: String!) {
+      startPurge(key: $key) { __typename ... on MutationStartPurgeSuccess { data { ...PurgeRunFields } } ... on Error { code message } }
+    }`),
     { key },
   );
   return dataOf(result);
 }
 
 export async function purgeRun(id: string, signal?: AbortSignal): Promise<PurgeRunRecord> {
-  const { purgeRun: result } = await staffGraphql<{ purgeRun: Result<PurgeRunRecord> }>(
-    `query PurgeRun($id: ID!) {
-      purgeRun(id: $id) { __typename ... on QueryPurgeRunSuccess { data { ${runFields} } } ${errorFields} }
-    }`,
+  const { purgeRun: result } = await staffGraphql(
+    graphql(`query PurgeRun($id: ID!) {
+      purgeRun(id: $id) { __typename ... on QueryPurgeRunSuccess { data { ...PurgeRunFields } } ... on Error { code message } }
+    }`),
     { id },
     signal,
   );
@@ -210,8 +218,10 @@ export const purgeRunQueries: ResourceQueries = {
     const { page: pageNumber = 1, perPage = 25 } = params.pagination ?? {};
     // One more than the page needs tells whether there is a next page.
     const first = Math.min(pageNumber * perPage + 1, purgeRunsLimit);
-    const { purgeRuns } = await staffGraphql<{ purgeRuns: PurgeRunRecord[] }>(
-      `query PurgeRuns($policyKey: String, $first: Int) { purgeRuns(policyKey: $policyKey, first: $first) { ${runFields} } }`,
+    const { purgeRuns } = await staffGraphql(
+      graphql(
+        `query PurgeRuns($policyKey: String, $first: Int) { purgeRuns(policyKey: $policyKey, first: $first) { ...PurgeRunFields } }`,
+      ),
       { policyKey: params.filter?.policyKey || null, first },
       params.signal,
     );
@@ -236,8 +246,10 @@ function instant(value: unknown): string | null {
 export const legalHoldQueries: ResourceQueries = {
   async getList(_resource, params) {
     const state = params.filter?.state as (typeof legalHoldStates)[number] | undefined;
-    const { legalHolds } = await staffGraphql<{ legalHolds: LegalHoldRecord[] }>(
-      `query LegalHolds($active: Boolean, $accountId: ID) { legalHolds(active: $active, accountId: $accountId) { ${holdFields} } }`,
+    const { legalHolds } = await staffGraphql(
+      graphql(
+        `query LegalHolds($active: Boolean, $accountId: ID) { legalHolds(active: $active, accountId: $accountId) { ...LegalHoldFields } }`,
+      ),
       {
         active: state === "ACTIVE" ? true : state === "ENDED" ? false : null,
         accountId: String(params.filter?.accountId ?? "").trim() || null,
@@ -248,10 +260,10 @@ export const legalHoldQueries: ResourceQueries = {
   },
 
   async getOne(_resource, params) {
-    const { legalHold } = await staffGraphql<{ legalHold: Result<LegalHoldRecord> }>(
-      `query LegalHold($id: ID!) {
-        legalHold(id: $id) { __typename ... on QueryLegalHoldSuccess { data { ${holdFields} } } ${errorFields} }
-      }`,
+    const { legalHold } = await staffGraphql(
+      graphql(`query LegalHold($id: ID!) {
+        legalHold(id: $id) { __typename ... on QueryLegalHoldSuccess { data { ...LegalHoldFields } } ... on Error { code message } }
+      }`),
       { id: String(params.id) },
       params.signal,
     );
@@ -261,12 +273,12 @@ export const legalHoldQueries: ResourceQueries = {
   async create(_resource, params) {
     const data = params.data as Partial<LegalHoldRecord>;
     const scope = data.scope ?? "ACCOUNT";
-    const { placeLegalHold } = await staffGraphql<{ placeLegalHold: Result<LegalHoldRecord> }>(
-      `mutation PlaceLegalHold($input: PlaceLegalHoldInput!) {
+    const { placeLegalHold } = await staffGraphql(
+      graphql(`mutation PlaceLegalHold($input: PlaceLegalHoldInput!) {
         placeLegalHold(input: $input) {
-          __typename ... on MutationPlaceLegalHoldSuccess { data { ${holdFields} } } ${validationFields}
+          __typename ... on MutationPlaceLegalHoldSuccess { data { ...LegalHoldFields } } ... on Error { code message } ... on ValidationError { issues { field message } }
         }
-      }`,
+      }`),
       {
         input: {
           scope,
@@ -282,12 +294,12 @@ export const legalHoldQueries: ResourceQueries = {
 };
 
 export async function liftLegalHold(id: string, reasonCode: string): Promise<LegalHoldRecord> {
-  const { liftLegalHold: result } = await staffGraphql<{ liftLegalHold: Result<LegalHoldRecord> }>(
-    `mutation LiftLegalHold($id: ID!, $reasonCode: String!) {
+  const { liftLegalHold: result } = await staffGraphql(
+    graphql(`mutation LiftLegalHold($id: ID!, $reasonCode: String!) {
       liftLegalHold(id: $id, reasonCode: $reasonCode) {
-        __typename ... on MutationLiftLegalHoldSuccess { data { ${holdFields} } } ${validationFields}
+        __typename ... on MutationLiftLegalHoldSuccess { data { ...LegalHoldFields } } ... on Error { code message } ... on ValidationError { issues { field message } }
       }
-    }`,
+    }`),
     { id, reasonCode: reasonCode.trim() },
   );
   return dataOf(result);

@@ -4,24 +4,37 @@
  * reset the authenticator); the `staffSessions` resource's `delete` revokes a session.
  */
 import { HttpError } from "react-admin";
+import { graphql } from "../generated/gql.ts";
+import type { StaffRole } from "../generated/graphql.ts";
 import type { ResourceQueries } from "./index.ts";
 import { staffGraphql } from "./staffGraphql.ts";
 
-const MEMBER_FIELDS = "id email displayName role createdAt disabledAt totpEnrolled lockedUntil";
-const SESSION_FIELDS = "id createdAt lastSeenAt idleExpiresAt absoluteExpiresAt revokedAt live current";
+graphql(`
+  fragment StaffMemberFields on StaffUser {
+    id email displayName role createdAt disabledAt totpEnrolled lockedUntil
+  }
+`);
+graphql(`
+  fragment StaffSessionFields on StaffSession {
+    id createdAt lastSeenAt idleExpiresAt absoluteExpiresAt revokedAt live current
+  }
+`);
 
 interface StaffRecord {
   id: string;
   [field: string]: unknown;
 }
 
-type Payload<Key extends string, T> = { __typename: string; message?: string } & Partial<Record<Key, T>>;
-
 /** A typed Error result becomes an HttpError carrying the server's message, which react-admin shows. */
-function payloadOf<Key extends string, T>(result: Payload<Key, T>, key: Key): T {
-  const value = result[key];
-  if (value === undefined) throw new HttpError(result.message ?? "The staff API refused this.", 400, result);
-  return value as T;
+function payloadOf<Result extends { __typename: string }, Key extends string>(
+  result: Result,
+  key: Key,
+): Extract<Result, Record<Key, unknown>>[Key] {
+  if (!(key in result)) {
+    const message = "message" in result && typeof result.message === "string" ? result.message : null;
+    throw new HttpError(message ?? "The staff API refused this.", 400, result);
+  }
+  return (result as Extract<Result, Record<Key, unknown>>)[key];
 }
 
 const compare = (field: string, order: string) => (a: StaffRecord, b: StaffRecord) => {
@@ -31,20 +44,20 @@ const compare = (field: string, order: string) => (a: StaffRecord, b: StaffRecor
 
 export type StaffAction = "disable" | "resetTotp";
 
-const actionMutations: Record<StaffAction, string> = {
-  disable: `mutation DisableStaffMember($id: ID!) {
-    disableStaffMember(input: { id: $id }) { __typename ... on StaffMemberPayload { staff { ${MEMBER_FIELDS} } } ... on Error { message } }
-  }`,
-  resetTotp: `mutation ResetStaffTotp($id: ID!) {
-    resetStaffTotp(input: { id: $id }) { __typename ... on StaffMemberPayload { staff { ${MEMBER_FIELDS} } } ... on Error { message } }
-  }`,
+const actionMutations = {
+  disable: graphql(`mutation DisableStaffMember($id: ID!) {
+    disableStaffMember(input: { id: $id }) { __typename ... on StaffMemberPayload { staff { ...StaffMemberFields } } ... on Error { message } }
+  }`),
+  resetTotp: graphql(`mutation ResetStaffTotp($id: ID!) {
+    resetStaffTotp(input: { id: $id }) { __typename ... on StaffMemberPayload { staff { ...StaffMemberFields } } ... on Error { message } }
+  }`),
 };
 
 export const staffQueries: ResourceQueries = {
   // The list is short (the company's staff): sorted and paged here rather than on the server.
   async getList(_resource, { pagination, sort, signal }) {
-    const { staffMembers } = await staffGraphql<{ staffMembers: StaffRecord[] }>(
-      `query StaffMembers { staffMembers { ${MEMBER_FIELDS} } }`,
+    const { staffMembers } = await staffGraphql(
+      graphql(`query StaffMembers { staffMembers { ...StaffMemberFields } }`),
       {},
       signal,
     );
@@ -54,8 +67,8 @@ export const staffQueries: ResourceQueries = {
   },
 
   async getOne(_resource, { id, signal }) {
-    const { staffMember } = await staffGraphql<{ staffMember: StaffRecord | null }>(
-      `query StaffMember($id: ID!) { staffMember(id: $id) { ${MEMBER_FIELDS} sessions { ${SESSION_FIELDS} } } }`,
+    const { staffMember } = await staffGraphql(
+      graphql(`query StaffMember($id: ID!) { staffMember(id: $id) { ...StaffMemberFields sessions { ...StaffSessionFields } } }`),
       { id },
       signal,
     );
@@ -64,11 +77,16 @@ export const staffQueries: ResourceQueries = {
   },
 
   async create(_resource, { data }) {
-    const { email, displayName, role, password } = data as Record<string, string>;
-    const { createStaffMember } = await staffGraphql<{ createStaffMember: Payload<"staff", StaffRecord> }>(
-      `mutation CreateStaffMember($input: CreateStaffMemberInput!) {
-        createStaffMember(input: $input) { __typename ... on StaffMemberPayload { staff { ${MEMBER_FIELDS} } } ... on Error { message } }
-      }`,
+    const { email, displayName, role, password } = data as {
+      email: string;
+      displayName: string;
+      role: StaffRole;
+      password: string;
+    };
+    const { createStaffMember } = await staffGraphql(
+      graphql(`mutation CreateStaffMember($input: CreateStaffMemberInput!) {
+        createStaffMember(input: $input) { __typename ... on StaffMemberPayload { staff { ...StaffMemberFields } } ... on Error { message } }
+      }`),
       { input: { email, displayName, role, password } },
     );
     return { data: payloadOf(createStaffMember, "staff") as never };
@@ -78,19 +96,20 @@ export const staffQueries: ResourceQueries = {
   async update(_resource, { id, data }) {
     const action = (data as { action?: StaffAction }).action;
     if (!action || !(action in actionMutations)) throw new HttpError("Unknown action on a staff member.", 400);
-    const result = await staffGraphql<Record<string, Payload<"staff", StaffRecord>>>(actionMutations[action], { id });
-    const [payload] = Object.values(result);
-    if (!payload) throw new HttpError("The staff API gave no answer.", 500);
+    const payload =
+      action === "disable"
+        ? (await staffGraphql(actionMutations.disable, { id })).disableStaffMember
+        : (await staffGraphql(actionMutations.resetTotp, { id })).resetStaffTotp;
     return { data: payloadOf(payload, "staff") as never };
   },
 };
 
 export const staffSessionQueries: ResourceQueries = {
   async delete(_resource, { id }) {
-    const { revokeStaffSession } = await staffGraphql<{ revokeStaffSession: Payload<"session", StaffRecord> }>(
-      `mutation RevokeStaffSession($id: ID!) {
-        revokeStaffSession(input: { id: $id }) { __typename ... on RevokeStaffSessionPayload { session { ${SESSION_FIELDS} } } ... on Error { message } }
-      }`,
+    const { revokeStaffSession } = await staffGraphql(
+      graphql(`mutation RevokeStaffSession($id: ID!) {
+        revokeStaffSession(input: { id: $id }) { __typename ... on RevokeStaffSessionPayload { session { ...StaffSessionFields } } ... on Error { message } }
+      }`),
       { id },
     );
     return { data: payloadOf(revokeStaffSession, "session") as never };

@@ -1,3 +1,4 @@
+import { graphql } from "../generated/gql.ts";
 import { staffGraphql } from "./staffGraphql.ts";
 
 export type StaffRole = "SUPPORT" | "COMPLIANCE" | "ADMIN";
@@ -11,7 +12,15 @@ export interface StaffMember {
   capabilities: string[];
 }
 
-const STAFF_MEMBER_FIELDS = "id email displayName role capabilities";
+graphql(`
+  fragment SignedInStaffMember on StaffUser {
+    id
+    email
+    displayName
+    role
+    capabilities
+  }
+`);
 
 /** What a right password leads to: enrolling an authenticator, or entering its code. No session exists yet. */
 export type SecondFactorStep =
@@ -27,30 +36,31 @@ function failed(result: ErrorResult): never {
 
 /** First step: email and password. */
 export async function signIn(email: string, password: string): Promise<SecondFactorStep> {
-  const { staffSignIn } = await staffGraphql<{ staffSignIn: (SecondFactorStep & { __typename: string }) | ErrorResult }>(
+  const { staffSignIn } = await staffGraphql(
     // The input object is written inline so the client does not depend on its type's name.
-    `mutation StaffSignIn($email: String!, $password: String!) {
+    graphql(`mutation StaffSignIn($email: String!, $password: String!) {
       staffSignIn(input: { email: $email, password: $password }) {
         __typename
         ... on StaffSecondFactorRequired { step challengeToken enrolment { secret otpauthUri qrCode } }
         ... on Error { message code }
       }
-    }`,
+    }`),
     { email, password },
   );
-  return "challengeToken" in staffSignIn ? staffSignIn : failed(staffSignIn);
+  // The API pairs ENROL_TOTP with an enrolment and ENTER_TOTP with none.
+  return "challengeToken" in staffSignIn ? (staffSignIn as SecondFactorStep) : failed(staffSignIn);
 }
 
 /** First sign-in: confirms the new authenticator with its first code; the server sets the session cookie. Returns the recovery codes, shown once. */
 export async function enrolTotp(challengeToken: string, code: string): Promise<string[]> {
-  const { staffEnrolTotp } = await staffGraphql<{ staffEnrolTotp: { recoveryCodes: string[] } | ErrorResult }>(
-    `mutation StaffEnrolTotp($challengeToken: String!, $code: String!) {
+  const { staffEnrolTotp } = await staffGraphql(
+    graphql(`mutation StaffEnrolTotp($challengeToken: String!, $code: String!) {
       staffEnrolTotp(input: { challengeToken: $challengeToken, code: $code }) {
         __typename
         ... on StaffTotpEnrolled { recoveryCodes }
         ... on Error { message code }
       }
-    }`,
+    }`),
     { challengeToken, code },
   );
   return "recoveryCodes" in staffEnrolTotp ? staffEnrolTotp.recoveryCodes : failed(staffEnrolTotp);
@@ -61,29 +71,25 @@ export async function verifyTotp(
   challengeToken: string,
   factor: { code: string } | { recoveryCode: string },
 ): Promise<StaffMember> {
-  const { staffVerifyTotp } = await staffGraphql<{ staffVerifyTotp: { staff: StaffMember } | ErrorResult }>(
-    `mutation StaffVerifyTotp($challengeToken: String!, $code: String, $recoveryCode: String) {
+  const { staffVerifyTotp } = await staffGraphql(
+    graphql(`mutation StaffVerifyTotp($challengeToken: String!, $code: String, $recoveryCode: String) {
       staffVerifyTotp(input: { challengeToken: $challengeToken, code: $code, recoveryCode: $recoveryCode }) {
         __typename
-        ... on StaffSignInSuccess { staff { ${STAFF_MEMBER_FIELDS} } }
+        ... on StaffSignInSuccess { staff { ...SignedInStaffMember } }
         ... on Error { message code }
       }
-    }`,
+    }`),
     { challengeToken, ...factor },
   );
   return "staff" in staffVerifyTotp ? staffVerifyTotp.staff : failed(staffVerifyTotp);
 }
 
 export async function signOut(): Promise<void> {
-  await staffGraphql<{ staffSignOut: boolean }>("mutation StaffSignOut { staffSignOut }");
+  await staffGraphql(graphql(`mutation StaffSignOut { staffSignOut }`), {});
 }
 
 /** The signed-in staff member, or null when the session cookie is missing or expired. */
 export async function viewer(signal?: AbortSignal): Promise<StaffMember | null> {
-  const { staffViewer } = await staffGraphql<{ staffViewer: StaffMember | null }>(
-    `query StaffViewer { staffViewer { ${STAFF_MEMBER_FIELDS} } }`,
-    {},
-    signal,
-  );
+  const { staffViewer } = await staffGraphql(graphql(`query StaffViewer { staffViewer { ...SignedInStaffMember } }`), {}, signal);
   return staffViewer;
 }

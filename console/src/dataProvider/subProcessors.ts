@@ -1,22 +1,13 @@
 /** The sub-processor register, as the API lists it (P13). */
+
+import { graphql } from "../generated/gql.ts";
 import type { ResourceQueries } from "./index.ts";
 import { staffGraphql } from "./staffGraphql.ts";
 
-interface SubProcessor {
-  key: string;
-  name: string;
-  purpose: string;
-  receives: string[];
-  neverReceives: string[];
-  direction: string;
-  location: string;
-  since: string;
-}
-
 export const subProcessorQueries: ResourceQueries = {
   async getList(_resource, params) {
-    const { subProcessors } = await staffGraphql<{ subProcessors: SubProcessor[] }>(
-      "query SubProcessors { subProcessors { key name purpose receives neverReceives direction location since } }",
+    const { subProcessors } = await staffGraphql(
+      graphql(`query SubProcessors { subProcessors { key name purpose receives neverReceives direction location since } }`),
       {},
       params.signal,
     );

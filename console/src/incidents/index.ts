@@ -1,14 +1,11 @@
-import { IncidentCreate } from "./IncidentCreate.tsx";
-import { IncidentEdit } from "./IncidentEdit.tsx";
-import { IncidentList } from "./IncidentList.tsx";
-import { IncidentShow } from "./IncidentShow.tsx";
+import { lazyView } from "../lazyView.ts";
 
 /** The breach register (P21), for compliance staff. */
 export default {
-  list: IncidentList,
-  show: IncidentShow,
-  create: IncidentCreate,
-  edit: IncidentEdit,
+  list: lazyView(() => import("./IncidentList.tsx"), "IncidentList"),
+  show: lazyView(() => import("./IncidentShow.tsx"), "IncidentShow"),
+  create: lazyView(() => import("./IncidentCreate.tsx"), "IncidentCreate"),
+  edit: lazyView(() => import("./IncidentEdit.tsx"), "IncidentEdit"),
   options: { label: "Incidents" },
   recordRepresentation: "reference",
 };

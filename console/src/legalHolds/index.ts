@@ -1,11 +1,9 @@
-import { LegalHoldCreate } from "./LegalHoldCreate.tsx";
-import { LegalHoldList } from "./LegalHoldList.tsx";
-import { LegalHoldShow } from "./LegalHoldShow.tsx";
+import { lazyView } from "../lazyView.ts";
 
 /** Legal holds (P8), for compliance staff: data kept past retention and erasure until lifted. */
 export default {
-  list: LegalHoldList,
-  show: LegalHoldShow,
-  create: LegalHoldCreate,
+  list: lazyView(() => import("./LegalHoldList.tsx"), "LegalHoldList"),
+  show: lazyView(() => import("./LegalHoldShow.tsx"), "LegalHoldShow"),
+  create: lazyView(() => import("./LegalHoldCreate.tsx"), "LegalHoldCreate"),
   options: { label: "Legal holds" },
 };

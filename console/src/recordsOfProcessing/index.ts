@@ -1,9 +1,9 @@
 import type { ResourceProps } from "react-admin";
-import { RecordsOfProcessingPage } from "./RecordsOfProcessingPage.tsx";
+import { lazyView } from "../lazyView.ts";
 
 /** The records of processing (GDPR Art. 30), for compliance staff: one computed document, read and downloaded. */
 const recordsOfProcessing: Omit<ResourceProps, "name"> = {
-  list: RecordsOfProcessingPage,
+  list: lazyView(() => import("./RecordsOfProcessingPage.tsx"), "RecordsOfProcessingPage"),
   options: { label: "Records of processing" },
 };
 

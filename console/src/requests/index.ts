@@ -1,4 +1,7 @@
-import { RequestList } from "./RequestList.tsx";
-import { RequestShow } from "./RequestShow.tsx";
+import { lazyView } from "../lazyView.ts";
 
-export default { list: RequestList, show: RequestShow, options: { label: "Privacy requests" } };
+export default {
+  list: lazyView(() => import("./RequestList.tsx"), "RequestList"),
+  show: lazyView(() => import("./RequestShow.tsx"), "RequestShow"),
+  options: { label: "Privacy requests" },
+};

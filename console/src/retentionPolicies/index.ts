@@ -1,12 +1,10 @@
-import { RetentionPolicyEdit } from "./RetentionPolicyEdit.tsx";
-import { RetentionPolicyList } from "./RetentionPolicyList.tsx";
-import { RetentionPolicyShow } from "./RetentionPolicyShow.tsx";
+import { lazyView } from "../lazyView.ts";
 
 /** Retention policies (P8), for compliance staff: periods, dry runs, purges now, and changing a period. */
 export default {
-  list: RetentionPolicyList,
-  show: RetentionPolicyShow,
-  edit: RetentionPolicyEdit,
+  list: lazyView(() => import("./RetentionPolicyList.tsx"), "RetentionPolicyList"),
+  show: lazyView(() => import("./RetentionPolicyShow.tsx"), "RetentionPolicyShow"),
+  edit: lazyView(() => import("./RetentionPolicyEdit.tsx"), "RetentionPolicyEdit"),
   options: { label: "Retention policies" },
   recordRepresentation: "key",
 };

@@ -1,6 +1,9 @@
-import { StaffCreate } from "./StaffCreate.tsx";
-import { StaffList } from "./StaffList.tsx";
-import { StaffShow } from "./StaffShow.tsx";
+import { lazyView } from "../lazyView.ts";
 
 /** The staff resource (ADMIN only: App registers it for members whose capabilities include staff.manage). */
-export default { list: StaffList, show: StaffShow, create: StaffCreate, recordRepresentation: "displayName" };
+export default {
+  list: lazyView(() => import("./StaffList.tsx"), "StaffList"),
+  show: lazyView(() => import("./StaffShow.tsx"), "StaffShow"),
+  create: lazyView(() => import("./StaffCreate.tsx"), "StaffCreate"),
+  recordRepresentation: "displayName",
+};

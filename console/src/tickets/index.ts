@@ -1,3 +1,3 @@
-import { TicketList } from "./TicketList.tsx";
+import { lazyView } from "../lazyView.ts";
 
-export default { list: TicketList, options: { label: "Support tickets" } };
+export default { list: lazyView(() => import("./TicketList.tsx"), "TicketList"), options: { label: "Support tickets" } };
