@@ -4,6 +4,7 @@ import type { JobQueue } from "../platform/jobs.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { MailTransport } from "../platform/mail-transport.ts";
 import type { PubSub } from "../platform/pubsub.ts";
+import type { RateLimits } from "../platform/rate-limits.ts";
 
 /**
  * What domain modules and resolvers work with: the database, the configuration
@@ -17,6 +18,8 @@ export interface Services {
   jobs: JobQueue;
   /** Sends email; only the outbox worker calls it (P3). */
   mailer: MailTransport;
+  /** The named rate limits (P12), shared by every instance. */
+  limits: RateLimits;
   /** The current time; tests move it forward instead of waiting. */
   now(): Date;
 }
