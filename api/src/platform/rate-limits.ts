@@ -103,6 +103,11 @@ export function createRateLimits(options: {
   const prefix = prefixFor(options.scope);
   const pool = options.redis ? null : new pg.Pool({ connectionString: options.databaseUrl, max: options.maxConnections });
   pool?.on("error", () => {});
+  // The library names its statements; the embedded database is one session shared by every
+  // connection, where a second instance preparing the same name fails. Unnamed, they work on both.
+  const store = pool && {
+    query: (query: { text: string; values?: unknown[] }) => pool.query({ text: query.text, values: query.values ?? [] }),
+  };
   const limiters = new Map(
     rateLimitNames.map((name) => {
       const limit = options.limits[name];
@@ -111,7 +116,7 @@ export function createRateLimits(options: {
         ? new RateLimiterRedis({ ...common, storeClient: options.redis, useRedisPackage: false })
         : new RateLimiterPostgres({
             ...common,
-            storeClient: pool,
+            storeClient: store,
             storeType: "pool",
             tableName: "RateLimitCounter",
             tableCreated: true,
