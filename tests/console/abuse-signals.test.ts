@@ -60,7 +60,7 @@ describe.skipIf(browserUnavailable)("abuse signals in the staff console", () => 
     const networkKey = app.services.limits.networkKey("127.0.0.1", app.services.now());
     await expect(networkRow.getByText(`${networkKey.slice(0, 12)}…`).count()).resolves.toBe(1);
 
-    const text = await page.locator("body").innerText();
+    const text = (await page.locator("body").textContent()) ?? "";
     const html = await page.content();
     for (const forbidden of [customer.email, customer.accountId, "127.0.0.1"]) {
       expect(text).not.toContain(forbidden);

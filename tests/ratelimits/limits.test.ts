@@ -169,6 +169,39 @@ describe("limits per client network", () => {
   });
 });
 
+describe("the client's address", () => {
+  const signUpFrom = async (on: TestApp, forwardedFor: string) => {
+    const response = await fetch(`${on.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": forwardedFor },
+      body: JSON.stringify({
+        query: signUpMutation,
+        variables: {
+          input: { email: newEmail(), password: newPassword(), ageAttestation: true, acceptPolicyVersion: latestPolicyVersion },
+        },
+      }),
+    });
+    const body = (await response.json()) as any;
+    return body.errors?.[0]?.extensions.code ?? body.data.signUp.__typename;
+  };
+
+  it("P12: a client cannot leave its network's count by writing X-Forwarded-For; behind a proxy of ours, the proxy's entry counts", async () => {
+    // This network's sign-ups are used up (above): a made-up header changes nothing.
+    expect(await signUpFrom(app, "198.51.100.1")).toBe("RATE_LIMITED");
+    const proxied = await startTestApp(
+      { TRUST_PROXY_HOPS: "1", RATE_LIMITS: `${testRateLimits},sign-up.network=1/3600` },
+      { database: app.database },
+    );
+    try {
+      expect(await signUpFrom(proxied, "10.9.9.9, 198.51.100.1")).toBe("SignUpPayload");
+      expect(await signUpFrom(proxied, "10.8.8.8, 198.51.100.2")).toBe("RATE_LIMITED");
+      expect(await signUpFrom(proxied, "198.51.101.1")).toBe("SignUpPayload");
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
 describe("ordering", () => {
   it("P12: refuses a third number within the minute for one account, while another account orders", async () => {
     const customer = await createCustomer(app, { balanceMinor: 10_000 });
