@@ -6,6 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { type Database, EmbeddedDatabaseInUseError, openDatabase } from "@smsape/db";
 import { applyMigrations } from "@smsape/db/migrations";
+import { Redis } from "ioredis";
 import type { Config } from "./config.ts";
 import { buildSchemas } from "./graphql/schema.ts";
 import { createHttpServer } from "./http/server.ts";
@@ -16,6 +17,7 @@ import { createLogger, type Logger } from "./platform/logger.ts";
 import { DevelopmentMailbox, type MailTransport } from "./platform/mail-transport.ts";
 import { createMetrics } from "./platform/metrics.ts";
 import { createLiveEventBus } from "./platform/pubsub.ts";
+import { createRateLimits } from "./platform/rate-limits.ts";
 import { createSmtpTransport } from "./platform/smtp.ts";
 import { seedDemoData } from "./seed/demo.ts";
 import { latestPolicyVersion, seedReferenceData } from "./seed/reference.ts";
@@ -81,6 +83,21 @@ export async function createApp(
         ? createSmtpTransport({ url: config.mail.smtpUrl, from: config.mail.from })
         : new DevelopmentMailbox());
     if ("close" in mailer && typeof mailer.close === "function") cleanups.push(async () => (mailer as { close(): void }).close());
+    // Redis when configured, so every instance counts together; else the database's RateLimitCounter table.
+    const limitsRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : null;
+    limitsRedis?.on("error", (error: Error) => logger.warn({ err: { message: error.message } }, "rate limits: redis error"));
+    const limits = createRateLimits({
+      limits: config.rateLimits,
+      secret: activeEncryptionKey(config),
+      scope: database.url,
+      redis: limitsRedis,
+      databaseUrl: database.url,
+      maxConnections: database.embedded ? 1 : 2,
+    });
+    cleanups.push(async () => {
+      await limits.close();
+      limitsRedis?.disconnect();
+    });
     const services: Services = {
       db: database.prisma,
       config,
@@ -88,6 +105,7 @@ export async function createApp(
       events: bus.pubsub,
       jobs,
       mailer,
+      limits,
       now: options.now ?? (() => new Date()),
       metrics: createMetrics(),
     };
@@ -151,6 +169,12 @@ export async function createApp(
     await closeAll();
     throw error;
   }
+}
+
+function activeEncryptionKey(config: Config): Buffer {
+  const key = config.encryption.keys.get(config.encryption.activeKeyId);
+  if (!key) throw new StartupError(`ENCRYPTION_ACTIVE_KEY: no key with id "${config.encryption.activeKeyId}"`);
+  return key;
 }
 
 async function openDatabaseOrExplain(config: Config): Promise<Database> {

@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import type { DatabaseTarget } from "@smsape/db";
 import { z } from "zod";
+import { defaultRateLimits, type RateLimitName, type RateLimitTable, rateLimitNames } from "./platform/rate-limits.ts";
 
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "expected true or false" })
@@ -54,6 +55,31 @@ const keyRing = z.string().transform((value, ctx) => {
   return keys;
 });
 
+/** `name=points/seconds[/blockSeconds]` pairs, separated by commas, changing the named limits' defaults. */
+const rateLimitOverrides = z.string().transform((value, ctx) => {
+  const table: RateLimitTable = structuredClone(defaultRateLimits);
+  for (const item of value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const match = /^([a-z.-]+)=(\d+)\/(\d+)(?:\/(\d+))?$/.exec(item);
+    const name = match?.[1] as RateLimitName | undefined;
+    if (!match || !name || !rateLimitNames.includes(name) || Number(match[2]) < 1 || Number(match[3]) < 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected name=points/seconds[/blockSeconds] with a name among ${rateLimitNames.join(", ")}; got "${item}"`,
+      });
+      return z.NEVER;
+    }
+    table[name] = {
+      points: Number(match[2]),
+      seconds: Number(match[3]),
+      ...(match[4] ? { blockSeconds: Number(match[4]) } : {}),
+    };
+  }
+  return table;
+});
+
 const environment = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number({ error: "expected a port number" }).int().min(0).max(65535).default(4000),
@@ -69,6 +95,16 @@ const environment = z.object({
     .string()
     .regex(/^rediss?:\/\//, "expected a redis:// URL")
     .optional(),
+  // Changes to the rate limits' numbers (docs/security.md "Rate limits"), e.g. "sign-up.network=10/3600".
+  RATE_LIMITS: rateLimitOverrides.optional(),
+  // How many proxies of ours stand in front of the service: the client is the address the nearest one saw
+  // (that many entries from the end of X-Forwarded-For). 0: the connection's own address.
+  TRUST_PROXY_HOPS: z.coerce
+    .number({ error: "expected a number of proxies from 0 to 5" })
+    .int({ error: "expected a number of proxies from 0 to 5" })
+    .min(0, { error: "expected a number of proxies from 0 to 5" })
+    .max(5, { error: "expected a number of proxies from 0 to 5" })
+    .default(0),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ENCRYPTION_KEYS: keyRing.optional(),
   ENCRYPTION_ACTIVE_KEY: z.string().min(1).optional(),
@@ -201,7 +237,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       staffPersistedOperationsOnly: e.STAFF_PERSISTED_OPERATIONS_ONLY ?? production,
       /** HSTS once the service is reached over TLS. */
       hsts: publicUrl.protocol === "https:",
+      trustProxyHops: e.TRUST_PROXY_HOPS,
     },
+    /** Every named limit's numbers (platform/rate-limits.ts). */
+    rateLimits: e.RATE_LIMITS ?? structuredClone(defaultRateLimits),
     database: (e.DATABASE_URL
       ? { kind: "server", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: "embedded", dataDir: resolve(cwd, e.DATA_DIR, "postgres") }) as DatabaseTarget,

@@ -1,4 +1,5 @@
 import { Admin, memoryStore, Resource } from "react-admin";
+import abuseSignals from "./abuseSignals/index.ts";
 import accounts from "./accounts/index.ts";
 import { auditEntries } from "./audit/index.ts";
 import { authProvider } from "./authProvider.ts";
@@ -54,6 +55,7 @@ export const App = () => (
         {holds(permissions, "requests.read") ? <Resource name="privacyRequests" {...requests} /> : null}
         {holds(permissions, "tickets.handle") ? <Resource name="supportTickets" {...tickets} /> : null}
         {holds(permissions, "accounts.read") ? <Resource name="accounts" {...accounts} /> : null}
+        {holds(permissions, "abuse.read") ? <Resource name="abuseSignals" {...abuseSignals} /> : null}
         {holds(permissions, "incidents.read") ? <Resource name="incidents" {...incidents} /> : null}
         {holds(permissions, "retention.read") ? <Resource name="retentionPolicies" {...retentionPolicies} /> : null}
         {holds(permissions, "retention.read") ? <Resource name="purgeRuns" {...purgeRuns} /> : null}

@@ -40,3 +40,25 @@ export class ConflictError extends DomainError {
     this.code = code;
   }
 }
+
+/**
+ * Too many attempts under a rate limit (P12): the client may try again after
+ * `retryAfterSeconds`. Thrown, not returned: every API answers it alike, as an
+ * error with code RATE_LIMITED and the wait in its extensions, and a
+ * Retry-After header over HTTP.
+ */
+export class RateLimitedError extends DomainError {
+  readonly code = "RATE_LIMITED";
+  constructor(
+    readonly retryAfterSeconds: number,
+    what = "Too many attempts",
+  ) {
+    super(`${what}. Try again in ${waitInWords(retryAfterSeconds)}.`);
+  }
+}
+
+function waitInWords(seconds: number): string {
+  if (seconds < 90) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minutes`;
+}

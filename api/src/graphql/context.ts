@@ -15,6 +15,8 @@ export interface LiveConnection {
 export interface RequestContext {
   services: Services;
   viewer: Viewer;
+  /** Where the request came from, as rate limits and abuse signals know it: the day's keyed hash of its network (P12). */
+  client: { network: string };
   /** Set for operations over graphql-ws, absent over HTTP. */
   connection?: LiveConnection | undefined;
 }

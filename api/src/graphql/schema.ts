@@ -2,6 +2,7 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "./builder.ts";
 import "./types/root.ts";
 import "./types/errors.ts";
+import "./types/abuse-signals.ts";
 import "./types/accounts.ts";
 import "./types/audit.ts";
 import "./types/catalogue.ts";

@@ -38,3 +38,21 @@ export function securityHeaders(config: Config): Record<string, string> {
     ...(config.edge.hsts ? { "strict-transport-security": "max-age=31536000; includeSubDomains" } : {}),
   };
 }
+
+/**
+ * The client's address: the connection's own, or with `trustProxyHops`
+ * proxies of ours in front, the one the nearest of them appended to
+ * X-Forwarded-For (entries further left are whatever the client sent). It is
+ * only ever turned into its network's daily keyed hash (platform/rate-limits.ts),
+ * never stored or logged.
+ */
+export function clientAddress(req: IncomingMessage, trustProxyHops: number): string {
+  const own = req.socket?.remoteAddress ?? "unknown";
+  if (trustProxyHops === 0) return own;
+  const header = req.headers["x-forwarded-for"];
+  const entries = (Array.isArray(header) ? header.join(",") : (header ?? ""))
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return entries[entries.length - trustProxyHops] ?? entries[0] ?? own;
+}

@@ -3,6 +3,7 @@ import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useCookies } from "@whatwg-node/server-plugin-cookies";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import { RateLimitedError } from "../domain/errors.ts";
 import { NotPermittedError } from "../domain/staff/permissions.ts";
 import type { LiveConnection, RequestContext } from "../graphql/context.ts";
 import { sessionCookieOf } from "../graphql/session-cookies.ts";
@@ -11,6 +12,7 @@ import type { Tracing } from "../platform/tracing.ts";
 import type { Services } from "../services/index.ts";
 import { presentedToken } from "./credentials.ts";
 import { useOperationMetrics } from "./metrics.ts";
+import { clientAddress } from "./edge.ts";
 import { useOperationLimits } from "./operation-limits.ts";
 import { type PersistedOperations, usePersistedStaffOperations } from "./persisted-operations.ts";
 import { useStorableTextArguments } from "./storable-text.ts";
@@ -73,6 +75,15 @@ export function createGraphqlServer(options: {
         if (!original || original instanceof GraphQLError) return error as Error;
         // A domain function refused the actor: the same answer as a refused field.
         if (original instanceof NotPermittedError) return notAuthorized();
+        if (original instanceof RateLimitedError) {
+          return createGraphQLError(original.message, {
+            extensions: {
+              code: original.code,
+              retryAfterSeconds: original.retryAfterSeconds,
+              http: { headers: { "retry-after": String(original.retryAfterSeconds) } },
+            },
+          });
+        }
         if (isBusyDatabase(original)) {
           log.warn({ err: original }, "no database connection became free in time");
           return createGraphQLError("The service is busy; nothing was changed. Try again in a moment.", {
@@ -101,7 +112,8 @@ export function createGraphqlServer(options: {
     context: async (initial) => {
       const token = presentedToken(initial, sessionCookieOf(audience, services.config).name);
       const viewer = await resolveViewer(services, audience, token);
-      return { services, viewer, connection: initial.connection } satisfies RequestContext;
+      const network = services.limits.networkKey(clientAddress(initial.req, edge.trustProxyHops), services.now());
+      return { services, viewer, client: { network }, connection: initial.connection } satisfies RequestContext;
     },
   });
 }

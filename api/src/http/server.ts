@@ -12,7 +12,7 @@ import { watchViewer } from "../graphql/viewer.ts";
 import type { DevelopmentMailbox } from "../platform/mail-transport.ts";
 import type { Tracing } from "../platform/tracing.ts";
 import type { Services } from "../services/index.ts";
-import { originAllowed, securityHeaders } from "./edge.ts";
+import { clientAddress, originAllowed, securityHeaders } from "./edge.ts";
 import { createGraphqlServer, type Yoga } from "./graphql.ts";
 import { metricsPath, serveMetrics } from "./metrics.ts";
 import { loadPersistedOperations, socketDocument } from "./persisted-operations.ts";
@@ -130,6 +130,21 @@ export function createHttpServer(options: {
     const webhook = options.webhooks.find((hook) => hook.path === path);
     if (webhook) {
       if (req.method !== "POST") return sendJson(res, 405, { error: "Use POST." });
+      const network = services.limits.networkKey(clientAddress(req, edge.trustProxyHops), services.now());
+      const verdict = await services.limits.consume("webhook.network", `${webhook.path}:${network}`);
+      if (!verdict.allowed) {
+        const wait = verdict.retryAfterSeconds;
+        return sendJson(
+          res,
+          429,
+          {
+            code: "RATE_LIMITED",
+            error: `Too many deliveries from your network. Try again in ${wait} seconds.`,
+            retryAfterSeconds: wait,
+          },
+          { "retry-after": String(wait) },
+        );
+      }
       const rawBody = await readBody(req, maxWebhookBytes);
       if (!rawBody) {
         // Reading stopped at the limit: answer, then close rather than read the rest (readBody).

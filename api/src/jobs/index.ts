@@ -3,6 +3,7 @@
  * module exports its own `register…Jobs(services)`; list it here.
  */
 
+import { registerAbuseSignalJobs } from "../domain/abuse/signals.ts";
 import { registerAccountJobs } from "../domain/accounts/jobs.ts";
 import { registerActivationJobs } from "../domain/activations/jobs.ts";
 import { registerAuditJobs } from "../domain/audit/checkpoints.ts";
@@ -23,4 +24,5 @@ export async function registerJobs(services: Services): Promise<void> {
   await registerAuditJobs(services);
   await registerPrivacyJobs(services);
   await registerRetentionJobs(services);
+  await registerAbuseSignalJobs(services);
 }

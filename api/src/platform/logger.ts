@@ -27,6 +27,10 @@ export const redactedKeys = [
   "code",
   "phoneNumber",
   "routing",
+  // Client addresses: only their network's daily keyed hash is ever kept (P12).
+  "remoteAddress",
+  "x-forwarded-for",
+  "x-real-ip",
 ];
 
 export function createLogger(options: { level: string; destination?: NodeJS.WritableStream }): Logger {

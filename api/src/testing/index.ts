@@ -30,6 +30,17 @@ export class TestClock {
   }
 }
 
+export const testRateLimits = [
+  "sign-in.network=100000/900",
+  "staff-sign-in.network=100000/900",
+  "sign-up.network=100000/3600",
+  "password-reset.network=100000/3600",
+  "order.account=100000/60",
+  "order.api-key=100000/60",
+  "order.network=100000/60",
+  "webhook.network=100000/60",
+].join(",");
+
 /**
  * `options.database`: run over another test app's database (a second instance
  * of the service, as in production), instead of a fresh one; it is left to
@@ -50,6 +61,9 @@ export async function startTestApp(
       AUDIT_CHECKPOINT_MINUTES: "0",
       // Tests run purges when they mean to: a scheduled one would race the movable clock.
       RETENTION_PURGE_CRON: "off",
+      // Every test client shares one network (loopback) and orders in bursts: the throughput limits are
+      // raised here; tests of the limits (tests/ratelimits/) set the numbers they test.
+      RATE_LIMITS: testRateLimits,
       ...env,
     }),
   );

@@ -5,6 +5,7 @@
  * queries behind react-admin's DataProvider.
  */
 import type { DataProvider } from "react-admin";
+import { abuseSignalQueries } from "./abuseSignals.ts";
 import { accountQueries } from "./accounts.ts";
 import { auditQueries } from "./audit.ts";
 import { browserStorageQueries } from "./browserStorage.ts";
@@ -44,6 +45,7 @@ type DataProviderMethod =
   | "deleteMany";
 
 const resources: Record<string, ResourceQueries> = {
+  abuseSignals: abuseSignalQueries,
   accounts: accountQueries,
   browserStorage: browserStorageQueries,
   subProcessors: subProcessorQueries,

@@ -53,6 +53,19 @@ export function newSignInEmail(at: Date): EmailContent {
   };
 }
 
+/** Sent once when failed sign-ins lock the account for a while (P12). */
+export function signInLockedEmail(at: Date, lockMinutes: number, publicUrl: URL): EmailContent {
+  return {
+    template: "sign-in-locked",
+    subject: "Sign-in to your account is paused",
+    body:
+      `At ${stamp(at)} the password for your SMSAPE account was entered wrongly too many times, so sign-in ` +
+      `is paused for ${lockMinutes} minutes.\n\n` +
+      `If this was not you, someone may be guessing your password: once the pause ends, reset it at ${new URL("/reset-password", publicUrl).toString()}.` +
+      signature,
+  };
+}
+
 export function passwordChangedEmail(at: Date): EmailContent {
   return {
     template: "password-changed",

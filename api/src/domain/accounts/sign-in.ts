@@ -7,12 +7,14 @@
 import type { Account } from "@smsape/db";
 import { z } from "zod";
 import type { Services } from "../../services/index.ts";
+import { enforceLimits } from "../abuse/limits.ts";
+import { countAbuseSignal } from "../abuse/signals.ts";
 import { decoyPasswordHash, hashPassword, passwordNeedsRehash, verifyPassword } from "../auth/passwords.ts";
 import { newSessionExpiry } from "../auth/sessions.ts";
 import { newSecretToken } from "../auth/tokens.ts";
 import { enqueueEmail } from "../email/outbox.ts";
-import { InvalidCredentialsError } from "../errors.ts";
-import { newSignInEmail } from "./account-emails.ts";
+import { InvalidCredentialsError, RateLimitedError } from "../errors.ts";
+import { newSignInEmail, signInLockedEmail } from "./account-emails.ts";
 import { announceCredentialsEnded, sessionTokenPrefix } from "./credentials.ts";
 import { parseInput } from "./validation.ts";
 
@@ -29,16 +31,43 @@ export interface SignedIn {
   absoluteExpiresAt: Date;
 }
 
-export async function signIn(services: Services, rawInput: z.input<typeof signInInput>): Promise<SignedIn> {
+/** Where a sign-in came from: the day's keyed hash of the client's network; null for the service's own callers. */
+export interface SignInOrigin {
+  network: string | null;
+}
+
+/**
+ * Checks the password, counting each attempt (P12): per network, and, when it
+ * fails, per account (under the typed address's keyed hash, so an address
+ * with no account is counted and answered alike). A few quick failures make
+ * the account wait out a short backoff; more within the window lock it for a
+ * while and email its owner once.
+ */
+export async function signIn(
+  services: Services,
+  rawInput: z.input<typeof signInInput>,
+  origin: SignInOrigin = { network: null },
+): Promise<SignedIn> {
   const input = parseInput(signInInput, rawInput);
   const { db } = services;
+  const accountKey = services.limits.hashKey("sign-in.account", input.email);
+  await refuseWhileLockedOut(services, accountKey);
+  await enforceLimits(
+    services,
+    [["sign-in.network", origin.network]],
+    "Too many sign-in attempts from your network",
+    origin.network ? { accountId: null, network: origin.network } : null,
+  );
   const account = await db.account.findUnique({ where: { email: input.email } });
   if (!account) {
     // As slow as a wrong password, so the answer does not tell whether the account exists.
     await verifyPassword(await decoyPasswordHash(), input.password);
-    throw new InvalidCredentialsError();
+    return countFailedSignIn(services, accountKey, null, origin);
   }
-  if (!(await verifyPassword(account.passwordHash, input.password))) throw new InvalidCredentialsError();
+  if (!(await verifyPassword(account.passwordHash, input.password)))
+    return countFailedSignIn(services, accountKey, account, origin);
+  await services.limits.reset("sign-in.account", accountKey);
+  await services.limits.reset("sign-in.account-backoff", accountKey);
   const rehashed = passwordNeedsRehash(account.passwordHash) ? await hashPassword(input.password) : null;
 
   const now = services.now();
@@ -51,6 +80,53 @@ export async function signIn(services: Services, rawInput: z.input<typeof signIn
   });
   services.logger.info({ accountId: account.id, rehashed: Boolean(rehashed) }, "customer signed in");
   return { account: updated, token, ...expiry };
+}
+
+const lockedOut = "Too many failed sign-ins for this account";
+
+/** While the account is locked out or backing off, every attempt gets the same refusal, right password or not. */
+async function refuseWhileLockedOut(services: Services, accountKey: string): Promise<void> {
+  const waits = await Promise.all(
+    (["sign-in.account", "sign-in.account-backoff"] as const).map((limit) => services.limits.peek(limit, accountKey)),
+  );
+  const wait = Math.max(0, ...waits.map((state) => state?.retryAfterSeconds ?? 0));
+  if (wait > 0) throw new RateLimitedError(wait, lockedOut);
+}
+
+/**
+ * Counts a failed attempt and answers it: the failure that reaches the
+ * lockout's count locks the account and queues one email to its owner (the
+ * count is atomic, so only one attempt reaches it); the others are refused as
+ * a wrong password.
+ */
+async function countFailedSignIn(
+  services: Services,
+  accountKey: string,
+  account: Account | null,
+  origin: SignInOrigin,
+): Promise<never> {
+  const { limits } = services;
+  const lockout = services.config.rateLimits["sign-in.account"];
+  await limits.penalty("sign-in.account-backoff", accountKey);
+  const failures = await limits.penalty("sign-in.account", accountKey);
+  if (origin.network)
+    await countAbuseSignal(services, "sign-in-failure", { accountId: account?.id ?? null, network: origin.network });
+  if (failures.consumed !== lockout.points) throw new InvalidCredentialsError();
+  await limits.block("sign-in.account", accountKey);
+  const lockSeconds = lockout.blockSeconds ?? lockout.seconds;
+  if (account) {
+    const now = services.now();
+    const publicUrl = services.config.http.publicUrl;
+    await services.db.$transaction((tx) =>
+      enqueueEmail(
+        tx,
+        { accountId: account.id, to: account.email, ...signInLockedEmail(now, Math.ceil(lockSeconds / 60), publicUrl) },
+        services,
+      ),
+    );
+    services.logger.info({ accountId: account.id }, "customer sign-in locked after repeated failures");
+  }
+  throw new RateLimitedError(lockSeconds, lockedOut);
 }
 
 /** Ends one session of the account; ending one that has already ended changes nothing. */

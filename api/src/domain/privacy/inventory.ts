@@ -52,6 +52,10 @@ export const retentionRules = {
     "A copy of a person's data waits encrypted for its single download, and is deleted when its link expires (7 days).",
   "rate-limit-window":
     "Counts the emails an address received in the last hour; the email sweep removes it once that hour has passed.",
+  "rate-limit-counters":
+    "A rate limit's count lives for its window or lockout (minutes to an hour); expired counts are swept within the hour after.",
+  "abuse-signal-days":
+    "Abuse signals are kept per UTC day for 30 days (abuseSignalDays), then deleted; each day's keys match no other day's.",
   "legal-hold":
     "A legal hold is evidence of why data was kept past its period: kept for good; an erased account's link is cleared.",
   "breach-register":
@@ -315,6 +319,31 @@ export const dataInventory: DataInventory = {
     failedAttempts: notPersonal("technical", "Failed sign-ins with that address in the window", { policy: "session" }),
     failureWindowStart: notPersonal("technical", "When the counted failures began", { policy: "session" }),
     lockedUntil: notPersonal("technical", "When the lock on that address ends", { policy: "session" }),
+  },
+  RateLimitCounter: {
+    key: notPersonal(
+      "technical",
+      "A rate limit's name and the keyed hash it counts under (an account's, an API key's, a day's network): never an address or email (P12)",
+      { rule: "rate-limit-counters" },
+    ),
+    points: notPersonal("technical", "Attempts counted in the window", { rule: "rate-limit-counters" }),
+    expire: notPersonal("technical", "When the window or lockout ends (ms since the epoch)", { rule: "rate-limit-counters" }),
+  },
+  AbuseSignal: {
+    day: notPersonal("technical", "The UTC day counted", { rule: "abuse-signal-days" }),
+    keyKind: notPersonal("technical", "What the key stands for: a network, an API key or a service", {
+      rule: "abuse-signal-days",
+    }),
+    key: notPersonal(
+      "technical",
+      "The day's keyed hash of a network or API key, or a service's code: never an account, email or address (P12)",
+      { rule: "abuse-signal-days" },
+    ),
+    event: notPersonal("technical", "What was counted: orders, cancels, failed sign-ins, refusals", {
+      rule: "abuse-signal-days",
+    }),
+    count: notPersonal("technical", "How many that day", { rule: "abuse-signal-days" }),
+    lastAt: notPersonal("technical", "When the last one was counted", { rule: "abuse-signal-days" }),
   },
   StaffRecoveryCode: {
     id: staff("technical", recordId, { rule: "staff-access" }, "delete"),
@@ -1017,6 +1046,15 @@ export const reachFromAccount: Record<InventoriedModel, Reach> = {
     because: "keyed hashes of addresses that belong to no staff member, not linked to any account; gone within 30 days",
   },
   StaffRecoveryCode: { kind: "unreachable", because: "staff members' own data, never a customer's" },
+  RateLimitCounter: {
+    kind: "unreachable",
+    because:
+      "counts under keyed hashes (a day's network key rotates daily); no account id, email or address; gone within the hour",
+  },
+  AbuseSignal: {
+    kind: "unreachable",
+    because: "daily counts under that day's keyed hashes or a service's code, never an account's id; deleted after 30 days",
+  },
   AuditNote: direct,
   AuditHead: { kind: "unreachable", because: "the audit chain's newest hash: no one's data" },
   AuditCheckpoint: { kind: "unreachable", because: "signed hashes of the audit chain: no one's data" },

@@ -54,6 +54,8 @@ export const staffPermissions = {
   "retention.read": ["COMPLIANCE"],
   /** Change a retention period, start a purge, place and lift legal holds (P8). */
   "retention.manage": ["COMPLIANCE"],
+  /** See abuse signals: order, cancel and failure rates by a day's keyed hash or a service, never by account (P12). */
+  "abuse.read": ["SUPPORT", "COMPLIANCE"],
   /** Add, disable and re-enrol staff members. */
   "staff.manage": ["ADMIN"],
   /** List and revoke staff sessions. */

@@ -4,6 +4,7 @@
  * domain/accounts.
  */
 import type { Account, ApiKey } from "@smsape/db";
+import { enforceLimits } from "../../domain/abuse/limits.ts";
 import { findOwnAccount } from "../../domain/accounts/account.ts";
 import { createApiKey, revokeApiKey } from "../../domain/accounts/api-keys.ts";
 import {
@@ -17,6 +18,7 @@ import { signIn, signOut, signOutEverywhere } from "../../domain/accounts/sign-i
 import { resendVerification, signUp, verifyEmail } from "../../domain/accounts/sign-up.ts";
 import { ConflictError, InvalidCredentialsError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { acknowledgementState, PolicyVersionNotInForceError } from "../../domain/policy/acknowledgements.ts";
+import type { Services } from "../../services/index.ts";
 import { builder } from "../builder.ts";
 import type { Context, Viewer } from "../context.ts";
 import { clearSessionCookie, customerSessionCookie, setSessionCookie } from "../session-cookies.ts";
@@ -134,7 +136,13 @@ builder.mutationField("signUp", (t) =>
       directResult: true,
       union: { name: "SignUpResult", subGraphs: [...customer] },
     },
-    resolve: (_root, { input }, { services }) => signUp(services, input),
+    resolve: async (_root, { input }, { services, client }) => {
+      await enforceLimits(services, [["sign-up.network", client.network]], "Too many sign-ups from your network", {
+        accountId: null,
+        network: client.network,
+      });
+      return signUp(services, input);
+    },
   }),
 );
 
@@ -229,7 +237,7 @@ builder.mutationField("signIn", (t) =>
       union: { name: "SignInResult", subGraphs: [...customer] },
     },
     resolve: async (_root, { input }, context) => {
-      const signedIn = await signIn(context.services, input);
+      const signedIn = await signIn(context.services, input, { network: context.client.network });
       await setSessionCookie(context, customerSessionCookie(context.services.config), signedIn.token, signedIn.absoluteExpiresAt);
       return signedIn;
     },
@@ -312,6 +320,13 @@ const RequestPasswordResetPayload = builder.objectRef<{ email: string }>("Reques
   fields: (t) => ({ email: t.exposeString("email") }),
 });
 
+/** Asking for resets and trying reset tokens count together, per network (each address's emails: email/rate-limits.ts). */
+const enforcePasswordResetLimit = (services: Services, network: string) =>
+  enforceLimits(services, [["password-reset.network", network]], "Too many password resets from your network", {
+    accountId: null,
+    network,
+  });
+
 builder.mutationField("requestPasswordReset", (t) =>
   t.field({
     type: RequestPasswordResetPayload,
@@ -323,7 +338,8 @@ builder.mutationField("requestPasswordReset", (t) =>
       directResult: true,
       union: { name: "RequestPasswordResetResult", subGraphs: [...customer] },
     },
-    resolve: async (_root, { input }, { services }) => {
+    resolve: async (_root, { input }, { services, client }) => {
+      await enforcePasswordResetLimit(services, client.network);
       await requestPasswordReset(services, input.email);
       return { email: input.email.trim().toLowerCase() };
     },
@@ -352,7 +368,8 @@ builder.mutationField("resetPassword", (t) =>
       directResult: true,
       union: { name: "ResetPasswordResult", subGraphs: [...customer] },
     },
-    resolve: async (_root, { input }, { services }) => {
+    resolve: async (_root, { input }, { services, client }) => {
+      await enforcePasswordResetLimit(services, client.network);
       await resetPassword(services, input);
       return { reset: true as const };
     },

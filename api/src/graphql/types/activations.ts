@@ -7,6 +7,8 @@
  * Activation.
  */
 import type { Activation } from "@smsape/db";
+import { enforceLimits } from "../../domain/abuse/limits.ts";
+import { countAbuseSignal } from "../../domain/abuse/signals.ts";
 import {
   type ActivationStep,
   cancelActivation,
@@ -222,13 +224,29 @@ builder.mutationField("orderNumber", (t) =>
       directResult: true,
       union: { name: "OrderNumberResult", subGraphs: customer },
     },
-    resolve: (_root, { input }, { services, viewer }) =>
-      orderNumber(services, signedInAccount(viewer).accountId, {
+    resolve: async (_root, { input }, { services, viewer, client }) => {
+      const account = signedInAccount(viewer);
+      const source = { accountId: account.accountId, network: client.network, apiKeyId: account.apiKeyId };
+      const { limits } = services;
+      await enforceLimits(
+        services,
+        [
+          ["order.account", limits.hashKey("order.account", account.accountId)],
+          ["order.api-key", account.apiKeyId ? limits.hashKey("order.api-key", account.apiKeyId) : null],
+          ["order.network", client.network],
+        ],
+        "Too many numbers ordered in a short time",
+        source,
+      );
+      const result = await orderNumber(services, account.accountId, {
         serviceCode: input.service,
         countryCode: input.country,
         maxPriceMinor: input.maxPriceMinor,
         idempotencyKey: input.idempotencyKey,
-      }).then(toPayload(services)),
+      });
+      await countAbuseSignal(services, "order", { ...source, serviceCode: result.activation.serviceCode });
+      return toPayload(services)(result);
+    },
   }),
 );
 
@@ -271,8 +289,19 @@ for (const [field, name, step, description] of steps) {
         directResult: true,
         union: { name: `${name}Result`, subGraphs: customer },
       },
-      resolve: (_root, { id }, { services, viewer }) =>
-        step(services, signedInAccount(viewer).accountId, String(id)).then(toPayload(services)),
+      resolve: async (_root, { id }, { services, viewer, client }) => {
+        const account = signedInAccount(viewer);
+        const result = await step(services, account.accountId, String(id));
+        if (field === "cancelActivation") {
+          await countAbuseSignal(services, "cancel", {
+            accountId: account.accountId,
+            network: client.network,
+            apiKeyId: account.apiKeyId,
+            serviceCode: result.activation.serviceCode,
+          });
+        }
+        return toPayload(services)(result);
+      },
     }),
   );
 }

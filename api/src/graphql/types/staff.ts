@@ -5,6 +5,7 @@
  * rules live in domain/staff.
  */
 import type { StaffSession, StaffUser } from "@smsape/db";
+import { enforceLimits } from "../../domain/abuse/limits.ts";
 import type { Actor } from "../../domain/actors.ts";
 import { ConflictError, InvalidCredentialsError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { StaffCodeInvalidError, StaffLockedError, StaffSignInExpiredError } from "../../domain/staff/errors.ts";
@@ -200,7 +201,14 @@ builder.mutationField("staffSignIn", (t) =>
       directResult: true,
       union: { name: "StaffSignInResult", subGraphs: [...staffOnly] },
     },
-    resolve: (_root, { input }, context) => signInStaff(context.services, input),
+    resolve: async (_root, { input }, { services, client }) => {
+      // Per network here; each member's (and each unknown address's) own lockout is staff/lockout.ts.
+      await enforceLimits(services, [["staff-sign-in.network", client.network]], "Too many sign-in attempts from your network", {
+        accountId: null,
+        network: client.network,
+      });
+      return signInStaff(services, input);
+    },
   }),
 );
 
