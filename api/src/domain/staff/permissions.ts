@@ -54,7 +54,7 @@ export const staffPermissions = {
   "retention.read": ["COMPLIANCE"],
   /** Change a retention period, start a purge, place and lift legal holds (P8). */
   "retention.manage": ["COMPLIANCE"],
-  /** Add, disable and re-enrol staff members. */
+  /** Add staff members, change their role, disable and enable them, make them enrol again. */
   "staff.manage": ["ADMIN"],
   /** List and revoke staff sessions. */
   "staff.sessions": ["ADMIN"],
@@ -69,12 +69,12 @@ export function can(actor: Actor, permission: StaffPermission): boolean {
   return actor.kind === "staff" && (staffPermissions[permission] as readonly StaffRole[]).includes(actor.role);
 }
 
-/** The permissions a role holds, in the table's order. */
 /** The roles that hold a permission. */
 export function staffRolesWith(permission: StaffPermission): StaffRole[] {
   return [...staffPermissions[permission]];
 }
 
+/** The permissions a role holds, in the table's order. */
 export function permissionsOf(role: StaffRole): StaffPermission[] {
   return allStaffPermissions.filter((permission) => (staffPermissions[permission] as readonly StaffRole[]).includes(role));
 }
