@@ -1,7 +1,8 @@
 /**
  * Staff members and their sessions (ADMIN): the `staff` resource lists, shows
- * and creates members, and `update` carries the two actions on one (disable,
- * reset the authenticator); the `staffSessions` resource's `delete` revokes a session.
+ * and creates members, and `update` carries the actions on one (disable,
+ * enable, reset the authenticator, change the role); the `staffSessions`
+ * resource's `delete` revokes a session.
  */
 import { HttpError } from "react-admin";
 import type { ResourceQueries } from "./index.ts";
@@ -29,9 +30,15 @@ const compare = (field: string, order: string) => (a: StaffRecord, b: StaffRecor
   return (order === "DESC" ? -1 : 1) * left.localeCompare(right);
 };
 
-export type StaffAction = "disable" | "resetTotp";
+export type StaffAction = "disable" | "enable" | "resetTotp" | "changeRole";
 
 const actionMutations: Record<StaffAction, string> = {
+  enable: `mutation EnableStaffMember($id: ID!) {
+    enableStaffMember(input: { id: $id }) { __typename ... on StaffMemberPayload { staff { ${MEMBER_FIELDS} } } ... on Error { message } }
+  }`,
+  changeRole: `mutation ChangeStaffRole($id: ID!, $role: StaffRole!) {
+    changeStaffRole(input: { id: $id, role: $role }) { __typename ... on StaffMemberPayload { staff { ${MEMBER_FIELDS} } } ... on Error { message } }
+  }`,
   disable: `mutation DisableStaffMember($id: ID!) {
     disableStaffMember(input: { id: $id }) { __typename ... on StaffMemberPayload { staff { ${MEMBER_FIELDS} } } ... on Error { message } }
   }`,
@@ -76,9 +83,12 @@ export const staffQueries: ResourceQueries = {
 
   /** `data.action` names the step: the API has no free-form edit of a staff member. */
   async update(_resource, { id, data }) {
-    const action = (data as { action?: StaffAction }).action;
+    const { action, role } = data as { action?: StaffAction; role?: string };
     if (!action || !(action in actionMutations)) throw new HttpError("Unknown action on a staff member.", 400);
-    const result = await staffGraphql<Record<string, Payload<"staff", StaffRecord>>>(actionMutations[action], { id });
+    const result = await staffGraphql<Record<string, Payload<"staff", StaffRecord>>>(
+      actionMutations[action],
+      action === "changeRole" ? { id, role } : { id },
+    );
     const [payload] = Object.values(result);
     if (!payload) throw new HttpError("The staff API gave no answer.", 500);
     return { data: payloadOf(payload, "staff") as never };

@@ -1,5 +1,9 @@
-/** Support tickets on the staff API: the list with its keyword hints, logging an email, classifying a ticket. */
-import type { GetListParams, GetListResult } from "react-admin";
+/**
+ * Support tickets on the staff API: the list with its keyword hints, a ticket
+ * with its thread, logging an email, replying, closing, reopening and
+ * classifying a ticket.
+ */
+import type { GetListParams, GetListResult, GetOneParams, GetOneResult } from "react-admin";
 import type { ResourceQueries } from "./index.ts";
 import { staffGraphql } from "./staffGraphql.ts";
 
@@ -13,10 +17,22 @@ export interface SupportTicketRecord {
   status: "OPEN" | "CLASSIFIED" | "CLOSED";
   privacyRequestId: string | null;
   createdAt: string;
+  closedAt: string | null;
   suggestedKind: string | null;
 }
 
-const ticketFields = "id accountId channel fromAddress subject body status privacyRequestId createdAt suggestedKind";
+export interface SupportTicketMessageRecord {
+  id: string;
+  authorName: string;
+  body: string;
+  createdAt: string;
+}
+
+export interface SupportTicketThread extends SupportTicketRecord {
+  messages: SupportTicketMessageRecord[];
+}
+
+const ticketFields = "id accountId channel fromAddress subject body status privacyRequestId createdAt closedAt suggestedKind";
 
 async function getList(_resource: string, params: GetListParams): Promise<GetListResult<SupportTicketRecord>> {
   const { supportTickets } = await staffGraphql<{ supportTickets: SupportTicketRecord[] }>(
@@ -28,7 +44,48 @@ async function getList(_resource: string, params: GetListParams): Promise<GetLis
   return { data: supportTickets.slice((page - 1) * perPage, page * perPage), total: supportTickets.length };
 }
 
-export const ticketQueries: ResourceQueries = { getList } as ResourceQueries;
+async function getOne(_resource: string, params: GetOneParams): Promise<GetOneResult<SupportTicketThread>> {
+  const { supportTicket } = await staffGraphql<{ supportTicket: { data?: SupportTicketThread; message?: string } }>(
+    `query SupportTicket($id: ID!) {
+      supportTicket(id: $id) {
+        __typename
+        ... on QuerySupportTicketSuccess { data { ${ticketFields} messages { id authorName body createdAt } } }
+        ... on Error { message }
+      }
+    }`,
+    { id: String(params.id) },
+    params.signal,
+  );
+  if (!supportTicket.data) throw new Error(supportTicket.message ?? "The ticket could not be read.");
+  return { data: supportTicket.data };
+}
+
+export const ticketQueries: ResourceQueries = { getList, getOne } as ResourceQueries;
+
+/** Sends a reply to the ticket's person by email and keeps it in the thread; throws the server's message. */
+export async function replyToTicket(id: string, body: string): Promise<void> {
+  const { replyToSupportTicket } = await staffGraphql<{ replyToSupportTicket: { __typename: string; message?: string } }>(
+    `mutation ReplyToTicket($input: ReplyToSupportTicketInput!) {
+      replyToSupportTicket(input: $input) { __typename ... on Error { message } }
+    }`,
+    { input: { id, body } },
+  );
+  if (replyToSupportTicket.__typename !== "ReplyToSupportTicketPayload")
+    throw new Error(replyToSupportTicket.message ?? "The reply could not be sent.");
+}
+
+/** Closes an open ticket, or reopens a closed one; throws the server's message. */
+export async function moveTicket(id: string, to: "CLOSED" | "OPEN"): Promise<void> {
+  const field = to === "CLOSED" ? "closeSupportTicket" : "reopenSupportTicket";
+  const result = await staffGraphql<Record<string, { __typename: string; message?: string }>>(
+    to === "CLOSED"
+      ? `mutation CloseTicket($id: ID!) { closeSupportTicket(id: $id) { __typename ... on Error { message } } }`
+      : `mutation ReopenTicket($id: ID!) { reopenSupportTicket(id: $id) { __typename ... on Error { message } } }`,
+    { id },
+  );
+  const answer = result[field];
+  if (answer?.__typename !== "SupportTicketPayload") throw new Error(answer?.message ?? "The ticket could not be changed.");
+}
 
 /** Turns a ticket into a privacy request; returns the new request's id, or throws the server's message. */
 export async function classifyTicket(id: string, kind: string, concernsMinor: boolean): Promise<string> {

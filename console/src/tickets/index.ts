@@ -1,3 +1,4 @@
 import { TicketList } from "./TicketList.tsx";
+import { TicketShow } from "./TicketShow.tsx";
 
-export default { list: TicketList, options: { label: "Support tickets" } };
+export default { list: TicketList, show: TicketShow, options: { label: "Support tickets" } };
