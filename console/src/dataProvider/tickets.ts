@@ -29,7 +29,8 @@ export interface SupportTicketMessageRecord {
 }
 
 export interface SupportTicketThread extends SupportTicketRecord {
-  messages: SupportTicketMessageRecord[];
+  /** Absent while the page shows the list's copy of the ticket, before its own read arrives. */
+  messages?: SupportTicketMessageRecord[];
 }
 
 const ticketFields = "id accountId channel fromAddress subject body status privacyRequestId createdAt closedAt suggestedKind";

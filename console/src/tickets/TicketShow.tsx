@@ -132,7 +132,8 @@ const TicketPage = () => {
         <CardContent>
           <Typography variant="overline">The person wrote</Typography>
           <Typography sx={{ whiteSpace: "pre-wrap" }}>{ticket.body}</Typography>
-          {ticket.messages.map((message) => (
+          {/* Opened from the list, the page first shows the list's record, which has no thread yet. */}
+          {(ticket.messages ?? []).map((message) => (
             <Box key={message.id}>
               <Divider sx={{ my: 1.5 }} />
               <Typography variant="overline">
