@@ -67,6 +67,7 @@ describe.skipIf(browserUnavailable)("support tickets in the staff console", () =
       .getByText(/Identity pending/)
       .first()
       .waitFor();
+    await page.getByRole("link", { name: "From a support ticket" }).waitFor();
 
     // Back in the list, the converted ticket links to its request.
     await page.goto(`${app.url}/console/#/supportTickets`);
