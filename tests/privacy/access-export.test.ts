@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StaffActor } from "../../api/src/domain/actors.ts";
 import { exportedName, prepareAccessExport, purgeExpiredExports } from "../../api/src/domain/privacy/access-export.ts";
 import { dataInventory, type FieldClassification, type InventoriedModel } from "../../api/src/domain/privacy/inventory.ts";
+import { replyToSupportTicket } from "../../api/src/domain/privacy/support-tickets.ts";
 import { NotPermittedError } from "../../api/src/domain/staff/permissions.ts";
 
 const day = 24 * 60 * 60_000;
@@ -25,6 +26,10 @@ async function customerWithHistory() {
   await customer.createApiKey("laptop script");
   const activation = await customer.orderNumber();
   await activation.receiveSms("Your Telegram code is 482913");
+  const { contactSupport } = await customer.client.data(
+    `mutation { contactSupport(input: { subject: "Late code", body: "The code came late." }) { ... on ContactSupportReceipt { ticketId } } }`,
+  );
+  await replyToSupportTicket(app.services, support, contactSupport.ticketId, { body: "Sorry, the carrier was slow." });
   const request = await customer.requestPrivacy({ kind: "ACCESS" });
   return { customer, request, activation };
 }
@@ -63,6 +68,8 @@ describe("access: a copy of one's data (P14)", () => {
       "PrivacyRequest",
       "OutboxEmail",
       "AuditEntry",
+      "SupportTicket",
+      "SupportTicketMessage",
     ];
     for (const model of expectedModels) expect(data.records[model]?.length ?? 0, model).toBeGreaterThan(0);
     for (const [model, rows] of Object.entries(data.records) as Array<[InventoriedModel, Array<Record<string, unknown>>]>) {
@@ -76,6 +83,7 @@ describe("access: a copy of one's data (P14)", () => {
     }
     expect(data.records.Account[0]).toMatchObject({ id: customer.accountId, email: customer.email });
     expect(data.records.SmsMessage[0]).toMatchObject({ body: "Your Telegram code is 482913", code: "482913" });
+    expect(data.records.SupportTicketMessage[0]).toMatchObject({ body: "Sorry, the carrier was slow." });
 
     // Nothing the inventory withholds is in the file under another name: hashes and ciphertexts.
     const account = await app.services.db.account.findUniqueOrThrow({ where: { id: customer.accountId } });

@@ -24,7 +24,7 @@ import {
 import type { ErasureScan } from "../../api/src/domain/privacy/post-erasure-scan.ts";
 import { rejectRequest } from "../../api/src/domain/privacy/request-handling.ts";
 import { transitionRequest } from "../../api/src/domain/privacy/request-states.ts";
-import { contactSupport } from "../../api/src/domain/privacy/support-tickets.ts";
+import { contactSupport, replyToSupportTicket } from "../../api/src/domain/privacy/support-tickets.ts";
 import { liftLegalHold, placeLegalHold } from "../../api/src/domain/retention/holds.ts";
 import { NotPermittedError } from "../../api/src/domain/staff/permissions.ts";
 
@@ -192,7 +192,10 @@ describe("erasure (P16, P9)", () => {
     if (!credential) throw new Error("the customer's session ended");
     const holder: AccountActor = { kind: "account", ...credential };
     const theirWords = `my old phone was stolen, ticket ${randomUUID()}`;
-    await contactSupport(app.services, holder, { subject: "Stolen phone", body: theirWords });
+    const ticket = await contactSupport(app.services, holder, { subject: "Stolen phone", body: theirWords });
+    // Support answered the ticket: the reply went out by email and stays in the ticket's thread.
+    const replyWords = `Sorry about the phone; we ended the sessions on ${randomUUID()}`;
+    await replyToSupportTicket(app.services, support, ticket.id, { body: replyWords });
     // Staff answer a second request with a message that names the person's situation: it goes out by email
     // and is kept as a note outside the audit chain.
     const objection = await customer.requestPrivacy({ kind: "OBJECTION", details: "Stop using my data for anything" });
@@ -200,13 +203,19 @@ describe("erasure (P16, P9)", () => {
     await rejectRequest(app.services, support, objection.id, { reasonCode: "manifestly_unfounded", message: staffWords });
     expect(await findInDatabase(app, theirWords)).not.toEqual([]);
     expect(await findInDatabase(app, staffWords)).not.toEqual([]);
+    expect(await findInDatabase(app, replyWords)).not.toEqual([]);
     await app.mailbox.deliver();
 
     const plan = await approvedPlan(request.id);
-    await runErasure(app.services, reviewer, plan.id);
+    const erased = await runErasure(app.services, reviewer, plan.id);
     await app.mailbox.deliver();
 
-    for (const needle of [customer.email, theirWords, staffWords]) expect(await findInDatabase(app, needle)).toEqual([]);
+    // The run's own scan searched for the ticket's words and the reply, and found neither.
+    expect(erased.scan).toMatchObject({ clean: true });
+    expect(erased.scan.searched.text).toBeGreaterThanOrEqual(5);
+    for (const needle of [customer.email, theirWords, staffWords, replyWords]) {
+      expect(await findInDatabase(app, needle)).toEqual([]);
+    }
     expect(await app.services.db.auditEntry.count({ where: { subjectId: objection.id } })).toBeGreaterThan(0);
     expect((await verifyAuditLogOf(app)).valid).toBe(true);
   });

@@ -529,4 +529,65 @@ describe("support tickets", () => {
       errors: [{ extensions: { code: "NOT_AUTHORIZED" } }],
     });
   });
+
+  it("a reply is emailed to the customer through the outbox and kept in the ticket's thread; the audit entry holds no text", async () => {
+    const customer = await createCustomer(app);
+    const { contactSupport } = await customer.client.data(
+      `mutation { contactSupport(input: { subject: "Code", body: "No SMS for my order." }) { ... on ContactSupportReceipt { ticketId } } }`,
+    );
+    const ticketId = contactSupport.ticketId;
+    const replyText = `We refunded the order ${randomUUID()}; please order again.`;
+    const reply = (body: string) =>
+      support.client.data(
+        `mutation($input: ReplyToSupportTicketInput!) { replyToSupportTicket(input: $input) { __typename
+          ... on ReplyToSupportTicketPayload { message { id authorName body } }
+          ... on Error { code } } }`,
+        { input: { id: ticketId, body } },
+      );
+    const { replyToSupportTicket } = await reply(replyText);
+    expect(replyToSupportTicket).toMatchObject({ message: { authorName: "Test support", body: replyText } });
+    expect((await reply("   ")).replyToSupportTicket).toMatchObject({ code: "VALIDATION_FAILED" });
+
+    const email = await app.mailbox.latest(customer.email, "A reply from SMSAPE support");
+    expect(email.body).toContain(replyText);
+    expect(email.body).toContain(ticketId);
+
+    const readTicket = async () =>
+      (
+        await support.client.data(
+          `query($id: ID!) { supportTicket(id: $id) { __typename ... on QuerySupportTicketSuccess { data {
+            id status closedAt subject body messages { authorName body } } } } }`,
+          { id: ticketId },
+        )
+      ).supportTicket.data;
+    expect(await readTicket()).toMatchObject({
+      status: "OPEN",
+      body: "No SMS for my order.",
+      messages: [{ authorName: "Test support", body: replyText }],
+    });
+    const entries = await app.services.db.auditEntry.findMany({ where: { subjectId: ticketId }, orderBy: { seq: "asc" } });
+    expect(entries.map((entry) => entry.action)).toEqual(
+      expect.arrayContaining(["support_ticket.created", "support_ticket.replied", "support_ticket.viewed"]),
+    );
+    expect(JSON.stringify(entries.map(({ seq: _seq, ...entry }) => entry))).not.toContain(replyText);
+    expect(await app.services.db.auditNote.count({ where: { text: replyText } })).toBe(0);
+
+    const move = (name: "closeSupportTicket" | "reopenSupportTicket") =>
+      support.client.data(
+        `mutation($id: ID!) { ${name}(id: $id) { __typename ... on SupportTicketPayload { ticket { status } } ... on Error { code } } }`,
+        { id: ticketId },
+      );
+    expect((await move("closeSupportTicket"))[`closeSupportTicket`]).toMatchObject({ ticket: { status: "CLOSED" } });
+    expect((await readTicket()).closedAt).not.toBeNull();
+    expect((await move("closeSupportTicket")).closeSupportTicket).toMatchObject({ code: "TICKET_NOT_OPEN" });
+    expect((await reply("Anything else?")).replyToSupportTicket).toMatchObject({ code: "TICKET_CLOSED" });
+    expect((await move("reopenSupportTicket")).reopenSupportTicket).toMatchObject({ ticket: { status: "OPEN" } });
+    expect((await readTicket()).closedAt).toBeNull();
+    expect((await move("reopenSupportTicket")).reopenSupportTicket).toMatchObject({ code: "TICKET_NOT_CLOSED" });
+    expect(
+      await admin.client.request(`mutation($id: ID!) { closeSupportTicket(id: $id) { __typename } }`, { id: ticketId }),
+    ).toMatchObject({
+      errors: [{ extensions: { code: "NOT_AUTHORIZED" } }],
+    });
+  });
 });

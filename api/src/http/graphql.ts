@@ -11,8 +11,8 @@ import { type Audience, notAuthorized, resolveViewer } from "../graphql/viewer.t
 import type { Tracing } from "../platform/tracing.ts";
 import type { Services } from "../services/index.ts";
 import { presentedToken } from "./credentials.ts";
-import { useOperationMetrics } from "./metrics.ts";
 import { clientAddress } from "./edge.ts";
+import { useOperationMetrics } from "./metrics.ts";
 import { useOperationLimits } from "./operation-limits.ts";
 import { type PersistedOperations, usePersistedStaffOperations } from "./persisted-operations.ts";
 import { useStorableTextArguments } from "./storable-text.ts";

@@ -7,17 +7,24 @@ import {
   Datagrid,
   DateField,
   FunctionField,
+  Link,
   NumberField,
   ShowContextProvider,
   TabbedShowLayout,
   TextField,
   Title,
+  useGetList,
   useNotify,
+  usePermissions,
   useRecordContext,
   useShowController,
 } from "react-admin";
 import type { RevealedPersonalData, StaffReadPurpose } from "../dataProvider/accounts.ts";
 import { accounts } from "../dataProvider/index.ts";
+import type { LegalHoldRecord } from "../dataProvider/retention.ts";
+import type { SupportTicketRecord } from "../dataProvider/tickets.ts";
+import { HoldState } from "../legalHolds/HoldState.tsx";
+import { PrivacyRequestLink, TicketStatusChip } from "../tickets/TicketChips.tsx";
 import { PurposeDialog, RevealPersonalData } from "./RevealDialog.tsx";
 
 interface AccountRecord {
@@ -30,6 +37,8 @@ const errorCode = (error: unknown) => (error as { body?: { code?: string } } | n
 
 /** A customer's account: masked until a reason is given; a restricted account opens only with one. */
 export const AccountShow = () => {
+  const { permissions } = usePermissions();
+  const may = (permission: string) => Array.isArray(permissions) && permissions.includes(permission);
   const [purpose, setPurpose] = useState<StaffReadPurpose | null>(null);
   const [revealed, setRevealed] = useState<RevealedPersonalData | null>(null);
   const controller = useShowController<AccountRecord>({
@@ -148,9 +157,65 @@ export const AccountShow = () => {
               </Datagrid>
             </ArrayField>
           </TabbedShowLayout.Tab>
+          <TabbedShowLayout.Tab label="Support tickets">
+            <ArrayField source="supportTickets" label={false}>
+              <Datagrid bulkActionButtons={false} rowClick={false}>
+                <FunctionField
+                  label="Subject"
+                  render={(ticket: { id: string }) =>
+                    revealed?.ticketSubjects.find((named) => named.ticketId === ticket.id)?.subject ?? "(masked)"
+                  }
+                />
+                <FunctionField
+                  label="Status"
+                  render={(ticket: SupportTicketRecord) => <TicketStatusChip status={ticket.status} />}
+                />
+                <TextField source="channel" />
+                <NumberField source="replies" />
+                <DateField source="createdAt" label="Received" showTime />
+                <FunctionField
+                  label="Privacy request"
+                  render={(ticket: SupportTicketRecord) => <PrivacyRequestLink ticket={ticket} />}
+                />
+                {may("tickets.handle") ? (
+                  <FunctionField
+                    label="Ticket"
+                    render={(ticket: { id: string }) => <Link to={`/supportTickets/${ticket.id}/show`}>Open ticket</Link>}
+                  />
+                ) : null}
+              </Datagrid>
+            </ArrayField>
+          </TabbedShowLayout.Tab>
+          {/* Holds are retention's business: shown to the roles that read retention (docs/privacy.md, "Staff roles"). */}
+          {may("retention.read") ? (
+            <TabbedShowLayout.Tab label="Legal holds">
+              <AccountHolds accountId={controller.record.id} />
+            </TabbedShowLayout.Tab>
+          ) : null}
         </TabbedShowLayout>
       </Box>
     </ShowContextProvider>
+  );
+};
+
+/** The legal holds placed on the account, newest first: read-only here, placed and lifted on the holds' pages. */
+const AccountHolds = ({ accountId }: { accountId: string }) => {
+  const { data, isPending, error } = useGetList<LegalHoldRecord>("legalHolds", {
+    filter: { accountId },
+    pagination: { page: 1, perPage: 50 },
+  });
+  if (error) return <Alert severity="error">{(error as Error).message}</Alert>;
+  if (isPending) return null;
+  if (!data?.length) return <Typography color="text.secondary">No legal hold was ever placed on this account.</Typography>;
+  return (
+    <Datagrid data={data} total={data.length} bulkActionButtons={false} rowClick={false} resource="legalHolds">
+      <FunctionField label="Status" render={(hold: LegalHoldRecord) => <HoldState hold={hold} />} />
+      <TextField source="reasonCode" label="Reason" />
+      <DateField source="placedAt" label="Placed" showTime />
+      <DateField source="until" label="Until" showTime emptyText="No end date" />
+      <DateField source="liftedAt" label="Lifted" showTime emptyText="-" />
+      <FunctionField label="Hold" render={(hold: LegalHoldRecord) => <Link to={`/legalHolds/${hold.id}/show`}>Open hold</Link>} />
+    </Datagrid>
   );
 };
 

@@ -68,6 +68,7 @@ export const accountQueries: ResourceQueries = {
               sessions { id live createdAt lastSeenAt idleExpiresAt absoluteExpiresAt revokedAt }
               apiKeys { id prefix createdAt lastUsedAt revokedAt }
               privacyRequests { id kind status receivedAt }
+              supportTickets { id channel status privacyRequestId replies createdAt closedAt }
             }
           }
           ... on Error { code message }
@@ -85,6 +86,7 @@ export interface RevealedPersonalData {
   email: string;
   phoneNumbers: Array<{ activationId: string; phoneNumber: string }>;
   apiKeyNames: Array<{ apiKeyId: string; name: string }>;
+  ticketSubjects: Array<{ ticketId: string; subject: string }>;
 }
 
 /** The account's personal values in clear; the server records the purpose in the audit log. */
@@ -94,7 +96,12 @@ export async function revealPersonalData(accountId: string, purpose: StaffReadPu
       revealAccountPersonalData(accountId: $accountId, purpose: $purpose) {
         __typename
         ... on MutationRevealAccountPersonalDataSuccess {
-          data { email phoneNumbers { activationId phoneNumber } apiKeyNames { apiKeyId name } }
+          data {
+            email
+            phoneNumbers { activationId phoneNumber }
+            apiKeyNames { apiKeyId name }
+            ticketSubjects { ticketId subject }
+          }
         }
         ... on Error { code message }
       }

@@ -1,7 +1,8 @@
 /**
  * Staff members and their sessions (ADMIN): the `staff` resource lists, shows
- * and creates members, and `update` carries the two actions on one (disable,
- * reset the authenticator); the `staffSessions` resource's `delete` revokes a session.
+ * and creates members, and `update` carries the actions on one (disable,
+ * enable, reset the authenticator, change the role); the `staffSessions`
+ * resource's `delete` revokes a session.
  */
 import { HttpError } from "react-admin";
 import { graphql } from "../generated/gql.ts";
@@ -42,9 +43,15 @@ const compare = (field: string, order: string) => (a: StaffRecord, b: StaffRecor
   return (order === "DESC" ? -1 : 1) * left.localeCompare(right);
 };
 
-export type StaffAction = "disable" | "resetTotp";
+export type StaffAction = "disable" | "enable" | "resetTotp" | "changeRole";
 
 const actionMutations = {
+  enable: graphql(`mutation EnableStaffMember($id: ID!) {
+    enableStaffMember(input: { id: $id }) { __typename ... on StaffMemberPayload { staff { ...StaffMemberFields } } ... on Error { message } }
+  }`),
+  changeRole: graphql(`mutation ChangeStaffRole($id: ID!, $role: StaffRole!) {
+    changeStaffRole(input: { id: $id, role: $role }) { __typename ... on StaffMemberPayload { staff { ...StaffMemberFields } } ... on Error { message } }
+  }`),
   disable: graphql(`mutation DisableStaffMember($id: ID!) {
     disableStaffMember(input: { id: $id }) { __typename ... on StaffMemberPayload { staff { ...StaffMemberFields } } ... on Error { message } }
   }`),
@@ -52,6 +59,21 @@ const actionMutations = {
     resetStaffTotp(input: { id: $id }) { __typename ... on StaffMemberPayload { staff { ...StaffMemberFields } } ... on Error { message } }
   }`),
 };
+
+/** Runs one action on a member, each through its own typed operation. */
+async function runAction(action: StaffAction, id: string, role: string | undefined) {
+  switch (action) {
+    case "enable":
+      return (await staffGraphql(actionMutations.enable, { id })).enableStaffMember;
+    case "changeRole":
+      if (!role) throw new HttpError("Choose the member's new role.", 400);
+      return (await staffGraphql(actionMutations.changeRole, { id, role: role as StaffRole })).changeStaffRole;
+    case "disable":
+      return (await staffGraphql(actionMutations.disable, { id })).disableStaffMember;
+    case "resetTotp":
+      return (await staffGraphql(actionMutations.resetTotp, { id })).resetStaffTotp;
+  }
+}
 
 export const staffQueries: ResourceQueries = {
   // The list is short (the company's staff): sorted and paged here rather than on the server.
@@ -94,12 +116,9 @@ export const staffQueries: ResourceQueries = {
 
   /** `data.action` names the step: the API has no free-form edit of a staff member. */
   async update(_resource, { id, data }) {
-    const action = (data as { action?: StaffAction }).action;
+    const { action, role } = data as { action?: StaffAction; role?: string };
     if (!action || !(action in actionMutations)) throw new HttpError("Unknown action on a staff member.", 400);
-    const payload =
-      action === "disable"
-        ? (await staffGraphql(actionMutations.disable, { id })).disableStaffMember
-        : (await staffGraphql(actionMutations.resetTotp, { id })).resetStaffTotp;
+    const payload = await runAction(action, String(id), role);
     return { data: payloadOf(payload, "staff") as never };
   },
 };

@@ -263,8 +263,19 @@ export const en: TranslationMessages = {
     staff: {
       disable: "Disable",
       disableTitle: "Disable %{name}?",
-      disableContent: "They are signed out everywhere at once and cannot sign in again.",
+      disableContent: "They are signed out everywhere at once and cannot sign in until they are enabled again.",
       disabled: "Staff member disabled; their sessions ended.",
+      enable: "Enable",
+      enableTitle: "Enable %{name} again?",
+      enableContent: "They can sign in again with their password and authenticator.",
+      enabled: "Staff member enabled; they can sign in again.",
+      changeRole: "Change role",
+      newRole: "New role",
+      changeRoleTitle: "Make %{name} %{role}?",
+      changeRoleContent:
+        "Their open sessions act with the new role's permissions from their next request. The change is written to the audit log.",
+      roleChanged: "Role changed.",
+      ownRole: "You cannot change your own role.",
       resetTotp: "Reset authenticator",
       resetTotpTitle: "Reset the authenticator of %{name}?",
       resetTotpContent:

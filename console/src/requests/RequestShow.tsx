@@ -15,7 +15,7 @@ import {
   Typography,
 } from "@mui/material";
 import { type ReactNode, useEffect, useState } from "react";
-import { Confirm, Show, useNotify, useRecordContext, useRefresh } from "react-admin";
+import { Confirm, Link, Show, useNotify, useRecordContext, useRefresh } from "react-admin";
 import { assignableStaff, type PrivacyRequestRecord, type RequestStatus, requestSteps } from "../dataProvider/privacyRequests.ts";
 import { When, formatInstant as when } from "../i18n/dates.tsx";
 import { jurisdictionLabels, kindLabels, statusLabels } from "./labels.ts";
@@ -406,6 +406,7 @@ const RequestPage = () => {
         </Typography>
         <Chip size="small" label={jurisdictionLabels[record.jurisdiction] ?? record.jurisdiction} />
         <Chip size="small" variant="outlined" label={record.source} />
+        {record.supportTicketId ? <Link to={`/supportTickets/${record.supportTicketId}/show`}>From a support ticket</Link> : null}
       </Stack>
       {record.details ? <Typography sx={{ mb: 1 }}>“{record.details}”</Typography> : null}
       {record.reporterContact ? (

@@ -14,13 +14,14 @@ import {
   useTranslate,
 } from "react-admin";
 import { staffRoleChoices } from "./roles.ts";
-import { DisableStaffButton, ResetTotpButton, RevokeSessionButton } from "./StaffActions.tsx";
+import { ChangeRole, DisableStaffButton, EnableStaffButton, ResetTotpButton, RevokeSessionButton } from "./StaffActions.tsx";
 
 const StaffShowActions = () => (
   <TopToolbar>
     <Stack direction="row" spacing={1}>
       <ResetTotpButton />
       <DisableStaffButton />
+      <EnableStaffButton />
     </Stack>
   </TopToolbar>
 );
@@ -34,6 +35,9 @@ export const StaffShow = () => {
         <TextField source="displayName" />
         <EmailField source="email" />
         <SelectField source="role" choices={staffRoleChoices} />
+        <Labeled label={translate("smsape.staff.changeRole")}>
+          <ChangeRole />
+        </Labeled>
         <BooleanField source="totpEnrolled" />
         <DateField source="createdAt" showTime />
         <DateField source="disabledAt" showTime emptyText="—" />

@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Chip, FormControlLabel, MenuItem, TextField as MuiTextField, Stack } from "@mui/material";
+import { Alert, Button, Chip, TextField as MuiTextField, Stack } from "@mui/material";
 import { useState } from "react";
 import {
   Datagrid,
@@ -11,51 +11,18 @@ import {
   useRecordContext,
   useRefresh,
 } from "react-admin";
-import { classifyTicket, logEmailTicket, type SupportTicketRecord } from "../dataProvider/tickets.ts";
-import { choices, kindLabels } from "../requests/labels.ts";
+import { logEmailTicket, type SupportTicketRecord } from "../dataProvider/tickets.ts";
+import { kindLabels } from "../requests/labels.ts";
+import { ClassifyTicket } from "./ClassifyTicket.tsx";
+import { PrivacyRequestLink, TicketAgeChip, TicketStatusChip } from "./TicketChips.tsx";
 
-/** Classify control on one ticket: the keyword hint preselects the right. */
+/** Classify control on an open ticket; a classified one links to the request it became. */
 const Classify = () => {
   const ticket = useRecordContext<SupportTicketRecord>();
-  const notify = useNotify();
   const refresh = useRefresh();
-  const [kind, setKind] = useState(ticket?.suggestedKind ?? "ACCESS");
-  const [minor, setMinor] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  if (ticket?.status !== "OPEN") return ticket?.privacyRequestId ? <Chip size="small" label="Classified" /> : null;
-  return (
-    <Stack direction="row" spacing={1} sx={{ alignItems: "center" }} onClick={(event) => event.stopPropagation()}>
-      <MuiTextField select size="small" value={kind} onChange={(event) => setKind(event.target.value)} label="Right">
-        {choices(kindLabels).map((choice) => (
-          <MenuItem key={choice.id} value={choice.id}>
-            {choice.name}
-          </MenuItem>
-        ))}
-      </MuiTextField>
-      <FormControlLabel
-        control={<Checkbox checked={minor} onChange={(event) => setMinor(event.target.checked)} />}
-        label="Minor"
-      />
-      <Button
-        size="small"
-        variant="outlined"
-        onClick={async () => {
-          try {
-            await classifyTicket(ticket.id, kind, minor);
-            notify("The ticket is now a privacy request, waiting for identity", { type: "success" });
-            refresh();
-          } catch (failure) {
-            const message = failure instanceof Error ? failure.message : "The ticket could not be classified.";
-            setError(message);
-            notify(message, { type: "error" });
-          }
-        }}
-      >
-        Make it a privacy request
-      </Button>
-      {error ? <Alert severity="error">{error}</Alert> : null}
-    </Stack>
-  );
+  if (!ticket) return null;
+  if (ticket.status !== "OPEN") return <PrivacyRequestLink ticket={ticket} />;
+  return <ClassifyTicket ticket={ticket} onClassified={() => refresh()} />;
 };
 
 const filters = [
@@ -116,11 +83,24 @@ const LogEmail = () => {
   );
 };
 
-/** Support tickets: those whose words suggest a privacy right first (P18), then the oldest. */
+/**
+ * Support tickets, the queue behind the privacy requests (P18): open tickets
+ * oldest first, those whose words suggest a privacy right ahead of them.
+ */
 export const TicketList = () => (
-  <List title="Support tickets" filters={filters} exporter={false} empty={false}>
+  <List title="Support tickets" filters={filters} filterDefaultValues={{ status: "OPEN" }} exporter={false} empty={false}>
     <LogEmail />
-    <Datagrid bulkActionButtons={false} rowClick={false}>
+    <Datagrid bulkActionButtons={false} rowClick="show">
+      <FunctionField
+        label="Status"
+        sortable={false}
+        render={(ticket: SupportTicketRecord) => (
+          <Stack direction="row" spacing={0.5}>
+            <TicketStatusChip status={ticket.status} />
+            <TicketAgeChip ticket={ticket} />
+          </Stack>
+        )}
+      />
       <FunctionField
         label="Hint"
         sortable={false}
@@ -133,10 +113,14 @@ export const TicketList = () => (
         }
       />
       <TextField source="subject" sortable={false} />
-      <TextField source="body" sortable={false} />
+      <TextField
+        source="body"
+        sortable={false}
+        sx={{ display: "-webkit-box", WebkitLineClamp: 2, WebkitBoxOrient: "vertical", overflow: "hidden" }}
+      />
       <TextField source="channel" sortable={false} />
       <DateField source="createdAt" showTime sortable={false} />
-      <FunctionField label="Classify" sortable={false} render={() => <Classify />} />
+      <FunctionField label="Privacy request" sortable={false} render={() => <Classify />} />
     </Datagrid>
   </List>
 );

@@ -1,3 +1,7 @@
 import { lazyView } from "../lazyView.ts";
 
-export default { list: lazyView(() => import("./TicketList.tsx"), "TicketList"), options: { label: "Support tickets" } };
+export default {
+  list: lazyView(() => import("./TicketList.tsx"), "TicketList"),
+  show: lazyView(() => import("./TicketShow.tsx"), "TicketShow"),
+  options: { label: "Support tickets" },
+};

@@ -1,14 +1,14 @@
 /**
  * A customer's account as support staff see it (P5, P20). Staff find an
  * account by its id or exact address and read its page with personal values
- * masked: the address, the numbers it was given and the names it gave its API
- * keys. Unmasking them takes a reason from a fixed list, and every search,
+ * masked: the address, the numbers it was given, the names it gave its API
+ * keys and the subjects of its support tickets. Unmasking them takes a reason from a fixed list, and every search,
  * page view, unmasking and session revocation is written to the audit log
  * with ids and field names only. The account of a person whose processing is
  * restricted or who objected to staff reads (P17) is read only for one of the
  * reasons the law leaves open (privacy/restriction.ts).
  */
-import type { Activation, ApiKey, Jurisdiction, LedgerEntry, PrivacyRequest, Session } from "@smsape/db";
+import type { Activation, ApiKey, Jurisdiction, LedgerEntry, PrivacyRequest, Session, SupportTicket } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import type { Actor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
@@ -59,6 +59,10 @@ export interface StaffAccountPage extends StaffAccountSummary {
   >;
   apiKeys: Array<Pick<ApiKey, "id" | "prefix" | "createdAt" | "lastUsedAt" | "revokedAt">>;
   privacyRequests: Array<Pick<PrivacyRequest, "id" | "kind" | "status" | "receivedAt">>;
+  /** The account's tickets without their words: the subject is unmasked with the rest, the thread is on the ticket's page. */
+  supportTickets: Array<
+    Pick<SupportTicket, "id" | "channel" | "status" | "privacyRequestId" | "createdAt" | "closedAt"> & { replies: number }
+  >;
 }
 
 export interface RevealedPersonalData {
@@ -66,6 +70,7 @@ export interface RevealedPersonalData {
   email: string;
   phoneNumbers: Array<{ activationId: string; phoneNumber: string }>;
   apiKeyNames: Array<{ apiKeyId: string; name: string }>;
+  ticketSubjects: Array<{ ticketId: string; subject: string }>;
 }
 
 /** `person@example.com` reads `p•••@e•••.com`: enough to tell two accounts apart, not to write to one. */
@@ -191,6 +196,19 @@ export async function accountPageForStaff(
           orderBy: { receivedAt: "desc" },
           select: { id: true, kind: true, status: true, receivedAt: true },
         },
+        supportTickets: {
+          orderBy: { createdAt: "desc" },
+          take: staffPageListLimit,
+          select: {
+            id: true,
+            channel: true,
+            status: true,
+            privacyRequestId: true,
+            createdAt: true,
+            closedAt: true,
+            _count: { select: { messages: true } },
+          },
+        },
       },
     });
     if (!account) throw new NotFoundError("The account");
@@ -222,6 +240,7 @@ export async function accountPageForStaff(
       })),
       apiKeys: account.apiKeys,
       privacyRequests: account.privacyRequests,
+      supportTickets: account.supportTickets.map(({ _count, ...ticket }) => ({ ...ticket, replies: _count.messages })),
     };
   });
 }
@@ -253,6 +272,7 @@ export async function revealAccountPersonalData(
           select: { id: true, phoneNumber: true },
         },
         apiKeys: { orderBy: { createdAt: "desc" }, select: { id: true, name: true } },
+        supportTickets: { orderBy: { createdAt: "desc" }, take: staffPageListLimit, select: { id: true, subject: true } },
       },
     });
     if (!account) throw new NotFoundError("The account");
@@ -265,7 +285,10 @@ export async function revealAccountPersonalData(
         subjectType: "Account",
         subjectId: account.id,
         reason: purpose.reason.toLowerCase(),
-        details: { fields: ["email", "activations.phoneNumber", "apiKeys.name"], reference: purpose.reference ?? null },
+        details: {
+          fields: ["email", "activations.phoneNumber", "apiKeys.name", "supportTickets.subject"],
+          reference: purpose.reference ?? null,
+        },
       },
       services.now(),
     );
@@ -277,6 +300,7 @@ export async function revealAccountPersonalData(
         phoneNumber: activation.phoneNumber,
       })),
       apiKeyNames: account.apiKeys.map((key) => ({ apiKeyId: key.id, name: key.name })),
+      ticketSubjects: account.supportTickets.map((ticket) => ({ ticketId: ticket.id, subject: ticket.subject })),
     };
   });
 }

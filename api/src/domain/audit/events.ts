@@ -47,6 +47,8 @@ export type AuditEvent =
   | Event<"staff.created", "StaffUser", { role: string }>
   | Event<"staff.disabled", "StaffUser", { sessionsEnded: number }>
   | Event<"staff.totp_reset", "StaffUser", { sessionsEnded: number }>
+  | Event<"staff.role_changed", "StaffUser", { from: string; to: string }>
+  | Event<"staff.enabled", "StaffUser", Record<string, never>>
   | Event<"staff_session.revoked", "StaffSession", { staffUserId: Id }>
   // ---------------------------------------------------------------- privacy requests
   | Event<
@@ -109,6 +111,10 @@ export type AuditEvent =
   | Event<"support_ticket.created", "SupportTicket", { channel: string }>
   | Event<"support_ticket.logged", "SupportTicket", { channel: string; linked: boolean }>
   | Event<"support_ticket.classified", "SupportTicket", { privacyRequestId: Id; kind: PrivacyRequestKind }>
+  | Event<"support_ticket.replied", "SupportTicket", { messageId: Id; emailId: Id }>
+  | Event<"support_ticket.viewed", "SupportTicket", Record<string, never>>
+  | Event<"support_ticket.closed", "SupportTicket", Record<string, never>>
+  | Event<"support_ticket.reopened", "SupportTicket", Record<string, never>>
   // ---------------------------------------------------------------- the catalogue and the number pool
   /** Countries and services are named by their codes, prices by `country/service`. */
   | Event<"country.created", "Country", Record<string, never>, string>

@@ -309,6 +309,10 @@ export async function runErasure(
         where: { accountId: account.id },
         select: { id: true, details: true, resolution: true },
       });
+      const tickets = await tx.supportTicket.findMany({
+        where: { accountId: account.id },
+        select: { body: true, messages: { select: { body: true } } },
+      });
 
       // The person is told first, while their address is still known; the
       // notice is not linked to the account, so the outbox delivers it after.
@@ -364,7 +368,10 @@ export async function runErasure(
           phoneNumbers: [...new Set(activations.map((activation) => activation.phoneNumber))],
           texts: [
             ...new Set(
-              requests.flatMap((item) => [item.details, item.resolution]).filter((text): text is string => Boolean(text)),
+              [
+                ...requests.flatMap((item) => [item.details, item.resolution]),
+                ...tickets.flatMap((ticket) => [ticket.body, ...ticket.messages.map((message) => message.body)]),
+              ].filter((text): text is string => Boolean(text)),
             ),
           ],
         },

@@ -713,6 +713,20 @@ export const dataInventory: DataInventory = {
     privacyRequestId: customer("contact", "The request it became, if any", accountLifetime, "delete"),
     createdAt: customer("contact", "When it arrived", accountLifetime, "delete"),
     classifiedAt: customer("contact", "When staff classified it as a privacy request", accountLifetime, "delete"),
+    closedAt: customer("contact", "When staff closed it as needing nothing more", accountLifetime, "delete"),
+  },
+  SupportTicketMessage: {
+    id: customer("contact", recordId, accountLifetime, "delete"),
+    ticketId: customer("contact", "The ticket it answers", accountLifetime, "delete"),
+    authorId: customerNotExported(
+      "contact",
+      "Which staff member wrote the reply",
+      accountLifetime,
+      "delete",
+      "it names an employee",
+    ),
+    body: customer("contact", "Support's reply to the person, as it was emailed to them", accountLifetime, "delete"),
+    createdAt: customer("contact", "When the reply was sent", accountLifetime, "delete"),
   },
   AuditEntry: {
     seq: notPersonal("audit", "Order of the tamper-evident chain", { rule: "evidence" }),
@@ -1084,6 +1098,7 @@ export const reachFromAccount: Record<InventoriedModel, Reach> = {
   BreachIncident: { kind: "unreachable", because: "the breach register describes incidents, and names no customer" },
   IncidentNotification: direct,
   SupportTicket: direct,
+  SupportTicketMessage: { kind: "via", relation: "ticket", parent: "SupportTicket" },
   PrivacyRequestTransition: viaRequest,
   PrivacyRequestIdentityToken: viaRequest,
 };

@@ -8,14 +8,21 @@
  *
  * The list puts tickets whose words suggest a privacy right first (P18:
  * privacy ahead of routine support), then the oldest.
+ *
+ * Staff answer a ticket on its page: the reply goes to the person by email
+ * through the outbox, in the same transaction that stores it as a message of
+ * the ticket's thread; the audit entry names the message and the email, never
+ * the text. A ticket is closed when it needs nothing more, and reopened if it
+ * does.
  */
-import type { PrivacyRequestKind, SupportTicket } from "@smsape/db";
+import type { Prisma, PrivacyRequestKind, SupportTicket, SupportTicketMessage } from "@smsape/db";
 import { z } from "zod";
 import type { Services } from "../../services/index.ts";
 import { emailSchema } from "../accounts/validation.ts";
 import type { AccountActor, Actor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
 import type { AuditEvent } from "../audit/events.ts";
+import { enqueueEmail } from "../email/outbox.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
 import { authorize } from "../staff/permissions.ts";
@@ -139,6 +146,133 @@ export async function classifySupportTicket(
   });
   publishQueueChange(services, result.privacyRequest.id);
   return result;
+}
+
+export interface TicketMessage extends SupportTicketMessage {
+  authorName: string;
+}
+
+export interface TicketWithThread extends TicketWithHint {
+  messages: TicketMessage[];
+}
+
+const messageInclude = { author: { select: { displayName: true } } } as const;
+
+function messageOf({ author, ...message }: SupportTicketMessage & { author: { displayName: string } }): TicketMessage {
+  return { ...message, authorName: author.displayName };
+}
+
+/** One ticket with its thread (the replies staff sent, oldest first); reading it is audited. */
+export async function findSupportTicket(services: Services, actor: Actor, ticketId: string): Promise<TicketWithThread> {
+  authorize(actor, "tickets.handle");
+  if (!isUuid(ticketId)) throw new NotFoundError("The support ticket");
+  return services.db.$transaction(async (tx) => {
+    const ticket = await tx.supportTicket.findUnique({
+      where: { id: ticketId },
+      include: { messages: { include: messageInclude, orderBy: [{ createdAt: "asc" }, { id: "asc" }] } },
+    });
+    if (!ticket) throw new NotFoundError("The support ticket");
+    await auditTicket(tx, actor, "support_ticket.viewed", ticket.id, services.now(), {});
+    return {
+      ...ticket,
+      suggestedKind: suggestPrivacyKind(`${ticket.subject}\n${ticket.body}`),
+      messages: ticket.messages.map(messageOf),
+    };
+  });
+}
+
+const replySchema = z.object({
+  body: z.string().trim().min(1, { error: "is required" }).max(10_000, { error: "must be at most 10000 characters" }),
+});
+
+/** The reply's email: a fixed subject line (the outbox keeps it in plain text), the staff member's words in the body. */
+function replyEmail(ticketId: string, text: string) {
+  return {
+    template: "support-reply",
+    subject: "A reply from SMSAPE support",
+    body: `${text}\n\n— SMSAPE support\nReference: support ticket ${ticketId}. Reply to this address if you need more help.`,
+  };
+}
+
+/**
+ * Staff answer a ticket: the reply is stored on the ticket and queued for
+ * the person's address (the account's current one, or the sender of a logged
+ * email) in one transaction. A closed ticket is reopened before it is answered.
+ */
+export async function replyToSupportTicket(
+  services: Services,
+  actor: Actor,
+  ticketId: string,
+  input: { body: string },
+): Promise<{ ticket: SupportTicket; message: TicketMessage }> {
+  authorize(actor, "tickets.handle");
+  if (actor.kind !== "staff") throw new Error("unreachable: authorize admits staff only");
+  const { body } = parse(replySchema, input);
+  if (!isUuid(ticketId)) throw new NotFoundError("The support ticket");
+  const now = services.now();
+  return services.db.$transaction(async (tx) => {
+    const ticket = await lockTicket(tx, ticketId);
+    if (ticket.status === "CLOSED") throw new ConflictError("TICKET_CLOSED", "This ticket is closed. Reopen it to reply.");
+    const account = ticket.accountId
+      ? await tx.account.findUnique({ where: { id: ticket.accountId }, select: { email: true } })
+      : null;
+    const to = account?.email ?? ticket.fromAddress;
+    if (!to) throw new ConflictError("TICKET_HAS_NO_ADDRESS", "This ticket has no address to reply to.");
+    const message = await tx.supportTicketMessage.create({
+      data: { ticketId: ticket.id, authorId: actor.staffUserId, body, createdAt: now },
+      include: messageInclude,
+    });
+    const email = await enqueueEmail(tx, { accountId: ticket.accountId, to, ...replyEmail(ticket.id, body) }, services);
+    await auditTicket(tx, actor, "support_ticket.replied", ticket.id, now, { messageId: message.id, emailId: email.id });
+    return { ticket, message: messageOf(message) };
+  });
+}
+
+/** Closes an open ticket: it needs nothing more. */
+export function closeSupportTicket(services: Services, actor: Actor, ticketId: string): Promise<SupportTicket> {
+  return moveTicket(services, actor, ticketId, "OPEN", "CLOSED");
+}
+
+/** Reopens a closed ticket, which goes back into the queue by its age. */
+export function reopenSupportTicket(services: Services, actor: Actor, ticketId: string): Promise<SupportTicket> {
+  return moveTicket(services, actor, ticketId, "CLOSED", "OPEN");
+}
+
+async function moveTicket(
+  services: Services,
+  actor: Actor,
+  ticketId: string,
+  from: "OPEN" | "CLOSED",
+  to: "OPEN" | "CLOSED",
+): Promise<SupportTicket> {
+  authorize(actor, "tickets.handle");
+  if (!isUuid(ticketId)) throw new NotFoundError("The support ticket");
+  const now = services.now();
+  return services.db.$transaction(async (tx) => {
+    const ticket = await lockTicket(tx, ticketId);
+    const { count } = await tx.supportTicket.updateMany({
+      where: { id: ticket.id, status: from },
+      data: { status: to, closedAt: to === "CLOSED" ? now : null },
+    });
+    if (count !== 1) {
+      throw to === "CLOSED"
+        ? new ConflictError(
+            "TICKET_NOT_OPEN",
+            "Only an open ticket can be closed; a classified ticket is handled as its privacy request.",
+          )
+        : new ConflictError("TICKET_NOT_CLOSED", "Only a closed ticket can be reopened.");
+    }
+    await auditTicket(tx, actor, to === "CLOSED" ? "support_ticket.closed" : "support_ticket.reopened", ticket.id, now, {});
+    return tx.supportTicket.findUniqueOrThrow({ where: { id: ticket.id } });
+  });
+}
+
+/** The ticket, locked for the rest of the transaction so a reply and a close do not cross. */
+async function lockTicket(tx: Prisma.TransactionClient, ticketId: string): Promise<SupportTicket> {
+  await tx.$queryRaw`SELECT id FROM "SupportTicket" WHERE id = ${ticketId}::uuid FOR UPDATE`;
+  const ticket = await tx.supportTicket.findUnique({ where: { id: ticketId } });
+  if (!ticket) throw new NotFoundError("The support ticket");
+  return ticket;
 }
 
 type TicketEvent = Extract<AuditEvent, { subjectType: "SupportTicket" }>;

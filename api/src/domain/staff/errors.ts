@@ -23,3 +23,19 @@ export class StaffSignInExpiredError extends DomainError {
     super("This sign-in has expired. Start again with your email and password.");
   }
 }
+
+/** The change would leave no active ADMIN, and so nobody who can manage staff. */
+export class LastActiveAdminError extends DomainError {
+  readonly code = "LAST_ACTIVE_ADMIN";
+  constructor() {
+    super("This is the last active administrator. Make another member an administrator first.");
+  }
+}
+
+/** An administrator changes other members' roles, never their own. */
+export class OwnRoleChangeError extends DomainError {
+  readonly code = "CANNOT_CHANGE_OWN_ROLE";
+  constructor() {
+    super("You cannot change your own role; ask another administrator.");
+  }
+}

@@ -56,7 +56,7 @@ export const staffPermissions = {
   "retention.manage": ["COMPLIANCE"],
   /** See abuse signals: order, cancel and failure rates by a day's keyed hash or a service, never by account (P12). */
   "abuse.read": ["SUPPORT", "COMPLIANCE"],
-  /** Add, disable and re-enrol staff members. */
+  /** Add staff members, change their role, disable and enable them, make them enrol again. */
   "staff.manage": ["ADMIN"],
   /** List and revoke staff sessions. */
   "staff.sessions": ["ADMIN"],
@@ -73,12 +73,12 @@ export function can(actor: Actor, permission: StaffPermission): boolean {
   return actor.kind === "staff" && (staffPermissions[permission] as readonly StaffRole[]).includes(actor.role);
 }
 
-/** The permissions a role holds, in the table's order. */
 /** The roles that hold a permission. */
 export function staffRolesWith(permission: StaffPermission): StaffRole[] {
   return [...staffPermissions[permission]];
 }
 
+/** The permissions a role holds, in the table's order. */
 export function permissionsOf(role: StaffRole): StaffPermission[] {
   return allStaffPermissions.filter((permission) => (staffPermissions[permission] as readonly StaffRole[]).includes(role));
 }

@@ -22,6 +22,8 @@ export type StaffAuditEvent =
   | { action: "staff.created"; staffUserId: string; role: string }
   | { action: "staff.disabled"; staffUserId: string; sessionsEnded: number }
   | { action: "staff.totp_reset"; staffUserId: string; sessionsEnded: number }
+  | { action: "staff.role_changed"; staffUserId: string; from: string; to: string }
+  | { action: "staff.enabled"; staffUserId: string }
   | { action: "staff_session.revoked"; staffUserId: string; sessionId: string };
 
 /** Appends the event in the caller's transaction; `actor` is null for sign-in steps, which have no session yet. */
@@ -60,7 +62,10 @@ function auditEventOf(event: StaffAuditEvent): AuditEvent {
     case "staff.disabled":
     case "staff.totp_reset":
       return { action, subjectType: "StaffUser", subjectId: event.staffUserId, details: { sessionsEnded: event.sessionsEnded } };
+    case "staff.role_changed":
+      return { action, subjectType: "StaffUser", subjectId: event.staffUserId, details: { from: event.from, to: event.to } };
     case "staff.totp_enrolled":
+    case "staff.enabled":
       return { action, subjectType: "StaffUser", subjectId: event.staffUserId, details: {} };
   }
 }

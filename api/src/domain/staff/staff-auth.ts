@@ -5,7 +5,7 @@
  * every attempt, good or bad, is audited.
  */
 import { randomBytes } from "node:crypto";
-import type { Prisma, StaffUser } from "@smsape/db";
+import type { Prisma, StaffRole, StaffUser } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import { type Standing, watchCredential } from "../auth/credential-watch.ts";
 import { decoyPasswordHash, hashPassword, passwordNeedsRehash, verifyPassword } from "../auth/passwords.ts";
@@ -325,28 +325,42 @@ export async function signOutStaff(services: Services, session: { staffUserId: s
   if (count > 0) services.events.publish("staffCredentialsEnded", session.staffUserId, { staffUserId: session.staffUserId });
 }
 
-/** Whether a staff session an open socket connected with still stands: not revoked, not past its absolute expiry, the staff member not disabled. */
-export async function staffSessionStanding(services: Services, sessionId: string): Promise<Standing> {
-  const session = await services.db.staffSession.findUnique({
-    where: { id: sessionId },
-    select: { revokedAt: true, absoluteExpiresAt: true, mfaVerifiedAt: true, staffUser: { select: { disabledAt: true } } },
+/**
+ * Whether a staff session an open socket connected with still stands: not
+ * revoked, not past its absolute expiry, the staff member not disabled, and
+ * still holding the role the socket was authorised with (a role change closes
+ * the socket; the console reconnects under the new role).
+ */
+export async function staffSessionStanding(
+  services: Services,
+  session: { sessionId: string; role: StaffRole },
+): Promise<Standing> {
+  const found = await services.db.staffSession.findUnique({
+    where: { id: session.sessionId },
+    select: {
+      revokedAt: true,
+      absoluteExpiresAt: true,
+      mfaVerifiedAt: true,
+      staffUser: { select: { disabledAt: true, role: true } },
+    },
   });
-  return session?.mfaVerifiedAt &&
-    !session.revokedAt &&
-    !session.staffUser.disabledAt &&
-    session.absoluteExpiresAt > services.now()
-    ? { stands: true, until: session.absoluteExpiresAt }
+  return found?.mfaVerifiedAt &&
+    !found.revokedAt &&
+    !found.staffUser.disabledAt &&
+    found.staffUser.role === session.role &&
+    found.absoluteExpiresAt > services.now()
+    ? { stands: true, until: found.absoluteExpiresAt }
     : { stands: false };
 }
 
 /** Calls `ended` once the staff session an open socket connected with ends; returns the function that stops watching. */
 export function watchStaffSession(
   services: Services,
-  session: { staffUserId: string; sessionId: string },
+  session: { staffUserId: string; sessionId: string; role: StaffRole },
   ended: () => void,
 ): () => void {
   return watchCredential(services, {
-    standing: () => staffSessionStanding(services, session.sessionId),
+    standing: () => staffSessionStanding(services, session),
     announcements: services.events.subscribe("staffCredentialsEnded", session.staffUserId),
     ended,
   });

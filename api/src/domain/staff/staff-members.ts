@@ -1,6 +1,8 @@
 /**
- * Staff administration (ADMIN, P5, P20): list and add staff members, disable
- * one at once, see and revoke their sessions, reset their second factor.
+ * Staff administration (ADMIN, P5, P20): list and add staff members, change
+ * a member's role, disable one at once and enable them again, see and revoke
+ * their sessions, reset their second factor. Nothing leaves the service
+ * without an active ADMIN: the last one can be neither demoted nor disabled.
  * Each function authorises first, then makes the change and its audit entry
  * in one transaction; ending credentials is announced so that the member's
  * open sockets close on every instance.
@@ -13,6 +15,7 @@ import type { Actor } from "../actors.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { isUuid } from "../ids.ts";
+import { LastActiveAdminError, OwnRoleChangeError } from "./errors.ts";
 import { authorize } from "./permissions.ts";
 import { auditStaffEvent } from "./staff-audit.ts";
 
@@ -76,6 +79,7 @@ export async function disableStaffMember(services: Services, actor: Actor, staff
   const now = services.now();
   const staff = await services.db.$transaction(async (tx) => {
     await existingMember(tx, staffUserId);
+    await assertAnotherActiveAdmin(tx, staffUserId);
     const { count } = await tx.staffUser.updateMany({ where: { id: staffUserId, disabledAt: null }, data: { disabledAt: now } });
     const sessionsEnded = await endCredentials(tx, staffUserId, now);
     if (count > 0) await auditStaffEvent(tx, actor, { action: "staff.disabled", staffUserId, sessionsEnded }, now);
@@ -83,6 +87,65 @@ export async function disableStaffMember(services: Services, actor: Actor, staff
   });
   announceEnded(services, staffUserId);
   return staff;
+}
+
+/** Enables a disabled member again; they sign in afresh, as their sessions ended when they were disabled. */
+export async function enableStaffMember(services: Services, actor: Actor, staffUserId: string): Promise<StaffUser> {
+  authorize(actor, "staff.manage");
+  const now = services.now();
+  return services.db.$transaction(async (tx) => {
+    await existingMember(tx, staffUserId);
+    const { count } = await tx.staffUser.updateMany({
+      where: { id: staffUserId, disabledAt: { not: null } },
+      data: { disabledAt: null, failedAttempts: 0, failureWindowStart: null, lockedUntil: null },
+    });
+    if (count > 0) await auditStaffEvent(tx, actor, { action: "staff.enabled", staffUserId }, now);
+    return tx.staffUser.findUniqueOrThrow({ where: { id: staffUserId } });
+  });
+}
+
+const staffRoleInput = z.enum(["SUPPORT", "COMPLIANCE", "ADMIN"]);
+
+/**
+ * Gives a member another role. Permissions are read from the member's role on
+ * every request (staff-auth.ts resolves the session with its member), so their
+ * open sessions act with the new role from their next request; their open
+ * sockets, which were authorised under the old role, are told to check their
+ * standing and close.
+ */
+export async function changeStaffRole(
+  services: Services,
+  actor: Actor,
+  staffUserId: string,
+  rawRole: StaffRole,
+): Promise<StaffUser> {
+  authorize(actor, "staff.manage");
+  const role = parseInput(z.object({ role: staffRoleInput }), { role: rawRole }).role;
+  if (actor.kind === "staff" && actor.staffUserId === staffUserId) throw new OwnRoleChangeError();
+  const now = services.now();
+  const { staff, changed } = await services.db.$transaction(async (tx) => {
+    await existingMember(tx, staffUserId);
+    const current = await tx.staffUser.findUniqueOrThrow({ where: { id: staffUserId } });
+    if (current.role === role) return { staff: current, changed: false };
+    if (current.role === "ADMIN" && !current.disabledAt) await assertAnotherActiveAdmin(tx, staffUserId);
+    const staff = await tx.staffUser.update({ where: { id: staffUserId }, data: { role } });
+    await auditStaffEvent(tx, actor, { action: "staff.role_changed", staffUserId, from: current.role, to: role }, now);
+    return { staff, changed: true };
+  });
+  if (changed) announceEnded(services, staffUserId);
+  return staff;
+}
+
+/**
+ * Refuses a change that would leave no active ADMIN but `staffUserId`'s. The
+ * active ADMIN rows stay locked until the transaction ends, so two admins
+ * demoting or disabling each other at once cannot both succeed.
+ */
+async function assertAnotherActiveAdmin(tx: Prisma.TransactionClient, staffUserId: string): Promise<void> {
+  const admins = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT id::text FROM "StaffUser" WHERE role = 'ADMIN' AND "disabledAt" IS NULL ORDER BY id FOR UPDATE`;
+  if (!admins.some((admin) => admin.id === staffUserId)) return;
+  if (admins.length < 2) throw new LastActiveAdminError();
 }
 
 /** Forgets a member's second factor and recovery codes; they enrol again at their next sign-in. Their sessions end. */

@@ -31,7 +31,7 @@ import type { LiveEvents } from "../../platform/pubsub.ts";
 import type { Services } from "../../services/index.ts";
 import { builder } from "../builder.ts";
 import type { Viewer } from "../context.ts";
-import { notAuthorized } from "../viewer.ts";
+import { notAuthorized, signedInStaff } from "../viewer.ts";
 import { ErrorInterface, registerErrorType } from "./errors.ts";
 import { JurisdictionEnum, PrivacyRequestKindEnum, PrivacyRequestSourceEnum, PrivacyRequestStatusEnum } from "./privacy.ts";
 
@@ -345,7 +345,7 @@ builder.subscriptionField("privacyQueueChanged", (t) =>
       // Checked when subscribing, as for every staff step, and again for each event below.
       const actor = staffActor(context.viewer);
       authorize(actor, "requests.read");
-      const session = context.viewer.kind === "staff" ? context.viewer.sessionId : "";
+      const session = signedInStaff(context.viewer);
       return pipe(
         context.services.events.subscribe("privacyQueueChanged", "queue"),
         filter(async () => {

@@ -120,6 +120,21 @@ const StaffAccountRequestType = builder.objectRef<PageRequest>("StaffAccountPriv
   }),
 });
 
+type PageTicket = StaffAccountPage["supportTickets"][number];
+const StaffAccountTicketType = builder.objectRef<PageTicket>("StaffAccountSupportTicket").implement({
+  subGraphs: staff,
+  description: "A support ticket of the account, without its words; its subject is shown only when unmasked.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    channel: t.exposeString("channel"),
+    status: t.exposeString("status"),
+    privacyRequestId: t.exposeID("privacyRequestId", { nullable: true }),
+    replies: t.exposeInt("replies", { description: "How many replies staff sent." }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    closedAt: t.expose("closedAt", { type: "DateTime", nullable: true }),
+  }),
+});
+
 const StaffAccountPageType = builder.objectRef<StaffAccountPage>("StaffAccountPage").implement({
   subGraphs: staff,
   description: `A customer's account for support staff: personal values masked, lists newest first (at most 50 each).`,
@@ -136,6 +151,7 @@ const StaffAccountPageType = builder.objectRef<StaffAccountPage>("StaffAccountPa
     sessions: t.expose("sessions", { type: [StaffSessionType] }),
     apiKeys: t.expose("apiKeys", { type: [StaffApiKeyType] }),
     privacyRequests: t.expose("privacyRequests", { type: [StaffAccountRequestType] }),
+    supportTickets: t.expose("supportTickets", { type: [StaffAccountTicketType] }),
   }),
 });
 
@@ -149,6 +165,13 @@ const RevealedApiKeyName = builder.objectRef<RevealedPersonalData["apiKeyNames"]
   fields: (t) => ({ apiKeyId: t.exposeID("apiKeyId"), name: t.exposeString("name") }),
 });
 
+const RevealedTicketSubject = builder
+  .objectRef<RevealedPersonalData["ticketSubjects"][number]>("RevealedTicketSubject")
+  .implement({
+    subGraphs: staff,
+    fields: (t) => ({ ticketId: t.exposeID("ticketId"), subject: t.exposeString("subject") }),
+  });
+
 const RevealedPersonalDataType = builder.objectRef<RevealedPersonalData>("RevealedPersonalData").implement({
   subGraphs: staff,
   description: "An account's personal values in clear; reading them was written to the audit log with its reason.",
@@ -157,6 +180,7 @@ const RevealedPersonalDataType = builder.objectRef<RevealedPersonalData>("Reveal
     email: t.exposeString("email"),
     phoneNumbers: t.expose("phoneNumbers", { type: [RevealedPhoneNumber] }),
     apiKeyNames: t.expose("apiKeyNames", { type: [RevealedApiKeyName] }),
+    ticketSubjects: t.expose("ticketSubjects", { type: [RevealedTicketSubject] }),
   }),
 });
 

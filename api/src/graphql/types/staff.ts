@@ -8,7 +8,13 @@ import type { StaffSession, StaffUser } from "@smsape/db";
 import { enforceLimits } from "../../domain/abuse/limits.ts";
 import type { Actor } from "../../domain/actors.ts";
 import { ConflictError, InvalidCredentialsError, NotFoundError, ValidationError } from "../../domain/errors.ts";
-import { StaffCodeInvalidError, StaffLockedError, StaffSignInExpiredError } from "../../domain/staff/errors.ts";
+import {
+  LastActiveAdminError,
+  OwnRoleChangeError,
+  StaffCodeInvalidError,
+  StaffLockedError,
+  StaffSignInExpiredError,
+} from "../../domain/staff/errors.ts";
 import { lockedUntil } from "../../domain/staff/lockout.ts";
 import { permissionsOf } from "../../domain/staff/permissions.ts";
 import {
@@ -20,7 +26,9 @@ import {
 } from "../../domain/staff/staff-auth.ts";
 import {
   addStaffMember,
+  changeStaffRole,
   disableStaffMember,
+  enableStaffMember,
   findStaffMember,
   listStaffMembers,
   listStaffSessions,
@@ -38,6 +46,8 @@ const staffOnly = ["staff"] as const satisfies Array<"customer" | "staff">;
 
 registerErrorType(StaffCodeInvalidError, "StaffCodeInvalidError", [...staffOnly]);
 registerErrorType(StaffSignInExpiredError, "StaffSignInExpiredError", [...staffOnly]);
+registerErrorType(LastActiveAdminError, "LastActiveAdminError", [...staffOnly]);
+registerErrorType(OwnRoleChangeError, "OwnRoleChangeError", [...staffOnly]);
 builder.objectType(StaffLockedError, {
   name: "StaffLockedError",
   subGraphs: [...staffOnly],
@@ -338,15 +348,56 @@ builder.mutationField("disableStaffMember", (t) =>
     type: StaffMemberPayload,
     subGraphs: [...staffOnly],
     authScopes: { staffCan: "staff.manage" },
-    description: "Disables a staff member at once: their sessions end and their open sockets close.",
+    description: "Disables a staff member at once: their sessions end and their open sockets close. The last active ADMIN stays.",
     args: { input: t.arg({ type: StaffMemberIdInput, required: true }) },
     errors: {
-      types: [NotFoundError, ConflictError],
+      types: [NotFoundError, ConflictError, LastActiveAdminError],
       directResult: true,
       union: { name: "DisableStaffMemberResult", subGraphs: [...staffOnly] },
     },
     resolve: async (_root, { input }, context) => ({
       staff: await disableStaffMember(context.services, actorOf(context), String(input.id)),
+    }),
+  }),
+);
+
+builder.mutationField("enableStaffMember", (t) =>
+  t.field({
+    type: StaffMemberPayload,
+    subGraphs: [...staffOnly],
+    authScopes: { staffCan: "staff.manage" },
+    description: "Enables a disabled staff member again; they sign in afresh.",
+    args: { input: t.arg({ type: StaffMemberIdInput, required: true }) },
+    errors: { types: [NotFoundError], directResult: true, union: { name: "EnableStaffMemberResult", subGraphs: [...staffOnly] } },
+    resolve: async (_root, { input }, context) => ({
+      staff: await enableStaffMember(context.services, actorOf(context), String(input.id)),
+    }),
+  }),
+);
+
+builder.mutationField("changeStaffRole", (t) =>
+  t.field({
+    type: StaffMemberPayload,
+    subGraphs: [...staffOnly],
+    authScopes: { staffCan: "staff.manage" },
+    description:
+      "Gives another member a new role. Their open sessions act with it from their next request; the last active ADMIN keeps theirs.",
+    args: {
+      input: t.arg({
+        type: builder.inputType("ChangeStaffRoleInput", {
+          subGraphs: [...staffOnly],
+          fields: (f) => ({ id: f.id({ required: true }), role: f.field({ type: StaffRoleEnum, required: true }) }),
+        }),
+        required: true,
+      }),
+    },
+    errors: {
+      types: [ValidationError, NotFoundError, LastActiveAdminError, OwnRoleChangeError],
+      directResult: true,
+      union: { name: "ChangeStaffRoleResult", subGraphs: [...staffOnly] },
+    },
+    resolve: async (_root, { input }, context) => ({
+      staff: await changeStaffRole(context.services, actorOf(context), String(input.id), input.role),
     }),
   }),
 );

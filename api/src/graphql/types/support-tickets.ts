@@ -1,15 +1,22 @@
 /**
- * Support tickets: `contactSupport` on the customer API; the ticket list,
- * logging an email and classifying a ticket as a privacy request on the staff API.
+ * Support tickets: `contactSupport` on the customer API; the ticket list, a
+ * ticket with its thread, logging an email, replying, closing and reopening,
+ * and classifying a ticket as a privacy request on the staff API.
  */
 import type { PrivacyRequest, SupportTicket } from "@smsape/db";
 import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.ts";
 import {
   classifySupportTicket,
+  closeSupportTicket,
   contactSupport,
+  findSupportTicket,
   listSupportTickets,
   logEmailTicket,
+  reopenSupportTicket,
+  replyToSupportTicket,
+  type TicketMessage,
   type TicketWithHint,
+  type TicketWithThread,
 } from "../../domain/privacy/support-tickets.ts";
 import { builder } from "../builder.ts";
 import { signedInAccount } from "../viewer.ts";
@@ -22,23 +29,44 @@ const TicketStatusEnum = builder.enumType("SupportTicketStatus", {
   values: ["OPEN", "CLASSIFIED", "CLOSED"] as const,
 });
 
-const SupportTicketType = builder.objectRef<TicketWithHint>("SupportTicket").implement({
+const SupportTicketMessageType = builder.objectRef<TicketMessage>("SupportTicketMessage").implement({
   subGraphs: ["staff"],
-  description: "A message to support. `suggestedKind` is a hint from its words, for staff to confirm or ignore.",
+  description: "A reply staff sent on a ticket; it was emailed to the person.",
   fields: (t) => ({
     id: t.exposeID("id"),
-    accountId: t.exposeID("accountId", { nullable: true }),
-    channel: t.expose("channel", { type: ChannelEnum }),
-    fromAddress: t.exposeString("fromAddress", { nullable: true }),
-    subject: t.exposeString("subject"),
+    authorId: t.exposeID("authorId"),
+    authorName: t.exposeString("authorName", { description: "The staff member who wrote it." }),
     body: t.exposeString("body"),
-    status: t.expose("status", { type: TicketStatusEnum }),
-    privacyRequestId: t.exposeID("privacyRequestId", { nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
-    classifiedAt: t.expose("classifiedAt", { type: "DateTime", nullable: true }),
-    suggestedKind: t.expose("suggestedKind", { type: PrivacyRequestKindEnum, nullable: true }),
   }),
 });
+
+const SupportTicketType = builder
+  .objectRef<TicketWithHint & Partial<Pick<TicketWithThread, "messages">>>("SupportTicket")
+  .implement({
+    subGraphs: ["staff"],
+    description: "A message to support. `suggestedKind` is a hint from its words, for staff to confirm or ignore.",
+    fields: (t) => ({
+      closedAt: t.expose("closedAt", { type: "DateTime", nullable: true }),
+      messages: t.field({
+        type: [SupportTicketMessageType],
+        nullable: true,
+        description: "The replies staff sent, oldest first: only on a ticket read by `supportTicket`.",
+        resolve: (ticket) => ticket.messages ?? null,
+      }),
+      id: t.exposeID("id"),
+      accountId: t.exposeID("accountId", { nullable: true }),
+      channel: t.expose("channel", { type: ChannelEnum }),
+      fromAddress: t.exposeString("fromAddress", { nullable: true }),
+      subject: t.exposeString("subject"),
+      body: t.exposeString("body"),
+      status: t.expose("status", { type: TicketStatusEnum }),
+      privacyRequestId: t.exposeID("privacyRequestId", { nullable: true }),
+      createdAt: t.expose("createdAt", { type: "DateTime" }),
+      classifiedAt: t.expose("classifiedAt", { type: "DateTime", nullable: true }),
+      suggestedKind: t.expose("suggestedKind", { type: PrivacyRequestKindEnum, nullable: true }),
+    }),
+  });
 
 const ContactSupportReceipt = builder.objectRef<SupportTicket>("ContactSupportReceipt").implement({
   subGraphs: ["customer"],
@@ -74,6 +102,18 @@ builder.queryField("supportTickets", (t) =>
     args: { status: t.arg({ type: TicketStatusEnum, required: false }) },
     resolve: (_root, args, context) =>
       listSupportTickets(context.services, staffActor(context.viewer), { status: args.status ?? null }),
+  }),
+);
+
+builder.queryField("supportTicket", (t) =>
+  t.field({
+    type: SupportTicketType,
+    subGraphs: ["staff"],
+    description: "One ticket with its thread; reading it is written to the audit log.",
+    authScopes: { staffCan: "tickets.handle" },
+    args: { id: t.arg.id({ required: true }) },
+    errors: { types: [NotFoundError], union: { name: "SupportTicketResult", subGraphs: ["staff"] } },
+    resolve: (_root, args, context) => findSupportTicket(context.services, staffActor(context.viewer), String(args.id)),
   }),
 );
 
@@ -151,3 +191,62 @@ builder.mutationField("classifySupportTicket", (t) =>
       }),
   }),
 );
+
+const ReplyPayload = builder
+  .objectRef<{ ticket: SupportTicket; message: TicketMessage }>("ReplyToSupportTicketPayload")
+  .implement({
+    subGraphs: ["staff"],
+    fields: (t) => ({
+      ticket: t.field({ type: SupportTicketType, resolve: (payload) => ({ ...payload.ticket, suggestedKind: null }) }),
+      message: t.field({ type: SupportTicketMessageType, resolve: (payload) => payload.message }),
+    }),
+  });
+
+builder.mutationField("replyToSupportTicket", (t) =>
+  t.field({
+    type: ReplyPayload,
+    subGraphs: ["staff"],
+    description:
+      "Answers a ticket: the reply is emailed to the person (through the outbox) and kept on the ticket. The audit entry holds no text.",
+    authScopes: { staffCan: "tickets.handle" },
+    args: {
+      input: t.arg({
+        type: builder.inputType("ReplyToSupportTicketInput", {
+          subGraphs: ["staff"],
+          fields: (f) => ({ id: f.id({ required: true }), body: f.string({ required: true }) }),
+        }),
+        required: true,
+      }),
+    },
+    errors: {
+      types: [ValidationError, NotFoundError, ConflictError],
+      directResult: true,
+      union: { name: "ReplyToSupportTicketResult", subGraphs: ["staff"] },
+    },
+    resolve: (_root, { input }, context) =>
+      replyToSupportTicket(context.services, staffActor(context.viewer), String(input.id), { body: input.body }),
+  }),
+);
+
+for (const [name, move, description] of [
+  ["closeSupportTicket", closeSupportTicket, "Closes an open ticket that needs nothing more."],
+  ["reopenSupportTicket", reopenSupportTicket, "Reopens a closed ticket; it goes back into the queue by its age."],
+] as const) {
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: TicketPayload,
+      subGraphs: ["staff"],
+      description,
+      authScopes: { staffCan: "tickets.handle" },
+      args: { id: t.arg.id({ required: true }) },
+      errors: {
+        types: [NotFoundError, ConflictError],
+        directResult: true,
+        union: { name: `${name.charAt(0).toUpperCase()}${name.slice(1)}Result`, subGraphs: ["staff"] },
+      },
+      resolve: async (_root, args, context) => ({
+        ticket: await move(context.services, staffActor(context.viewer), String(args.id)),
+      }),
+    }),
+  );
+}
