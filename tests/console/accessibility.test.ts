@@ -42,6 +42,7 @@ interface Seeded {
   admin: TestStaffMember;
   accountId: string;
   requestId: string;
+  ticketId: string;
   incidentId: string;
   holdId: string;
   purgeRunId: string;
@@ -54,9 +55,10 @@ function seed(): Promise<Seeded> {
     const activation = await customer.orderNumber();
     await activation.receiveSms("Your code is 482913");
     const request = await customer.requestPrivacy({ kind: "ACCESS" });
-    await customer.client.data(`mutation($input: ContactSupportInput!) { contactSupport(input: $input) { __typename } }`, {
-      input: { subject: "Where is my data?", body: "Please send me what you hold about me." },
-    });
+    const { contactSupport } = await customer.client.data(
+      `mutation($input: ContactSupportInput!) { contactSupport(input: $input) { ... on ContactSupportReceipt { ticketId } } }`,
+      { input: { subject: "Where is my data?", body: "Please send me what you hold about me." } },
+    );
 
     const compliance = await createStaffMember(app, { role: "COMPLIANCE" });
     const now = app.clock.now().toISOString();
@@ -87,6 +89,7 @@ function seed(): Promise<Seeded> {
       admin: await createStaffMember(app, { role: "ADMIN" }),
       accountId: customer.accountId,
       requestId: request.id,
+      ticketId: contactSupport.ticketId,
       incidentId: openIncident.data.id,
       holdId: placeLegalHold.data.id,
       purgeRunId: startPurge.data.id,
@@ -125,6 +128,8 @@ const pages: ConsolePage[] = [
   entry("the privacy request queue", "COMPLIANCE", "/privacyRequests", /Access/, "queue.png"),
   entry("a privacy request", "COMPLIANCE", (s) => `/privacyRequests/${s.requestId}/show`, "Timeline", "request.png"),
   entry("the support tickets", "COMPLIANCE", "/supportTickets", "Where is my data?"),
+  entry("a support ticket", "COMPLIANCE", (s) => `/supportTickets/${s.ticketId}/show`, "Where is my data?", "ticket.png"),
+  entry("the abuse signals", "COMPLIANCE", "/abuseSignals", "Counted by"),
   entry("the account search", "COMPLIANCE", "/accounts", "Find an account by its id or its exact email address"),
   entry("an account", "COMPLIANCE", (s) => `/accounts/${s.accountId}/show`, "Show personal data", "account.png"),
   entry("the audit log", "COMPLIANCE", "/auditEntries", "Verify chain", "audit.png"),
