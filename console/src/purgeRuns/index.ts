@@ -5,5 +5,5 @@ import { PurgeRunShow } from "./PurgeRunShow.tsx";
 export default {
   list: PurgeRunList,
   show: PurgeRunShow,
-  options: { label: "Purge runs" },
+  options: { label: "resources.purgeRuns.name" },
 };

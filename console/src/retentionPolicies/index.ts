@@ -7,6 +7,6 @@ export default {
   list: RetentionPolicyList,
   show: RetentionPolicyShow,
   edit: RetentionPolicyEdit,
-  options: { label: "Retention policies" },
+  options: { label: "resources.retentionPolicies.name" },
   recordRepresentation: "key",
 };
