@@ -14,4 +14,4 @@ const BrowserStorageList = () => (
   </List>
 );
 
-export default { list: BrowserStorageList, options: { label: "resources.browserStorage.name" } };
+export default { list: BrowserStorageList, options: { label: "Cookies & storage" } };

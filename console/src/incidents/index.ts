@@ -9,6 +9,6 @@ export default {
   show: IncidentShow,
   create: IncidentCreate,
   edit: IncidentEdit,
-  options: { label: "resources.incidents.name" },
+  options: { label: "Incidents" },
   recordRepresentation: "reference",
 };

@@ -7,5 +7,5 @@ export default {
   list: LegalHoldList,
   show: LegalHoldShow,
   create: LegalHoldCreate,
-  options: { label: "resources.legalHolds.name" },
+  options: { label: "Legal holds" },
 };

@@ -87,5 +87,5 @@ export default {
   list: VersionList,
   show: VersionShow,
   create: VersionCreate,
-  options: { label: "resources.policyVersions.name" },
+  options: { label: "Policy versions" },
 };

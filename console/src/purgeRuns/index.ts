@@ -5,5 +5,5 @@ import { PurgeRunShow } from "./PurgeRunShow.tsx";
 export default {
   list: PurgeRunList,
   show: PurgeRunShow,
-  options: { label: "resources.purgeRuns.name" },
+  options: { label: "Purge runs" },
 };

@@ -7,6 +7,6 @@ export default {
   list: RetentionPolicyList,
   show: RetentionPolicyShow,
   edit: RetentionPolicyEdit,
-  options: { label: "resources.retentionPolicies.name" },
+  options: { label: "Retention policies" },
   recordRepresentation: "key",
 };

@@ -21,4 +21,4 @@ const SubProcessorList = () => (
   </List>
 );
 
-export default { list: SubProcessorList, options: { label: "resources.subProcessors.name" } };
+export default { list: SubProcessorList, options: { label: "Sub-processors" } };
