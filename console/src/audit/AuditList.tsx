@@ -12,23 +12,22 @@ import {
 import { VerifyChainButton } from "./VerifyChainButton.tsx";
 
 const auditFilters = [
-  <TextInput key="action" source="action" label="Action" alwaysOn />,
+  <TextInput key="action" source="action" alwaysOn />,
   <SelectInput
     key="actorType"
     source="actorType"
-    label="Actor type"
     choices={[
-      { id: "ACCOUNT", name: "Account" },
-      { id: "STAFF", name: "Staff" },
-      { id: "SYSTEM", name: "System" },
+      { id: "ACCOUNT", name: "smsape.audit.actorTypes.ACCOUNT" },
+      { id: "STAFF", name: "smsape.audit.actorTypes.STAFF" },
+      { id: "SYSTEM", name: "smsape.audit.actorTypes.SYSTEM" },
     ]}
     alwaysOn
   />,
-  <TextInput key="actorId" source="actorId" label="Actor id" />,
-  <TextInput key="subjectType" source="subjectType" label="Subject type" />,
-  <TextInput key="subjectId" source="subjectId" label="Subject id" alwaysOn />,
-  <DateTimeInput key="from" source="from" label="From" />,
-  <DateTimeInput key="to" source="to" label="Until" />,
+  <TextInput key="actorId" source="actorId" label="smsape.audit.actorIdFilter" />,
+  <TextInput key="subjectType" source="subjectType" />,
+  <TextInput key="subjectId" source="subjectId" label="smsape.audit.subjectIdFilter" alwaysOn />,
+  <DateTimeInput key="from" source="from" />,
+  <DateTimeInput key="to" source="to" />,
 ];
 
 const AuditListActions = () => (
@@ -41,23 +40,23 @@ const AuditListActions = () => (
 /** The audit log, newest first: who did what to which record, and why (a code). Ids and field names only. */
 export const AuditList = () => (
   <List
-    title="Audit log"
+    title="smsape.audit.title"
     filters={auditFilters}
     actions={<AuditListActions />}
     perPage={25}
     sort={{ field: "seq", order: "DESC" }}
   >
     <Datagrid bulkActionButtons={false} rowClick={false}>
-      <TextField source="seq" label="Seq" sortable={false} />
-      <DateField source="at" label="At" showTime sortable={false} />
-      <TextField source="actorType" label="Actor type" sortable={false} />
-      <TextField source="actorId" label="Actor" sortable={false} />
-      <TextField source="action" label="Action" sortable={false} />
-      <TextField source="subjectType" label="Subject type" sortable={false} />
-      <TextField source="subjectId" label="Subject" sortable={false} />
-      <TextField source="reason" label="Reason" sortable={false} />
-      <TextField source="details" label="Details" sortable={false} />
-      <TextField source="note" label="Note" sortable={false} emptyText="" />
+      <TextField source="seq" sortable={false} />
+      <DateField source="at" showTime sortable={false} />
+      <TextField source="actorType" sortable={false} />
+      <TextField source="actorId" sortable={false} />
+      <TextField source="action" sortable={false} />
+      <TextField source="subjectType" sortable={false} />
+      <TextField source="subjectId" sortable={false} />
+      <TextField source="reason" sortable={false} />
+      <TextField source="details" sortable={false} />
+      <TextField source="note" sortable={false} emptyText="" />
     </Datagrid>
   </List>
 );

@@ -21,7 +21,7 @@ export const ClockChip = ({ clock }: { clock: IncidentRecord["clock"] }) => {
       size="small"
       color={colorOf[clock.status]}
       label={translate(`smsape.incidents.clock.${clock.status}`, { hours })}
-      title={`Deadline ${formatInstant(clock.deadline)}`}
+      title={translate("smsape.incidents.clockDeadline", { at: formatInstant(clock.deadline) })}
     />
   );
 };

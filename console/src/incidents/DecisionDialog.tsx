@@ -60,7 +60,7 @@ export const DecisionDialog = ({
       <DialogContent sx={{ display: "flex", flexDirection: "column", gap: 2, pt: "8px !important" }}>
         <MuiTextField
           select
-          label="Decision"
+          label={translate("smsape.incidents.decisionDialog.decision")}
           value={decision}
           onChange={(event) => setDecision(event.target.value as IncidentDecision)}
         >
@@ -70,11 +70,17 @@ export const DecisionDialog = ({
             </MenuItem>
           ))}
         </MuiTextField>
-        <MuiTextField label="Reason" value={reason} onChange={(event) => setReason(event.target.value)} multiline minRows={2} />
+        <MuiTextField
+          label={translate("smsape.incidents.decisionDialog.reason")}
+          value={reason}
+          onChange={(event) => setReason(event.target.value)}
+          multiline
+          minRows={2}
+        />
         {withNotifiedAt && decision === "NOTIFY" && (
           <MuiTextField
             type="datetime-local"
-            label="Authority notified at (leave empty until it is)"
+            label={translate("smsape.incidents.decisionDialog.notifiedAt")}
             value={notifiedAt}
             onChange={(event) => setNotifiedAt(event.target.value)}
             slotProps={{ inputLabel: { shrink: true } }}
@@ -83,9 +89,9 @@ export const DecisionDialog = ({
         {error && <Alert severity="error">{error}</Alert>}
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
+        <Button onClick={onClose}>{translate("ra.action.cancel")}</Button>
         <Button onClick={confirm} disabled={!decision || !reason.trim() || busy} variant="contained">
-          Record decision
+          {translate("smsape.incidents.decisionDialog.record")}
         </Button>
       </DialogActions>
     </Dialog>

@@ -2,7 +2,7 @@ import { Create } from "react-admin";
 import { IncidentForm } from "./IncidentForm.tsx";
 
 export const IncidentCreate = () => (
-  <Create title="Open an incident" redirect="show">
+  <Create title="smsape.incidents.open" redirect="show">
     <IncidentForm />
   </Create>
 );

@@ -17,17 +17,15 @@ export const IncidentForm = ({ editing = false }: { editing?: boolean }) => {
   return (
     // A fresh read of the incident (the page regaining focus) must not wipe what the member is typing.
     <SimpleForm resetOptions={{ keepDirtyValues: true }}>
-      <DateTimeInput source="discoveredAt" label="Discovered at" validate={required()} defaultValue={now} />
+      <DateTimeInput source="discoveredAt" validate={required()} defaultValue={now} />
       <DateTimeInput
         source="awareAt"
-        label="Aware at"
         validate={required()}
         defaultValue={now}
         helperText={translate("smsape.incidents.awareHelp")}
       />
       <TextInput
         source="nature"
-        label="Nature of the breach"
         multiline
         minRows={3}
         fullWidth
@@ -36,18 +34,17 @@ export const IncidentForm = ({ editing = false }: { editing?: boolean }) => {
       />
       <CheckboxGroupInput
         source="dataCategories"
-        label="Data concerned"
-        choices={breachDataCategories.map((id) => ({ id, name: translate(`smsape.incidents.categories.${id}`) }))}
+        choices={breachDataCategories.map((id) => ({ id, name: `smsape.incidents.categories.${id}` }))}
       />
-      <NumberInput source="approxPeople" label="People concerned (approx.)" min={0} />
-      <NumberInput source="approxRecords" label="Records concerned (approx.)" min={0} />
-      <TextInput source="likelyConsequences" label="Likely consequences" multiline fullWidth />
-      <TextInput source="measures" label="Measures taken or proposed" multiline fullWidth />
+      <NumberInput source="approxPeople" min={0} />
+      <NumberInput source="approxRecords" min={0} />
+      <TextInput source="likelyConsequences" multiline fullWidth />
+      <TextInput source="measures" multiline fullWidth />
       {editing && (
         <SelectInput
           source="status"
-          choices={(["OPEN", "CONTAINED"] as const).map((id) => ({ id, name: translate(`smsape.incidents.statuses.${id}`) }))}
-          helperText="Closing has its own step on the incident's page."
+          choices={(["OPEN", "CONTAINED"] as const).map((id) => ({ id, name: `smsape.incidents.statuses.${id}` }))}
+          helperText="smsape.incidents.containedHelp"
         />
       )}
     </SimpleForm>

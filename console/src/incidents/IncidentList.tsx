@@ -9,23 +9,17 @@ import {
   SelectInput,
   TextField,
   TopToolbar,
-  useTranslate,
 } from "react-admin";
 import { type IncidentRecord, incidentStatuses } from "../dataProvider/incidents.ts";
 import { ClockChip } from "./ClockChip.tsx";
 
-const StatusFilter = () => {
-  const translate = useTranslate();
-  return (
-    <SelectInput
-      source="status"
-      label="Status"
-      choices={incidentStatuses.map((id) => ({ id, name: translate(`smsape.incidents.statuses.${id}`) }))}
-    />
-  );
-};
-
-const filters = [<StatusFilter key="status" />];
+const filters = [
+  <SelectInput
+    key="status"
+    source="status"
+    choices={incidentStatuses.map((id) => ({ id, name: `smsape.incidents.statuses.${id}` }))}
+  />,
+];
 
 /** The breach register, newest first, each incident with its authority clock. */
 export const IncidentList = () => (
@@ -34,7 +28,7 @@ export const IncidentList = () => (
     exporter={false}
     actions={
       <TopToolbar>
-        <CreateButton label="Open an incident" />
+        <CreateButton label="smsape.incidents.open" />
       </TopToolbar>
     }
   >
@@ -42,14 +36,14 @@ export const IncidentList = () => (
       <TextField source="reference" sortable={false} />
       <ChipField source="status" sortable={false} />
       <FunctionField
-        label="Authority clock"
+        label="smsape.incidents.authorityClock"
         render={(record: IncidentRecord) => <ClockChip clock={record.clock} />}
         sortable={false}
       />
-      <DateField source="awareAt" label="Aware at" showTime sortable={false} />
-      <NumberField source="approxPeople" label="People (approx.)" sortable={false} />
-      <NumberField source="notificationsCount" label="Notified" sortable={false} />
-      <DateField source="createdAt" label="Opened" showTime sortable={false} />
+      <DateField source="awareAt" showTime sortable={false} />
+      <NumberField source="approxPeople" label="smsape.incidents.peopleApprox" sortable={false} />
+      <NumberField source="notificationsCount" sortable={false} />
+      <DateField source="createdAt" showTime sortable={false} />
     </Datagrid>
   </List>
 );

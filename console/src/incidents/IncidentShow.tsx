@@ -49,30 +49,30 @@ export const IncidentShow = () => {
     if (deciding === "authority") await incidents.recordAuthorityDecision(incident.id, values);
     else await incidents.recordPeopleDecision(incident.id, { decision: values.decision, reason: values.reason });
     setDeciding(null);
-    notify("Decision recorded", { type: "success" });
+    notify("smsape.incidents.decisionRecorded", { type: "success" });
     await controller.refetch();
   };
 
   return (
     <ShowContextProvider value={controller}>
-      <Title title={`Incident ${incident.reference}`} />
+      <Title title={translate("smsape.incidents.title", { reference: incident.reference })} />
       <TopToolbar>
         {!closed && <EditButton />}
         {!closed && (
           <Button color="warning" onClick={() => setClosing(true)}>
-            Close incident
+            {translate("smsape.incidents.close")}
           </Button>
         )}
       </TopToolbar>
       <Stack spacing={2} sx={{ mb: 4 }}>
         <Section title={`${incident.reference}: ${translate(`smsape.incidents.statuses.${incident.status}`)}`}>
           <SimpleShowLayout sx={{ p: 0 }}>
-            <DateField source="discoveredAt" label="Discovered at" showTime />
-            <DateField source="awareAt" label="Aware at" showTime />
-            <TextField source="nature" label="Nature of the breach" />
+            <DateField source="discoveredAt" showTime />
+            <DateField source="awareAt" showTime />
+            <TextField source="nature" />
             <Box>
               <Typography variant="caption" color="text.secondary">
-                Data concerned
+                {translate("resources.incidents.fields.dataCategories")}
               </Typography>
               <Stack direction="row" spacing={1} sx={{ flexWrap: "wrap" }}>
                 {incident.dataCategories.map((category) => (
@@ -80,51 +80,61 @@ export const IncidentShow = () => {
                 ))}
               </Stack>
             </Box>
-            <NumberField source="approxPeople" label="People concerned (approx.)" emptyText="-" />
-            <NumberField source="approxRecords" label="Records concerned (approx.)" emptyText="-" />
-            <TextField source="likelyConsequences" label="Likely consequences" emptyText="-" />
-            <TextField source="measures" label="Measures taken or proposed" emptyText="-" />
-            <DateField source="closedAt" label="Closed at" showTime emptyText="-" />
+            <NumberField source="approxPeople" emptyText="-" />
+            <NumberField source="approxRecords" emptyText="-" />
+            <TextField source="likelyConsequences" emptyText="-" />
+            <TextField source="measures" emptyText="-" />
+            <DateField source="closedAt" showTime emptyText="-" />
           </SimpleShowLayout>
         </Section>
 
-        <Section title="Supervisory authority">
+        <Section title={translate("smsape.incidents.authority")}>
           <Stack spacing={1}>
             <Box>
               <ClockChip clock={incident.clock} />
             </Box>
-            <Typography variant="body2">Deadline: {at(incident.clock.deadline)} (72 hours from awareness)</Typography>
+            <Typography variant="body2">{translate("smsape.incidents.deadline", { at: at(incident.clock.deadline) })}</Typography>
             <Typography variant="body2">
-              Decision:{" "}
-              {incident.authorityDecision
-                ? `${translate(`smsape.incidents.decisions.${incident.authorityDecision}`)}: ${incident.authorityDecisionReason}`
-                : "not recorded"}
+              {translate("smsape.incidents.decision", {
+                decision: incident.authorityDecision
+                  ? translate("smsape.incidents.decisionWithReason", {
+                      decision: translate(`smsape.incidents.decisions.${incident.authorityDecision}`),
+                      reason: incident.authorityDecisionReason,
+                    })
+                  : translate("smsape.incidents.notRecorded"),
+              })}
             </Typography>
             {incident.authorityNotifiedAt && (
-              <Typography variant="body2">Notified at: {at(incident.authorityNotifiedAt)}</Typography>
+              <Typography variant="body2">
+                {translate("smsape.incidents.notifiedAt", { at: at(incident.authorityNotifiedAt) })}
+              </Typography>
             )}
             {!closed && (
               <Box>
                 <Button variant="outlined" onClick={() => setDeciding("authority")}>
-                  Record authority decision
+                  {translate("smsape.incidents.recordAuthority")}
                 </Button>
               </Box>
             )}
           </Stack>
         </Section>
 
-        <Section title="People concerned">
+        <Section title={translate("smsape.incidents.people")}>
           <Stack spacing={2}>
             <Typography variant="body2">
-              Decision:{" "}
-              {incident.peopleDecision
-                ? `${translate(`smsape.incidents.decisions.${incident.peopleDecision}`)}: ${incident.peopleDecisionReason}`
-                : "not recorded"}
+              {translate("smsape.incidents.decision", {
+                decision: incident.peopleDecision
+                  ? translate("smsape.incidents.decisionWithReason", {
+                      decision: translate(`smsape.incidents.decisions.${incident.peopleDecision}`),
+                      reason: incident.peopleDecisionReason,
+                    })
+                  : translate("smsape.incidents.notRecorded"),
+              })}
             </Typography>
             <Typography variant="body2">
               {incident.notificationsCount > 0
                 ? translate("smsape.incidents.notified", {
-                    count: incident.notificationsCount,
+                    smart_count: incident.notificationsCount,
                     at: at(incident.lastNotifiedAt),
                   })
                 : translate("smsape.incidents.noneNotified")}
@@ -132,7 +142,7 @@ export const IncidentShow = () => {
             {!closed && (
               <Box>
                 <Button variant="outlined" onClick={() => setDeciding("people")}>
-                  Record people decision
+                  {translate("smsape.incidents.recordPeople")}
                 </Button>
               </Box>
             )}
@@ -140,7 +150,7 @@ export const IncidentShow = () => {
         </Section>
 
         {!closed && (
-          <Section title="Notify people">
+          <Section title={translate("smsape.incidents.notifyPeople")}>
             {incident.peopleDecision === "NOTIFY" ? (
               <NotifyPeople incident={incident} onSent={() => controller.refetch()} />
             ) : (
@@ -154,21 +164,22 @@ export const IncidentShow = () => {
 
       <DecisionDialog
         open={deciding !== null}
-        title={deciding === "authority" ? "Is the supervisory authority notified?" : "Are the people concerned told?"}
+        title={translate(deciding === "authority" ? "smsape.incidents.authorityQuestion" : "smsape.incidents.peopleQuestion")}
         withNotifiedAt={deciding === "authority"}
         onClose={() => setDeciding(null)}
         onConfirm={decide}
       />
       <Confirm
         isOpen={closing}
-        title={`Close ${incident.reference}?`}
-        content="A closed incident stays in the register and can no longer change."
+        title="smsape.incidents.closeTitle"
+        titleTranslateOptions={{ reference: incident.reference }}
+        content="smsape.incidents.closeContent"
         onClose={() => setClosing(false)}
         onConfirm={async () => {
           setClosing(false);
           try {
             await incidents.closeIncident(incident.id);
-            notify("Incident closed", { type: "success" });
+            notify("smsape.incidents.closed", { type: "success" });
             await controller.refetch();
           } catch (error) {
             notify(error instanceof Error ? error.message : String(error), { type: "error" });

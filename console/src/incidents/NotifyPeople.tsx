@@ -50,7 +50,12 @@ export const NotifyPeople = ({ incident, onSent }: { incident: IncidentRecord; o
       <Typography variant="body2" color="text.secondary">
         {translate("smsape.incidents.notifyHint")}
       </Typography>
-      <MuiTextField select label="Accounts" value={audience.kind} onChange={change("kind")}>
+      <MuiTextField
+        select
+        label={translate("smsape.incidents.audience.accounts")}
+        value={audience.kind}
+        onChange={change("kind")}
+      >
         {audienceKinds.map((kind: AudienceKind) => (
           <MenuItem key={kind} value={kind}>
             {translate(`smsape.incidents.audienceKinds.${kind}`)}
@@ -60,43 +65,70 @@ export const NotifyPeople = ({ incident, onSent }: { incident: IncidentRecord; o
       <Stack direction="row" spacing={2}>
         <MuiTextField
           type="datetime-local"
-          label="From"
+          label={translate("smsape.incidents.audience.from")}
           value={audience.from}
           onChange={change("from")}
           slotProps={{ inputLabel: { shrink: true } }}
         />
         <MuiTextField
           type="datetime-local"
-          label="To"
+          label={translate("smsape.incidents.audience.to")}
           value={audience.to}
           onChange={change("to")}
           slotProps={{ inputLabel: { shrink: true } }}
         />
-        <MuiTextField label="Country (optional)" value={audience.countryCode} onChange={change("countryCode")} />
-        <MuiTextField label="Service (optional)" value={audience.serviceCode} onChange={change("serviceCode")} />
+        <MuiTextField
+          label={translate("smsape.incidents.audience.country")}
+          value={audience.countryCode}
+          onChange={change("countryCode")}
+        />
+        <MuiTextField
+          label={translate("smsape.incidents.audience.service")}
+          value={audience.serviceCode}
+          onChange={change("serviceCode")}
+        />
       </Stack>
       <Box>
         <Button
           variant="outlined"
           onClick={() => run(async () => setPreview(await incidents.previewAudience(incident.id, audience)))}
         >
-          Preview
+          {translate("smsape.incidents.audience.preview")}
         </Button>
       </Box>
-      {preview && <Alert severity="info">{translate("smsape.incidents.preview", preview)}</Alert>}
-      <MuiTextField label="Subject" value={subject} onChange={(event) => setSubject(event.target.value)} />
-      <MuiTextField label="Notice" value={body} onChange={(event) => setBody(event.target.value)} multiline minRows={5} />
+      {preview && (
+        <Alert severity="info">
+          {translate("smsape.incidents.preview", { smart_count: preview.accounts, alreadyNotified: preview.alreadyNotified })}
+        </Alert>
+      )}
+      <MuiTextField
+        label={translate("smsape.incidents.audience.subject")}
+        value={subject}
+        onChange={(event) => setSubject(event.target.value)}
+      />
+      <MuiTextField
+        label={translate("smsape.incidents.audience.notice")}
+        value={body}
+        onChange={(event) => setBody(event.target.value)}
+        multiline
+        minRows={5}
+      />
       <Box>
         <Button variant="contained" disabled={!preview || !subject.trim() || !body.trim()} onClick={() => setConfirming(true)}>
-          Send notice
+          {translate("smsape.incidents.audience.send")}
         </Button>
       </Box>
-      {sent && <Alert severity="success">{translate("smsape.incidents.sent", sent)}</Alert>}
+      {sent && (
+        <Alert severity="success">
+          {translate("smsape.incidents.sent", { smart_count: sent.notified, alreadyNotified: sent.alreadyNotified })}
+        </Alert>
+      )}
       {error && <Alert severity="error">{error}</Alert>}
       <Confirm
         isOpen={confirming}
-        title="Send the notice?"
-        content={`Each of the ${(preview?.accounts ?? 0) - (preview?.alreadyNotified ?? 0)} accounts not yet told receives it by email.`}
+        title="smsape.incidents.audience.sendTitle"
+        content="smsape.incidents.audience.sendContent"
+        contentTranslateOptions={{ smart_count: (preview?.accounts ?? 0) - (preview?.alreadyNotified ?? 0) }}
         onClose={() => setConfirming(false)}
         onConfirm={() =>
           run(async () => {
@@ -104,7 +136,10 @@ export const NotifyPeople = ({ incident, onSent }: { incident: IncidentRecord; o
             const result = await incidents.notifyAudience(incident.id, audience, { subject, body });
             setSent(result);
             setPreview(null);
-            notify(translate("smsape.incidents.sent", result), { type: "success" });
+            notify("smsape.incidents.sent", {
+              type: "success",
+              messageArgs: { smart_count: result.notified, alreadyNotified: result.alreadyNotified },
+            });
             onSent();
           })
         }

@@ -6,8 +6,14 @@ import { defaultDarkTheme, defaultLightTheme, type RaThemeOptions } from "react-
  * app bar's blue, the primary blue on the page, white on warning and info
  * chips. tests/console/accessibility.test.ts checks every page in both.
  */
+/** Every spinner is announced as loading (react-admin's app-bar indicator has no name of its own). */
+const components = {
+  MuiCircularProgress: { defaultProps: { "aria-label": "Loading" } },
+};
+
 export const lightTheme: RaThemeOptions = {
   ...defaultLightTheme,
+  components: { ...defaultLightTheme.components, ...components },
   palette: {
     ...defaultLightTheme.palette,
     primary: { main: "#1565c0", light: "#5e92f3", dark: "#003c8f", contrastText: "#fff" },
@@ -20,6 +26,7 @@ export const lightTheme: RaThemeOptions = {
 
 export const darkTheme: RaThemeOptions = {
   ...defaultDarkTheme,
+  components: { ...defaultDarkTheme.components, ...components },
   palette: {
     ...defaultDarkTheme.palette,
     warning: { main: "#ffb74d", contrastText: "rgba(0, 0, 0, 0.87)" },

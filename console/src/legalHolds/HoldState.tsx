@@ -12,8 +12,13 @@ export const HoldState = ({ hold }: { hold: LegalHoldRecord }) => {
 };
 
 /** What a hold keeps: one account (by id), or every record of a policy's category. */
-export const HeldData = ({ hold }: { hold: LegalHoldRecord }) => (
-  <span style={{ fontFamily: hold.scope === "ACCOUNT" ? "monospace" : undefined }}>
-    {hold.scope === "ACCOUNT" ? `Account ${hold.accountId}` : `Category ${hold.policyKey}`}
-  </span>
-);
+export const HeldData = ({ hold }: { hold: LegalHoldRecord }) => {
+  const translate = useTranslate();
+  return (
+    <span style={{ fontFamily: hold.scope === "ACCOUNT" ? "monospace" : undefined }}>
+      {hold.scope === "ACCOUNT"
+        ? translate("smsape.retention.holds.account", { id: hold.accountId })
+        : translate("smsape.retention.holds.category", { key: hold.policyKey })}
+    </span>
+  );
+};

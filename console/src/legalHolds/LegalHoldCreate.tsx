@@ -21,34 +21,37 @@ export const placeReasonCodes = ["litigation", "authority_inquiry", "law_enforce
 export const LegalHoldCreate = () => {
   const translate = useTranslate();
   return (
-    <Create title="Place a legal hold" redirect="show">
+    <Create title="smsape.retention.holds.placeTitle" redirect="show">
       <SimpleForm defaultValues={{ scope: "ACCOUNT" }}>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 2, maxWidth: 720 }}>
           {translate("smsape.retention.holdHint")}
         </Typography>
         <RadioButtonGroupInput
           source="scope"
-          label="Holds"
           validate={required()}
-          choices={legalHoldScopes.map((id) => ({ id, name: translate(`smsape.retention.holdScopes.${id}`) }))}
+          choices={legalHoldScopes.map((id) => ({ id, name: `smsape.retention.holdScopes.${id}` }))}
         />
         <FormDataConsumer<Partial<LegalHoldRecord>>>
           {({ formData }) =>
             formData.scope === "CATEGORY" ? (
               <ReferenceInput source="policyKey" reference="retentionPolicies">
                 <SelectInput
-                  label="Category"
+                  label="resources.legalHolds.fields.policyKey"
                   optionText={(policy: { key: string; description: string }) => `${policy.key}: ${policy.description}`}
                   validate={required()}
                 />
               </ReferenceInput>
             ) : (
-              <TextInput source="accountId" label="Account id" validate={required()} sx={{ minWidth: 360 }} />
+              <TextInput source="accountId" validate={required()} sx={{ minWidth: 360 }} />
             )
           }
         </FormDataConsumer>
         <ReasonCodeInput source="reasonCode" suggestions={placeReasonCodes} validate={required()} />
-        <DateTimeInput source="until" label="Until (optional)" helperText="Leave empty to hold until lifted." />
+        <DateTimeInput
+          source="until"
+          label="smsape.retention.holds.untilOptional"
+          helperText="smsape.retention.holds.untilHelp"
+        />
       </SimpleForm>
     </Create>
   );

@@ -9,26 +9,18 @@ import {
   TextInput,
   TopToolbar,
   usePermissions,
-  useTranslate,
 } from "react-admin";
 import { type LegalHoldRecord, legalHoldStates } from "../dataProvider/retention.ts";
 import { HeldData, HoldState } from "./HoldState.tsx";
 
-/** `alwaysOn` is read by the list's filter form from this element. */
-const StateFilter = (_props: { alwaysOn?: boolean }) => {
-  const translate = useTranslate();
-  return (
-    <SelectInput
-      source="state"
-      label="Status"
-      choices={legalHoldStates.map((id) => ({ id, name: translate(`smsape.retention.holdStates.${id}`) }))}
-    />
-  );
-};
-
 const filters = [
-  <StateFilter key="state" alwaysOn />,
-  <TextInput key="accountId" source="accountId" label="Account id" alwaysOn />,
+  <SelectInput
+    key="state"
+    source="state"
+    choices={legalHoldStates.map((id) => ({ id, name: `smsape.retention.holdStates.${id}` }))}
+    alwaysOn
+  />,
+  <TextInput key="accountId" source="accountId" alwaysOn />,
 ];
 
 /** Legal holds, newest first: what each keeps, why, since when and until when. */
@@ -41,15 +33,15 @@ export const LegalHoldList = () => {
       exporter={false}
       // No holds yet still shows the filters and "Place a hold", not react-admin's empty page.
       empty={false}
-      actions={<TopToolbar>{canManage && <CreateButton label="Place a hold" />}</TopToolbar>}
+      actions={<TopToolbar>{canManage && <CreateButton label="smsape.retention.holds.place" />}</TopToolbar>}
     >
       <Datagrid rowClick="show" bulkActionButtons={false}>
-        <FunctionField label="Status" sortable={false} render={(hold: LegalHoldRecord) => <HoldState hold={hold} />} />
-        <FunctionField label="Holds" sortable={false} render={(hold: LegalHoldRecord) => <HeldData hold={hold} />} />
-        <TextField source="reasonCode" label="Reason" sortable={false} />
-        <DateField source="placedAt" label="Placed" showTime sortable={false} />
-        <DateField source="until" label="Until" showTime emptyText="No end date" sortable={false} />
-        <DateField source="liftedAt" label="Lifted" showTime emptyText="-" sortable={false} />
+        <FunctionField source="state" sortable={false} render={(hold: LegalHoldRecord) => <HoldState hold={hold} />} />
+        <FunctionField source="scope" sortable={false} render={(hold: LegalHoldRecord) => <HeldData hold={hold} />} />
+        <TextField source="reasonCode" sortable={false} />
+        <DateField source="placedAt" showTime sortable={false} />
+        <DateField source="until" showTime emptyText="smsape.retention.holds.noEnd" sortable={false} />
+        <DateField source="liftedAt" showTime emptyText="-" sortable={false} />
       </Datagrid>
     </List>
   );

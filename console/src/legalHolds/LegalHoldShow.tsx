@@ -50,25 +50,28 @@ export const LegalHoldShow = () => {
   if (!hold) return null;
   return (
     <ShowContextProvider value={controller}>
-      <Title title="Legal hold" />
+      <Title title="smsape.retention.holds.title" />
       <TopToolbar>
         {canManage && hold.active && (
           <Button color="warning" variant="outlined" onClick={() => setLifting(true)}>
-            Lift
+            {translate("smsape.retention.holds.lift")}
           </Button>
         )}
       </TopToolbar>
       <Card variant="outlined" sx={{ mb: 4 }}>
         <CardContent>
           <Typography variant="h6" gutterBottom>
-            Legal hold on <HeldData hold={hold} />
+            {translate("smsape.retention.holds.heading")} <HeldData hold={hold} />
           </Typography>
           <SimpleShowLayout sx={{ p: 0 }}>
-            <FunctionField source="active" label="Status" render={() => <HoldState hold={hold} />} />
-            <FunctionField label="Scope" render={() => translate(`smsape.retention.holdScopes.${hold.scope}`)} />
+            <FunctionField source="active" label="resources.legalHolds.fields.state" render={() => <HoldState hold={hold} />} />
+            <FunctionField
+              label="smsape.retention.holds.scope"
+              render={() => translate(`smsape.retention.holdScopes.${hold.scope}`)}
+            />
             {hold.scope === "ACCOUNT" ? (
               <FunctionField
-                label="Account id"
+                source="accountId"
                 render={() =>
                   canReadAccounts ? (
                     <MuiLink component={Link} to={`/accounts/${hold.accountId}/show`}>
@@ -80,15 +83,15 @@ export const LegalHoldShow = () => {
                 }
               />
             ) : (
-              <ReferenceField source="policyKey" reference="retentionPolicies" label="Category" link="show" />
+              <ReferenceField source="policyKey" reference="retentionPolicies" link="show" />
             )}
-            <TextField source="reasonCode" label="Reason" />
-            <DateField source="placedAt" label="Placed" showTime />
-            <TextField source="placedById" label="Placed by (staff id)" />
-            <DateField source="until" label="Until" showTime emptyText="No end date: holds until lifted" />
-            <DateField source="liftedAt" label="Lifted" showTime emptyText="-" />
-            <TextField source="liftReason" label="Lift reason" emptyText="-" />
-            <TextField source="liftedById" label="Lifted by (staff id)" emptyText="-" />
+            <TextField source="reasonCode" />
+            <DateField source="placedAt" showTime />
+            <TextField source="placedById" />
+            <DateField source="until" showTime emptyText="smsape.retention.holds.noEndLong" />
+            <DateField source="liftedAt" showTime emptyText="-" />
+            <TextField source="liftReason" emptyText="-" />
+            <TextField source="liftedById" emptyText="-" />
           </SimpleShowLayout>
         </CardContent>
       </Card>
@@ -146,9 +149,9 @@ const LiftDialog = ({
         {error && <Alert severity="error">{error}</Alert>}
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
+        <Button onClick={onClose}>{translate("ra.action.cancel")}</Button>
         <Button onClick={confirm} disabled={!reasonCode.trim() || busy} variant="contained" color="warning">
-          Lift hold
+          {translate("smsape.retention.holds.liftHold")}
         </Button>
       </DialogActions>
     </Dialog>

@@ -16,6 +16,7 @@ import {
   TextInput,
   TopToolbar,
   usePermissions,
+  useTranslate,
 } from "react-admin";
 
 /** Only compliance reviewers publish; others read the list. */
@@ -23,38 +24,45 @@ const VersionListActions = () => {
   const { permissions } = usePermissions();
   return (
     <TopToolbar>
-      {Array.isArray(permissions) && permissions.includes("policy.publish") && <CreateButton label="Publish a version" />}
+      {Array.isArray(permissions) && permissions.includes("policy.publish") && (
+        <CreateButton label="smsape.policyVersions.publish" />
+      )}
     </TopToolbar>
   );
 };
 
-const VersionList = () => (
-  <List pagination={false} exporter={false} title="Privacy policy versions" actions={<VersionListActions />}>
-    <Datagrid bulkActionButtons={false} rowClick="show">
-      <TextField source="version" sortable={false} />
-      <DateField source="effectiveAt" label="In force from" showTime sortable={false} />
-      <DateField source="publishedAt" label="Published" showTime sortable={false} />
-      <FunctionField
-        label="Notices"
-        render={(row: { noticesCompletedAt: string | null }) => (row.noticesCompletedAt ? "all accounts told" : "sending")}
-      />
-      <NumberField source="acknowledgements" label="Accepted by" sortable={false} />
-    </Datagrid>
-  </List>
-);
+const VersionList = () => {
+  const translate = useTranslate();
+  return (
+    <List pagination={false} exporter={false} title="smsape.policyVersions.title" actions={<VersionListActions />}>
+      <Datagrid bulkActionButtons={false} rowClick="show">
+        <TextField source="version" sortable={false} />
+        <DateField source="effectiveAt" showTime sortable={false} />
+        <DateField source="publishedAt" showTime sortable={false} />
+        <FunctionField
+          label="smsape.policyVersions.notices"
+          render={(row: { noticesCompletedAt: string | null }) =>
+            translate(row.noticesCompletedAt ? "smsape.policyVersions.allTold" : "smsape.policyVersions.sending")
+          }
+        />
+        <NumberField source="acknowledgements" sortable={false} />
+      </Datagrid>
+    </List>
+  );
+};
 
 const VersionShow = () => (
   <Show>
     <SimpleShowLayout>
       <TextField source="version" />
-      <DateField source="effectiveAt" label="In force from" showTime />
-      <DateField source="publishedAt" label="Published" showTime />
-      <DateField source="noticesCompletedAt" label="Every account told" showTime emptyText="notices are going out" />
-      <NumberField source="acknowledgements" label="Accepted by (accounts)" />
-      <ArrayField source="recentAcknowledgements" label="Latest acceptances">
+      <DateField source="effectiveAt" showTime />
+      <DateField source="publishedAt" showTime />
+      <DateField source="noticesCompletedAt" showTime emptyText="smsape.policyVersions.noticesGoingOut" />
+      <NumberField source="acknowledgements" label="smsape.policyVersions.acceptedByAccounts" />
+      <ArrayField source="recentAcknowledgements">
         <Datagrid bulkActionButtons={false} rowClick={false}>
-          <TextField source="accountId" label="Account" />
-          <DateField source="acknowledgedAt" label="Accepted" showTime />
+          <TextField source="accountId" />
+          <DateField source="acknowledgedAt" showTime />
         </Datagrid>
       </ArrayField>
     </SimpleShowLayout>
@@ -62,15 +70,15 @@ const VersionShow = () => (
 );
 
 const dateOfText = (value: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(value ?? "") ? undefined : "The date the text carries, as YYYY-MM-DD";
+  /^\d{4}-\d{2}-\d{2}$/.test(value ?? "") ? undefined : "smsape.policyVersions.versionFormat";
 
 /** Publishing is final: every account is emailed about the new version. */
 const VersionCreate = () => (
-  <Create title="Publish a new policy version" redirect="list">
+  <Create title="smsape.policyVersions.createTitle" redirect="list">
     <SimpleForm>
-      <TextInput source="version" label="Version (the text's date)" validate={[required(), dateOfText]} />
-      <DateTimeInput source="effectiveAt" label="In force from" validate={required()} />
-      <TextInput source="text" label="Full text" multiline minRows={10} fullWidth validate={required()} />
+      <TextInput source="version" label="smsape.policyVersions.versionInput" validate={[required(), dateOfText]} />
+      <DateTimeInput source="effectiveAt" validate={required()} />
+      <TextInput source="text" multiline minRows={10} fullWidth validate={required()} />
     </SimpleForm>
   </Create>
 );

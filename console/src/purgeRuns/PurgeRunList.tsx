@@ -13,7 +13,7 @@ import type { PurgeRunRecord } from "../dataProvider/retention.ts";
 
 const filters = [
   <ReferenceInput key="policyKey" source="policyKey" reference="retentionPolicies" alwaysOn>
-    <SelectInput label="Policy" optionText="key" />
+    <SelectInput label="resources.purgeRuns.fields.policyKey" optionText="key" />
   </ReferenceInput>,
 ];
 
@@ -23,23 +23,23 @@ export const PurgeRunList = () => {
   return (
     <List filters={filters} exporter={false} empty={false} sort={{ field: "startedAt", order: "DESC" }}>
       <Datagrid rowClick="show" bulkActionButtons={false}>
-        <DateField source="startedAt" label="Started" showTime sortable={false} />
-        <ReferenceField source="policyKey" reference="retentionPolicies" label="Policy" sortable={false} link="show" />
+        <DateField source="startedAt" showTime sortable={false} />
+        <ReferenceField source="policyKey" reference="retentionPolicies" sortable={false} link="show" />
         <FunctionField
-          label="Trigger"
+          source="trigger"
           sortable={false}
           render={(run: PurgeRunRecord) => translate(`smsape.retention.triggers.${run.trigger}`)}
         />
         <FunctionField
-          label="Status"
+          source="status"
           sortable={false}
           render={(run: PurgeRunRecord) => translate(`smsape.retention.runStatuses.${run.status}`)}
         />
-        <DateField source="cutoff" label="Cut-off" showTime sortable={false} />
+        <DateField source="cutoff" showTime sortable={false} />
         <NumberField source="examined" sortable={false} />
         <NumberField source="deleted" sortable={false} />
         <NumberField source="anonymised" sortable={false} />
-        <NumberField source="heldBack" label="Held back" sortable={false} />
+        <NumberField source="heldBack" sortable={false} />
       </Datagrid>
     </List>
   );

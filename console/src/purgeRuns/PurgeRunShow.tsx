@@ -32,25 +32,25 @@ export const PurgeRunShow = () => {
   if (!run) return null;
   return (
     <ShowContextProvider value={controller}>
-      <Title title={`Purge run of ${run.policyKey}`} />
+      <Title title={translate("smsape.retention.runs.title", { key: run.policyKey })} />
       <Card variant="outlined" sx={{ mt: 2, mb: 4 }}>
         <CardContent>
           <Typography variant="h6" gutterBottom>
-            Purge report: {translate(`smsape.retention.runStatuses.${run.status}`)}
+            {translate("smsape.retention.runs.report", { status: translate(`smsape.retention.runStatuses.${run.status}`) })}
           </Typography>
           <SimpleShowLayout sx={{ p: 0 }}>
-            <ReferenceField source="policyKey" reference="retentionPolicies" label="Policy" link="show" />
-            <FunctionField label="Trigger" render={() => translate(`smsape.retention.triggers.${run.trigger}`)} />
-            <FunctionField label="Status" render={() => translate(`smsape.retention.runStatuses.${run.status}`)} />
-            <DateField source="startedAt" label="Started" showTime />
-            <DateField source="finishedAt" label="Finished" showTime emptyText="-" />
-            <DateField source="cutoff" label="Cut-off (records older than this were due)" showTime />
-            <NumberField source="examined" label="Examined" />
-            <NumberField source="deleted" label="Deleted" />
-            <NumberField source="anonymised" label="Anonymised" />
-            <NumberField source="heldBack" label="Held back by legal holds" />
-            <NumberField source="batches" label="Batches" />
-            <FunctionField label="Duration (time in batches)" render={() => formatDuration(run.busyMs)} />
+            <ReferenceField source="policyKey" reference="retentionPolicies" link="show" />
+            <FunctionField source="trigger" render={() => translate(`smsape.retention.triggers.${run.trigger}`)} />
+            <FunctionField source="status" render={() => translate(`smsape.retention.runStatuses.${run.status}`)} />
+            <DateField source="startedAt" showTime />
+            <DateField source="finishedAt" showTime emptyText="-" />
+            <DateField source="cutoff" label="smsape.retention.runs.cutoff" showTime />
+            <NumberField source="examined" />
+            <NumberField source="deleted" />
+            <NumberField source="anonymised" />
+            <NumberField source="heldBack" label="smsape.retention.runs.heldBack" />
+            <NumberField source="batches" />
+            <FunctionField source="duration" render={() => formatDuration(run.busyMs)} />
           </SimpleShowLayout>
         </CardContent>
       </Card>

@@ -1,9 +1,9 @@
 import { Chip, Stack } from "@mui/material";
 import { useEffect, useState } from "react";
-import { Datagrid, FunctionField, List, SelectInput, TextField } from "react-admin";
+import { Datagrid, FunctionField, List, SelectInput, TextField, useTranslate } from "react-admin";
 import { assignableStaff, type PrivacyRequestRecord } from "../dataProvider/privacyRequests.ts";
 import { formatInstant, When } from "../i18n/dates.tsx";
-import { choices, jurisdictionLabels, kindLabels, statusLabels } from "./labels.ts";
+import { jurisdictionLabels, keyedChoices, kindLabels, statusLabels, useRequestLabels } from "./labels.ts";
 import { SlaChip } from "./SlaChip.tsx";
 
 /** Assignee filter: the staff members a request can be given to. */
@@ -18,17 +18,21 @@ const AssigneeFilter = (props: { source: string; label: string; alwaysOn?: boole
 };
 
 const filters = [
-  <SelectInput key="status" source="status" label="State" choices={choices(statusLabels)} alwaysOn />,
-  <SelectInput key="kind" source="kind" label="Right" choices={choices(kindLabels)} alwaysOn />,
-  <SelectInput key="jurisdiction" source="jurisdiction" label="Jurisdiction" choices={choices(jurisdictionLabels)} alwaysOn />,
-  <AssigneeFilter key="assigneeId" source="assigneeId" label="Assignee" alwaysOn />,
+  <SelectInput key="status" source="status" choices={keyedChoices("smsape.requests.statuses", statusLabels)} alwaysOn />,
+  <SelectInput key="kind" source="kind" choices={keyedChoices("smsape.requests.kinds", kindLabels)} alwaysOn />,
+  <SelectInput
+    key="jurisdiction"
+    source="jurisdiction"
+    choices={keyedChoices("smsape.requests.jurisdictions", jurisdictionLabels)}
+    alwaysOn
+  />,
+  <AssigneeFilter key="assigneeId" source="assigneeId" label="resources.privacyRequests.fields.assigneeId" alwaysOn />,
   <SelectInput
     key="clock"
     source="clock"
-    label="Clock"
     choices={[
-      { id: "DUE_SOON", name: "Due soon" },
-      { id: "OVERDUE", name: "Overdue" },
+      { id: "DUE_SOON", name: "smsape.requests.sla.DUE_SOON" },
+      { id: "OVERDUE", name: "smsape.requests.sla.OVERDUE" },
     ]}
     alwaysOn
   />,
@@ -38,51 +42,49 @@ const filters = [
  * The request queue (P18): a minor's data first, then the earliest clock. The
  * server orders it; the console keeps that order.
  */
-export const RequestList = () => (
-  <List title="Privacy request queue" filters={filters} sort={{ field: "dueAt", order: "ASC" }} perPage={25} exporter={false}>
-    <Datagrid rowClick="show" bulkActionButtons={false} sort={{ field: "dueAt", order: "ASC" }}>
-      <FunctionField
-        label="Clock"
-        sortable={false}
-        render={(record: PrivacyRequestRecord) => (
-          <Stack direction="row" spacing={1}>
-            <SlaChip status={record.slaStatus} />
-            {record.concernsMinor ? <Chip size="small" color="error" variant="outlined" label="Minor" /> : null}
-            {record.extended ? <Chip size="small" variant="outlined" label="Extended" /> : null}
-          </Stack>
-        )}
-      />
-      <FunctionField
-        label="Right"
-        sortable={false}
-        render={(record: PrivacyRequestRecord) => kindLabels[record.kind] ?? record.kind}
-      />
-      <FunctionField
-        label="State"
-        sortable={false}
-        render={(record: PrivacyRequestRecord) => statusLabels[record.status] ?? record.status}
-      />
-      <FunctionField
-        label="Jurisdiction"
-        sortable={false}
-        render={(record: PrivacyRequestRecord) => jurisdictionLabels[record.jurisdiction] ?? record.jurisdiction}
-      />
-      <FunctionField
-        label="Due"
-        sortable={false}
-        render={(record: PrivacyRequestRecord) => <When value={record.dueAt} relative />}
-      />
-      <FunctionField
-        label="Received"
-        sortable={false}
-        render={(record: PrivacyRequestRecord) => formatInstant(record.receivedAt)}
-      />
-      <FunctionField
-        label="Assignee"
-        sortable={false}
-        render={(record: PrivacyRequestRecord) => record.assignee?.displayName ?? "Unassigned"}
-      />
-      <TextField source="source" sortable={false} />
-    </Datagrid>
-  </List>
-);
+export const RequestList = () => {
+  const translate = useTranslate();
+  const labels = useRequestLabels();
+  return (
+    <List title="smsape.requests.queue" filters={filters} sort={{ field: "dueAt", order: "ASC" }} perPage={25} exporter={false}>
+      <Datagrid rowClick="show" bulkActionButtons={false} sort={{ field: "dueAt", order: "ASC" }}>
+        <FunctionField
+          source="clock"
+          sortable={false}
+          render={(record: PrivacyRequestRecord) => (
+            <Stack direction="row" spacing={1}>
+              <SlaChip status={record.slaStatus} />
+              {record.concernsMinor ? (
+                <Chip size="small" color="error" variant="outlined" label={translate("smsape.requests.minor")} />
+              ) : null}
+              {record.extended ? <Chip size="small" variant="outlined" label={translate("smsape.requests.extended")} /> : null}
+            </Stack>
+          )}
+        />
+        <FunctionField source="kind" sortable={false} render={(record: PrivacyRequestRecord) => labels.kind(record.kind)} />
+        <FunctionField source="status" sortable={false} render={(record: PrivacyRequestRecord) => labels.status(record.status)} />
+        <FunctionField
+          source="jurisdiction"
+          sortable={false}
+          render={(record: PrivacyRequestRecord) => labels.jurisdiction(record.jurisdiction)}
+        />
+        <FunctionField
+          source="dueAt"
+          sortable={false}
+          render={(record: PrivacyRequestRecord) => <When value={record.dueAt} relative />}
+        />
+        <FunctionField
+          source="receivedAt"
+          sortable={false}
+          render={(record: PrivacyRequestRecord) => formatInstant(record.receivedAt)}
+        />
+        <FunctionField
+          source="assigneeId"
+          sortable={false}
+          render={(record: PrivacyRequestRecord) => record.assignee?.displayName ?? translate("smsape.requests.unassigned")}
+        />
+        <TextField source="source" sortable={false} />
+      </Datagrid>
+    </List>
+  );
+};

@@ -15,15 +15,16 @@ import {
   Typography,
 } from "@mui/material";
 import { type ReactNode, useEffect, useState } from "react";
-import { Confirm, Link, Show, useNotify, useRecordContext, useRefresh } from "react-admin";
+import { Confirm, Link, Show, useNotify, useRecordContext, useRefresh, useTranslate } from "react-admin";
 import { assignableStaff, type PrivacyRequestRecord, type RequestStatus, requestSteps } from "../dataProvider/privacyRequests.ts";
 import { When, formatInstant as when } from "../i18n/dates.tsx";
-import { jurisdictionLabels, kindLabels, statusLabels } from "./labels.ts";
+import { useRequestLabels } from "./labels.ts";
 import { RightsActions, type RightsRequest } from "./RightsActions.tsx";
 import { SlaChip } from "./SlaChip.tsx";
 
-/** Runs a step, refreshes the page on success, and shows the server's message on failure. */
+/** Runs a step, refreshes the page on success (`done` is a message key), and shows the server's message on failure. */
 function useStep() {
+  const translate = useTranslate();
   const notify = useNotify();
   const refresh = useRefresh();
   const [error, setError] = useState<string | null>(null);
@@ -36,7 +37,7 @@ function useStep() {
       notify(done, { type: "success" });
       refresh();
     } catch (failure) {
-      const message = failure instanceof Error ? failure.message : "The step failed.";
+      const message = failure instanceof Error ? failure.message : translate("smsape.requests.stepFailed");
       setError(message);
       notify(message, { type: "error" });
     } finally {
@@ -57,68 +58,84 @@ const Section = ({ title, children }: { title: string; children: ReactNode }) =>
   </Card>
 );
 
-const Clocks = ({ record }: { record: PrivacyRequestRecord }) => (
-  <Section title="Clocks">
-    <Stack direction="row" spacing={1} sx={{ mb: 1 }}>
-      <SlaChip status={record.slaStatus} />
-      {record.concernsMinor ? <Chip size="small" color="error" label="Minor: 24-hour clock, first in the queue" /> : null}
-      {record.extended ? <Chip size="small" variant="outlined" label="Extended" /> : null}
-    </Stack>
-    <Typography variant="body2">Received: {when(record.receivedAt)}</Typography>
-    <Typography variant="body2">Receipt confirmed: {when(record.acknowledgedAt)}</Typography>
-    {record.acknowledgeDueAt ? (
-      <Typography variant="body2">Receipt due by (CCPA): {when(record.acknowledgeDueAt)}</Typography>
-    ) : null}
-    <Typography variant="body2">
-      Our answer target: <When value={record.slaDueAt} relative />
-    </Typography>
-    <Typography variant="body2">
-      Legal deadline: <When value={record.legalDueAt} relative />
-    </Typography>
-    {record.extended ? (
+const Clocks = ({ record }: { record: PrivacyRequestRecord }) => {
+  const translate = useTranslate();
+  return (
+    <Section title={translate("smsape.requests.clocks.title")}>
+      <Stack direction="row" spacing={1} sx={{ mb: 1 }}>
+        <SlaChip status={record.slaStatus} />
+        {record.concernsMinor ? <Chip size="small" color="error" label={translate("smsape.requests.clocks.minor")} /> : null}
+        {record.extended ? <Chip size="small" variant="outlined" label={translate("smsape.requests.extended")} /> : null}
+      </Stack>
+      <Typography variant="body2">{translate("smsape.requests.clocks.received", { at: when(record.receivedAt) })}</Typography>
       <Typography variant="body2">
-        Extended {when(record.extendedAt)}: {record.extensionReason}
+        {translate("smsape.requests.clocks.acknowledged", { at: when(record.acknowledgedAt) })}
       </Typography>
-    ) : null}
-  </Section>
-);
+      {record.acknowledgeDueAt ? (
+        <Typography variant="body2">
+          {translate("smsape.requests.clocks.acknowledgeDue", { at: when(record.acknowledgeDueAt) })}
+        </Typography>
+      ) : null}
+      <Typography variant="body2">
+        {translate("smsape.requests.clocks.answerTarget")} <When value={record.slaDueAt} relative />
+      </Typography>
+      <Typography variant="body2">
+        {translate("smsape.requests.clocks.legalDeadline")} <When value={record.legalDueAt} relative />
+      </Typography>
+      {record.extended ? (
+        <Typography variant="body2">
+          {translate("smsape.requests.clocks.extended", { at: when(record.extendedAt), reason: record.extensionReason })}
+        </Typography>
+      ) : null}
+    </Section>
+  );
+};
 
-const methods = [
-  { id: "EMAIL_LINK", name: "Email link" },
-  { id: "ID_DOCUMENT", name: "Identity document" },
-  { id: "SIGNED_IN_SESSION", name: "Signed-in session" },
-  { id: "OTHER", name: "Other (say how)" },
-];
+const methods = ["EMAIL_LINK", "ID_DOCUMENT", "SIGNED_IN_SESSION", "OTHER"] as const;
 
 const Identity = ({ record }: { record: PrivacyRequestRecord }) => {
+  const translate = useTranslate();
   const { run, error, busy } = useStep();
   const [method, setMethod] = useState("ID_DOCUMENT");
   const [note, setNote] = useState("");
   const [asking, setAsking] = useState(false);
   return (
-    <Section title="Identity">
+    <Section title={translate("smsape.requests.identity.title")}>
       {record.identityConfirmed ? (
         <Alert severity="success">
-          Identity confirmed ({record.identityMethod ?? "recorded"}){record.identityNote ? `: ${record.identityNote}` : ""}
+          {translate("smsape.requests.identity.confirmed", {
+            method: record.identityMethod ?? translate("smsape.requests.identity.recorded"),
+            note: record.identityNote ? `: ${record.identityNote}` : "",
+          })}
         </Alert>
       ) : (
         <>
           <Alert severity="warning" sx={{ mb: 2 }}>
-            Identity pending: nothing is disclosed, changed or erased until the requester is confirmed as the account holder. A
-            link was emailed to the account's address; the clock keeps running.
+            {translate("smsape.requests.identity.pending")}
           </Alert>
           {record.status === "IDENTITY_PENDING" ? (
             <Stack direction="row" spacing={2} sx={{ alignItems: "center" }}>
-              <TextField select size="small" label="Method" value={method} onChange={(event) => setMethod(event.target.value)}>
-                {methods.map((choice) => (
-                  <MenuItem key={choice.id} value={choice.id}>
-                    {choice.name}
+              <TextField
+                select
+                size="small"
+                label={translate("smsape.requests.identity.method")}
+                value={method}
+                onChange={(event) => setMethod(event.target.value)}
+              >
+                {methods.map((id) => (
+                  <MenuItem key={id} value={id}>
+                    {translate(`smsape.requests.identity.methods.${id}`)}
                   </MenuItem>
                 ))}
               </TextField>
-              <TextField size="small" label="How you checked" value={note} onChange={(event) => setNote(event.target.value)} />
+              <TextField
+                size="small"
+                label={translate("smsape.requests.identity.note")}
+                value={note}
+                onChange={(event) => setNote(event.target.value)}
+              />
               <Button variant="contained" disabled={busy} onClick={() => setAsking(true)}>
-                Confirm identity
+                {translate("smsape.requests.identity.confirm")}
               </Button>
             </Stack>
           ) : null}
@@ -131,11 +148,11 @@ const Identity = ({ record }: { record: PrivacyRequestRecord }) => {
       ) : null}
       <Confirm
         isOpen={asking}
-        title="Confirm the requester's identity?"
-        content="The request can then go ahead: data may be disclosed or erased. The method is recorded."
+        title="smsape.requests.identity.confirmTitle"
+        content="smsape.requests.identity.confirmContent"
         onConfirm={() => {
           setAsking(false);
-          void run(() => requestSteps.confirmIdentity(record.id, method, note), "Identity confirmed");
+          void run(() => requestSteps.confirmIdentity(record.id, method, note), "smsape.requests.identity.done");
         }}
         onClose={() => setAsking(false)}
       />
@@ -144,6 +161,7 @@ const Identity = ({ record }: { record: PrivacyRequestRecord }) => {
 };
 
 const Assignment = ({ record }: { record: PrivacyRequestRecord }) => {
+  const translate = useTranslate();
   const { run, error, busy } = useStep();
   const [staff, setStaff] = useState<Array<{ id: string; displayName: string }>>([]);
   const [assignee, setAssignee] = useState(record.assignee?.id ?? "");
@@ -153,17 +171,17 @@ const Assignment = ({ record }: { record: PrivacyRequestRecord }) => {
       .catch(() => setStaff([]));
   }, []);
   return (
-    <Section title="Assignee">
+    <Section title={translate("smsape.requests.assignment.title")}>
       <Stack direction="row" spacing={2} sx={{ alignItems: "center" }}>
         <TextField
           select
           size="small"
-          label="Assignee"
+          label={translate("smsape.requests.assignment.assignee")}
           value={assignee}
           onChange={(event) => setAssignee(event.target.value)}
           sx={{ minWidth: 220 }}
         >
-          <MenuItem value="">Unassigned</MenuItem>
+          <MenuItem value="">{translate("smsape.requests.unassigned")}</MenuItem>
           {staff.map((member) => (
             <MenuItem key={member.id} value={member.id}>
               {member.displayName}
@@ -173,9 +191,9 @@ const Assignment = ({ record }: { record: PrivacyRequestRecord }) => {
         <Button
           variant="outlined"
           disabled={busy}
-          onClick={() => run(() => requestSteps.assign(record.id, assignee || null), "Assigned")}
+          onClick={() => run(() => requestSteps.assign(record.id, assignee || null), "smsape.requests.assignment.done")}
         >
-          Assign
+          {translate("smsape.requests.assignment.assign")}
         </Button>
       </Stack>
       {error ? (
@@ -189,12 +207,13 @@ const Assignment = ({ record }: { record: PrivacyRequestRecord }) => {
 
 /** The simple steps the signed-in member may take now; the server says which (`nextSteps`). */
 const simpleSteps: Partial<Record<RequestStatus, { label: string; reasonCode: string; irreversible?: boolean }>> = {
-  IN_PROGRESS: { label: "Start", reasonCode: "started" },
-  AWAITING_APPROVAL: { label: "Send for approval", reasonCode: "prepared" },
-  COMPLETED: { label: "Complete", reasonCode: "completed", irreversible: true },
+  IN_PROGRESS: { label: "smsape.requests.steps.start", reasonCode: "started" },
+  AWAITING_APPROVAL: { label: "smsape.requests.steps.sendForApproval", reasonCode: "prepared" },
+  COMPLETED: { label: "smsape.requests.steps.complete", reasonCode: "completed", irreversible: true },
 };
 
 const Steps = ({ record }: { record: PrivacyRequestRecord }) => {
+  const translate = useTranslate();
   const { run, error, busy } = useStep();
   const [pending, setPending] = useState<RequestStatus | null>(null);
   const awaitingApproval = record.status === "AWAITING_APPROVAL";
@@ -203,23 +222,23 @@ const Steps = ({ record }: { record: PrivacyRequestRecord }) => {
   const label = (to: RequestStatus) =>
     awaitingApproval
       ? to === "COMPLETED"
-        ? "Approve"
+        ? translate("smsape.requests.steps.approve")
         : to === "IN_PROGRESS"
-          ? "Send back"
+          ? translate("smsape.requests.steps.sendBack")
           : ""
-      : (simpleSteps[to]?.label ?? to);
+      : translate(simpleSteps[to]?.label ?? to, { _: to });
   const take = (to: RequestStatus) => {
     const reasonCode = awaitingApproval
       ? to === "COMPLETED"
         ? "approved"
         : "sent_back"
       : (simpleSteps[to]?.reasonCode ?? "step");
-    void run(() => requestSteps.transition(record.id, to, reasonCode), `${statusLabels[to]}`);
+    void run(() => requestSteps.transition(record.id, to, reasonCode), `smsape.requests.statuses.${to}`);
   };
   return (
-    <Section title={awaitingApproval ? "Approval" : "Next step"}>
+    <Section title={translate(awaitingApproval ? "smsape.requests.steps.approval" : "smsape.requests.steps.next")}>
       {awaitingApproval && available.length === 0 ? (
-        <Alert severity="info">Waiting for a compliance reviewer's approval.</Alert>
+        <Alert severity="info">{translate("smsape.requests.steps.waiting")}</Alert>
       ) : null}
       <Stack direction="row" spacing={2}>
         {available.map((to) => (
@@ -240,8 +259,9 @@ const Steps = ({ record }: { record: PrivacyRequestRecord }) => {
       ) : null}
       <Confirm
         isOpen={pending !== null}
-        title={`${pending ? label(pending) : ""}: are you sure?`}
-        content="This step is recorded on the request's timeline and in the audit log, and cannot be undone."
+        title="smsape.requests.steps.confirmTitle"
+        titleTranslateOptions={{ step: pending ? label(pending) : "" }}
+        content="smsape.requests.steps.confirmContent"
         onConfirm={() => {
           if (pending) take(pending);
           setPending(null);
@@ -253,27 +273,28 @@ const Steps = ({ record }: { record: PrivacyRequestRecord }) => {
 };
 
 const Extension = ({ record }: { record: PrivacyRequestRecord }) => {
+  const translate = useTranslate();
   const { run, error, busy } = useStep();
   const [reason, setReason] = useState("");
   const [asking, setAsking] = useState(false);
   if (!record.nextSteps.includes("EXTENDED")) return null;
   return (
-    <Section title="Extend the deadline">
+    <Section title={translate("smsape.requests.extension.title")}>
       <Typography variant="body2" sx={{ mb: 1 }}>
-        Once only, before the legal deadline ({when(record.legalDueAt)}). The person receives the reason by email.
+        {translate("smsape.requests.extension.hint", { at: when(record.legalDueAt) })}
       </Typography>
       <Stack direction="row" spacing={2} sx={{ alignItems: "flex-start" }}>
         <TextField
           multiline
           minRows={2}
           size="small"
-          label="Reason sent to the person"
+          label={translate("smsape.requests.extension.reason")}
           value={reason}
           onChange={(event) => setReason(event.target.value)}
           sx={{ flex: 1 }}
         />
         <Button variant="outlined" disabled={busy || reason.trim().length === 0} onClick={() => setAsking(true)}>
-          Extend
+          {translate("smsape.requests.extension.extend")}
         </Button>
       </Stack>
       {error ? (
@@ -283,11 +304,11 @@ const Extension = ({ record }: { record: PrivacyRequestRecord }) => {
       ) : null}
       <Confirm
         isOpen={asking}
-        title="Extend the deadline and send the notice?"
-        content="The law allows one extension; the notice with your reason is emailed at once."
+        title="smsape.requests.extension.confirmTitle"
+        content="smsape.requests.extension.confirmContent"
         onConfirm={() => {
           setAsking(false);
-          void run(() => requestSteps.extend(record.id, reason), "Extended; the notice was sent");
+          void run(() => requestSteps.extend(record.id, reason), "smsape.requests.extension.done");
         }}
         onClose={() => setAsking(false)}
       />
@@ -296,34 +317,35 @@ const Extension = ({ record }: { record: PrivacyRequestRecord }) => {
 };
 
 const rejectionReasons = [
-  { id: "identity_not_confirmed", name: "Identity could not be confirmed" },
-  { id: "manifestly_unfounded", name: "Manifestly unfounded" },
-  { id: "excessive", name: "Excessive or repetitive" },
-  { id: "legal_obligation", name: "A legal obligation prevents it" },
-  { id: "no_data_held", name: "We hold no data on this person" },
-  { id: "other", name: "Other" },
-];
+  "identity_not_confirmed",
+  "manifestly_unfounded",
+  "excessive",
+  "legal_obligation",
+  "no_data_held",
+  "other",
+] as const;
 
 const Rejection = ({ record }: { record: PrivacyRequestRecord }) => {
+  const translate = useTranslate();
   const { run, error, busy } = useStep();
   const [reasonCode, setReasonCode] = useState("identity_not_confirmed");
   const [message, setMessage] = useState("");
   const [asking, setAsking] = useState(false);
   if (!record.nextSteps.includes("REJECTED")) return null;
   return (
-    <Section title="Reject">
+    <Section title={translate("smsape.requests.rejection.title")}>
       <Stack spacing={2}>
         <TextField
           select
           size="small"
-          label="Reason"
+          label={translate("smsape.requests.rejection.reason")}
           value={reasonCode}
           onChange={(event) => setReasonCode(event.target.value)}
           sx={{ maxWidth: 360 }}
         >
-          {rejectionReasons.map((choice) => (
-            <MenuItem key={choice.id} value={choice.id}>
-              {choice.name}
+          {rejectionReasons.map((id) => (
+            <MenuItem key={id} value={id}>
+              {translate(`smsape.requests.rejection.reasons.${id}`)}
             </MenuItem>
           ))}
         </TextField>
@@ -331,13 +353,13 @@ const Rejection = ({ record }: { record: PrivacyRequestRecord }) => {
           multiline
           minRows={2}
           size="small"
-          label="Message to the person"
+          label={translate("smsape.requests.rejection.message")}
           value={message}
           onChange={(event) => setMessage(event.target.value)}
         />
         <Box>
           <Button color="error" variant="outlined" disabled={busy || message.trim().length === 0} onClick={() => setAsking(true)}>
-            Reject
+            {translate("smsape.requests.rejection.reject")}
           </Button>
         </Box>
       </Stack>
@@ -348,11 +370,11 @@ const Rejection = ({ record }: { record: PrivacyRequestRecord }) => {
       ) : null}
       <Confirm
         isOpen={asking}
-        title="Reject this request?"
-        content="The person is emailed your message at once. A rejected request cannot be reopened."
+        title="smsape.requests.rejection.confirmTitle"
+        content="smsape.requests.rejection.confirmContent"
         onConfirm={() => {
           setAsking(false);
-          void run(() => requestSteps.reject(record.id, reasonCode, message), "Rejected; the person was told why");
+          void run(() => requestSteps.reject(record.id, reasonCode, message), "smsape.requests.rejection.done");
         }}
         onClose={() => setAsking(false)}
       />
@@ -367,12 +389,14 @@ const Rejection = ({ record }: { record: PrivacyRequestRecord }) => {
 const RightActions = ({ record }: { record: PrivacyRequestRecord }) => {
   // A right's step changes the request (its timeline, its state): the page reloads it after each.
   const refresh = useRefresh();
+  const translate = useTranslate();
+  const labels = useRequestLabels();
   return (
-    <Section title="Actions for this right">
+    <Section title={translate("smsape.requests.actions.title")}>
       <Box data-testid="right-actions" data-kind={record.kind}>
         <Typography variant="body2" color="text.secondary">
-          {kindLabels[record.kind] ?? record.kind} is carried out here.
-          {record.expeditedErasure ? " A minor's data: the erasure skips the standard waiting steps." : ""}
+          {translate("smsape.requests.actions.carriedOut", { kind: labels.kind(record.kind) })}
+          {record.expeditedErasure ? translate("smsape.requests.actions.expedited") : ""}
         </Typography>
         <RightsActions request={{ id: record.id, kind: record.kind as RightsRequest["kind"] }} onChange={refresh} />
       </Box>
@@ -380,38 +404,49 @@ const RightActions = ({ record }: { record: PrivacyRequestRecord }) => {
   );
 };
 
-const Timeline = ({ record }: { record: PrivacyRequestRecord }) => (
-  <Section title="Timeline">
-    <MuiList dense>
-      {(record.timeline ?? []).map((step) => (
-        <ListItem key={step.id} disableGutters>
-          <ListItemText
-            primary={`${when(step.at)} — ${step.fromStatus ? `${statusLabels[step.fromStatus]} → ` : ""}${statusLabels[step.toStatus]}`}
-            secondary={`${step.actorType.toLowerCase()} · ${step.reasonCode}${step.note ? ` · ${step.note}` : ""}`}
-          />
-        </ListItem>
-      ))}
-    </MuiList>
-  </Section>
-);
+const Timeline = ({ record }: { record: PrivacyRequestRecord }) => {
+  const translate = useTranslate();
+  const labels = useRequestLabels();
+  return (
+    <Section title={translate("smsape.requests.timeline")}>
+      <MuiList dense>
+        {(record.timeline ?? []).map((step) => (
+          <ListItem key={step.id} disableGutters>
+            <ListItemText
+              primary={`${when(step.at)} — ${step.fromStatus ? `${labels.status(step.fromStatus)} → ` : ""}${labels.status(step.toStatus)}`}
+              secondary={`${step.actorType.toLowerCase()} · ${step.reasonCode}${step.note ? ` · ${step.note}` : ""}`}
+            />
+          </ListItem>
+        ))}
+      </MuiList>
+    </Section>
+  );
+};
 
 const RequestPage = () => {
+  const translate = useTranslate();
+  const labels = useRequestLabels();
   const record = useRecordContext<PrivacyRequestRecord>();
   if (!record) return null;
   return (
     <Box sx={{ p: 2 }}>
       <Stack direction="row" spacing={1} sx={{ mb: 2, alignItems: "center" }}>
         <Typography variant="h5">
-          {kindLabels[record.kind] ?? record.kind} request · {statusLabels[record.status]}
+          {translate("smsape.requests.heading", { kind: labels.kind(record.kind), status: labels.status(record.status) })}
         </Typography>
-        <Chip size="small" label={jurisdictionLabels[record.jurisdiction] ?? record.jurisdiction} />
+        <Chip size="small" label={labels.jurisdiction(record.jurisdiction)} />
         <Chip size="small" variant="outlined" label={record.source} />
-        {record.supportTicketId ? <Link to={`/supportTickets/${record.supportTicketId}/show`}>From a support ticket</Link> : null}
+        {record.supportTicketId ? (
+          <Link to={`/supportTickets/${record.supportTicketId}/show`}>{translate("smsape.requests.fromTicket")}</Link>
+        ) : null}
       </Stack>
       {record.details ? <Typography sx={{ mb: 1 }}>“{record.details}”</Typography> : null}
       {record.reporterContact ? (
         <Typography variant="body2" sx={{ mb: 2 }}>
-          Reported by {record.reporterContact} about {record.concernedEmail ?? "an account"}
+          {translate("smsape.requests.reportedBy", {
+            contact: record.reporterContact,
+            concerned: record.concernedEmail ?? translate("smsape.requests.anAccount"),
+          })}
         </Typography>
       ) : null}
       {record.resolution ? (
@@ -433,7 +468,7 @@ const RequestPage = () => {
 };
 
 export const RequestShow = () => (
-  <Show title="Privacy request">
+  <Show title="smsape.requests.page">
     <RequestPage />
   </Show>
 );

@@ -19,7 +19,7 @@ import {
   Typography,
 } from "@mui/material";
 import { useCallback, useEffect, useState } from "react";
-import { Confirm, useGetIdentity, useNotify, usePermissions } from "react-admin";
+import { Confirm, useGetIdentity, useNotify, usePermissions, useTranslate } from "react-admin";
 import * as rights from "../dataProvider/privacyRights.ts";
 
 export interface RightsRequest {
@@ -27,9 +27,11 @@ export interface RightsRequest {
   kind: "ACCESS" | "CORRECTION" | "DELETION" | "RESTRICTION" | "OBJECTION";
 }
 
+/** A step waiting for confirmation; `title`, `content` and `done` are message keys, `contentArgs` fill `content`. */
 interface PendingAction {
   title: string;
   content: string;
+  contentArgs?: Record<string, string>;
   run: () => Promise<unknown>;
   done: string;
 }
@@ -47,7 +49,7 @@ export function RightsActions({ request, onChange }: { request: RightsRequest; o
       notify(pending.done, { type: "success" });
       onChange?.();
     } catch (error) {
-      notify(error instanceof Error ? error.message : "That did not work.", { type: "error" });
+      notify(error instanceof Error ? error.message : "smsape.requests.rights.failed", { type: "error" });
     } finally {
       setBusy(false);
       setPending(null);
@@ -67,6 +69,7 @@ export function RightsActions({ request, onChange }: { request: RightsRequest; o
         loading={busy}
         title={pending?.title ?? ""}
         content={pending?.content ?? ""}
+        contentTranslateOptions={pending?.contentArgs}
         onConfirm={confirm}
         onClose={() => setPending(null)}
       />
@@ -77,35 +80,35 @@ export function RightsActions({ request, onChange }: { request: RightsRequest; o
 type Ask = (action: PendingAction) => void;
 
 function AccessControls({ request, ask }: { request: RightsRequest; ask: Ask }) {
+  const translate = useTranslate();
   return (
     <Stack spacing={1}>
-      <Typography variant="body2">
-        The copy is computed from the data inventory and emailed to the person as a single-use link that works only while they are
-        signed in, for seven days. Staff never see it.
-      </Typography>
+      <Typography variant="body2">{translate("smsape.requests.rights.access.hint")}</Typography>
       <Button
         variant="contained"
         onClick={() =>
           ask({
-            title: "Send the person a copy of their data?",
-            content: "A download link goes to the account's email address.",
+            title: "smsape.requests.rights.access.title",
+            content: "smsape.requests.rights.access.content",
             run: () => rights.prepareAccessExport(request.id),
-            done: "The download link was emailed to the person.",
+            done: "smsape.requests.rights.access.done",
           })
         }
       >
-        Prepare and send the copy
+        {translate("smsape.requests.rights.access.send")}
       </Button>
     </Stack>
   );
 }
 
+/** The fields a correction can change; `label` names the field's message under `smsape.requests.rights.correction.fields`. */
 const correctable = [
-  { field: "Account.jurisdiction", label: "Jurisdiction (GDPR, CCPA, OTHER)", needsRecord: false },
-  { field: "ApiKey.name", label: "API key name", needsRecord: true },
+  { field: "Account.jurisdiction", label: "jurisdiction", needsRecord: false },
+  { field: "ApiKey.name", label: "apiKeyName", needsRecord: true },
 ];
 
 function CorrectionControls({ request, ask }: { request: RightsRequest; ask: Ask }) {
+  const translate = useTranslate();
   const [field, setField] = useState(correctable[0]!.field);
   const [value, setValue] = useState("");
   const [recordId, setRecordId] = useState("");
@@ -119,43 +122,60 @@ function CorrectionControls({ request, ask }: { request: RightsRequest; ask: Ask
   return (
     <Stack spacing={1}>
       <Stack direction="row" spacing={1}>
-        <TextField select size="small" label="Field" value={field} onChange={(event) => setField(event.target.value)}>
+        <TextField
+          select
+          size="small"
+          label={translate("smsape.requests.rights.correction.field")}
+          value={field}
+          onChange={(event) => setField(event.target.value)}
+        >
           {correctable.map((item) => (
             <MenuItem key={item.field} value={item.field}>
-              {item.label}
+              {translate(`smsape.requests.rights.correction.fields.${item.label}`)}
             </MenuItem>
           ))}
         </TextField>
         {needsRecord && (
-          <TextField size="small" label="Record id" value={recordId} onChange={(event) => setRecordId(event.target.value)} />
+          <TextField
+            size="small"
+            label={translate("smsape.requests.rights.correction.recordId")}
+            value={recordId}
+            onChange={(event) => setRecordId(event.target.value)}
+          />
         )}
-        <TextField size="small" label="Correct value" value={value} onChange={(event) => setValue(event.target.value)} />
+        <TextField
+          size="small"
+          label={translate("smsape.requests.rights.correction.value")}
+          value={value}
+          onChange={(event) => setValue(event.target.value)}
+        />
         <Button
           variant="contained"
           disabled={!value}
           onClick={() =>
             ask({
-              title: "Apply this correction?",
-              content: `${field} becomes "${value}". The value before and after is kept with the request.`,
+              title: "smsape.requests.rights.correction.title",
+              content: "smsape.requests.rights.correction.content",
+              contentArgs: { field, value },
               run: async () => {
                 await rights.applyCorrection({ requestId: request.id, field, value, recordId: needsRecord ? recordId : null });
                 reload();
               },
-              done: "The correction was applied.",
+              done: "smsape.requests.rights.correction.done",
             })
           }
         >
-          Apply
+          {translate("smsape.requests.rights.correction.apply")}
         </Button>
       </Stack>
       {corrections.length > 0 && (
-        <Table size="small" aria-label="Corrections applied">
+        <Table size="small" aria-label={translate("smsape.requests.rights.correction.table")}>
           <TableHead>
             <TableRow>
-              <TableCell>Field</TableCell>
-              <TableCell>Before</TableCell>
-              <TableCell>After</TableCell>
-              <TableCell>Applied</TableCell>
+              <TableCell>{translate("smsape.requests.rights.correction.field")}</TableCell>
+              <TableCell>{translate("smsape.requests.rights.correction.before")}</TableCell>
+              <TableCell>{translate("smsape.requests.rights.correction.after")}</TableCell>
+              <TableCell>{translate("smsape.requests.rights.correction.applied")}</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
@@ -175,6 +195,7 @@ function CorrectionControls({ request, ask }: { request: RightsRequest; ask: Ask
 }
 
 function ErasureControls({ request, ask }: { request: RightsRequest; ask: Ask }) {
+  const translate = useTranslate();
   const { identity } = useGetIdentity();
   const [plan, setPlan] = useState<rights.ErasurePlan | null>(null);
   const reload = useCallback(() => {
@@ -188,11 +209,12 @@ function ErasureControls({ request, ask }: { request: RightsRequest; ask: Ask })
   // Approving and running are for compliance reviewers (erasure.approve); others see the plan only.
   const { permissions } = usePermissions();
   const mayApprove = Array.isArray(permissions) && permissions.includes("erasure.approve");
-  const act = (title: string, content: string, run: () => Promise<unknown>, done: string) =>
+  /** `step` names the messages `<step>Title`, `<step>Content` and the `done` one under `smsape.requests.rights.erasure`. */
+  const act = (step: string, run: () => Promise<unknown>, done: string) =>
     ask({
-      title,
-      content,
-      done,
+      title: `smsape.requests.rights.erasure.${step}Title`,
+      content: `smsape.requests.rights.erasure.${step}Content`,
+      done: `smsape.requests.rights.erasure.${done}`,
       run: async () => {
         await run();
         reload();
@@ -202,35 +224,18 @@ function ErasureControls({ request, ask }: { request: RightsRequest; ask: Ask })
   return (
     <Stack spacing={1}>
       <Stack direction="row" spacing={1} sx={{ alignItems: "center" }}>
-        <Button
-          variant="outlined"
-          onClick={() =>
-            act(
-              "Prepare an erasure plan?",
-              "Nothing is erased until another reviewer approves it.",
-              () => rights.planErasure(request.id),
-              "The plan is ready for review.",
-            )
-          }
-        >
-          Prepare plan
+        <Button variant="outlined" onClick={() => act("prepare", () => rights.planErasure(request.id), "prepared")}>
+          {translate("smsape.requests.rights.erasure.prepare")}
         </Button>
         {plan && <Chip label={plan.status} />}
         {plan && mayApprove && (
           <Button
             variant="contained"
             disabled={plan.status !== "PREPARED" || preparedByMe}
-            title={preparedByMe ? "Another compliance reviewer approves a plan you prepared." : undefined}
-            onClick={() =>
-              act(
-                "Approve this erasure plan?",
-                "It can then be run.",
-                () => rights.approveErasure(plan.id),
-                "The plan is approved.",
-              )
-            }
+            title={preparedByMe ? translate("smsape.requests.rights.erasure.notYours") : undefined}
+            onClick={() => act("approve", () => rights.approveErasure(plan.id), "approved")}
           >
-            Approve
+            {translate("smsape.requests.rights.erasure.approve")}
           </Button>
         )}
         {plan && mayApprove && (
@@ -238,35 +243,32 @@ function ErasureControls({ request, ask }: { request: RightsRequest; ask: Ask })
             variant="contained"
             color="error"
             disabled={plan.status !== "APPROVED" || preparedByMe}
-            onClick={() =>
-              act(
-                "Run the erasure now?",
-                "This cannot be undone. The person is told, signed out everywhere, and their data is erased as the plan shows.",
-                () => rights.runErasure(plan.id),
-                "The account was erased.",
-              )
-            }
+            onClick={() => act("run", () => rights.runErasure(plan.id), "ran")}
           >
-            Run
+            {translate("smsape.requests.rights.erasure.run")}
           </Button>
         )}
       </Stack>
       {plan && (
-        <Table size="small" aria-label="Erasure plan">
+        <Table size="small" aria-label={translate("smsape.requests.rights.erasure.table")}>
           <TableHead>
             <TableRow>
-              <TableCell>Model</TableCell>
-              <TableCell>Action</TableCell>
-              <TableCell>Rows</TableCell>
-              <TableCell>Kept under</TableCell>
-              <TableCell>Until</TableCell>
+              <TableCell>{translate("smsape.requests.rights.erasure.model")}</TableCell>
+              <TableCell>{translate("smsape.requests.rights.erasure.action")}</TableCell>
+              <TableCell>{translate("smsape.requests.rights.erasure.rows")}</TableCell>
+              <TableCell>{translate("smsape.requests.rights.erasure.keptUnder")}</TableCell>
+              <TableCell>{translate("smsape.requests.rights.erasure.until")}</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {plan.steps.map((step) => (
               <TableRow key={step.model}>
                 <TableCell>{step.model}</TableCell>
-                <TableCell>{step.action === "anonymise" ? `anonymise ${step.anonymise.join(", ")}` : step.action}</TableCell>
+                <TableCell>
+                  {step.action === "anonymise"
+                    ? translate("smsape.requests.rights.erasure.anonymise", { fields: step.anonymise.join(", ") })
+                    : step.action}
+                </TableCell>
                 <TableCell>{step.rows}</TableCell>
                 <TableCell>{step.keptUnder ?? ""}</TableCell>
                 <TableCell>{step.keptUntil?.slice(0, 10) ?? ""}</TableCell>
@@ -277,9 +279,14 @@ function ErasureControls({ request, ask }: { request: RightsRequest; ask: Ask })
       )}
       {plan?.scan && (
         <Typography variant="body2">
-          Scan of {plan.scan.tables} tables: {plan.scan.clean ? "nothing of the person remains" : "unexplained findings"}
-          {plan.scan.hits.map((hit) => ` · ${hit.column}: ${hit.explanation ?? "UNEXPLAINED"}`).join("")}. Recipients told:{" "}
-          {plan.recipients.map((recipient) => recipient.recipient).join(", ")}.
+          {translate("smsape.requests.rights.erasure.scan", {
+            tables: plan.scan.tables,
+            outcome: translate(`smsape.requests.rights.erasure.${plan.scan.clean ? "clean" : "findings"}`),
+            hits: plan.scan.hits
+              .map((hit) => ` · ${hit.column}: ${hit.explanation ?? translate("smsape.requests.rights.erasure.unexplained")}`)
+              .join(""),
+            recipients: plan.recipients.map((recipient) => recipient.recipient).join(", "),
+          })}
         </Typography>
       )}
     </Stack>
@@ -287,6 +294,7 @@ function ErasureControls({ request, ask }: { request: RightsRequest; ask: Ask })
 }
 
 function RestrictionControls({ request, ask }: { request: RightsRequest; ask: Ask }) {
+  const translate = useTranslate();
   const [paths, setPaths] = useState<Array<{ path: string; description: string }>>([]);
   const [path, setPath] = useState("");
   useEffect(() => {
@@ -299,27 +307,27 @@ function RestrictionControls({ request, ask }: { request: RightsRequest; ask: As
           variant="outlined"
           onClick={() =>
             ask({
-              title: "Restrict this account?",
-              content: "While restricted, its data is only stored.",
+              title: "smsape.requests.rights.restriction.restrictTitle",
+              content: "smsape.requests.rights.restriction.restrictContent",
               run: () => rights.applyRestriction(request.id),
-              done: "The account is restricted.",
+              done: "smsape.requests.rights.restriction.restricted",
             })
           }
         >
-          Restrict
+          {translate("smsape.requests.rights.restriction.restrict")}
         </Button>
         <Button
           variant="outlined"
           onClick={() =>
             ask({
-              title: "Lift the restriction?",
-              content: "The person is told first. Compliance reviewers only.",
+              title: "smsape.requests.rights.restriction.liftTitle",
+              content: "smsape.requests.rights.restriction.liftContent",
               run: () => rights.liftRestriction(request.id),
-              done: "The restriction is lifted.",
+              done: "smsape.requests.rights.restriction.lifted",
             })
           }
         >
-          Lift restriction
+          {translate("smsape.requests.rights.restriction.lift")}
         </Button>
       </Stack>
       {request.kind === "OBJECTION" && (
@@ -327,7 +335,7 @@ function RestrictionControls({ request, ask }: { request: RightsRequest; ask: As
           <TextField
             select
             size="small"
-            label="Processing objected to"
+            label={translate("smsape.requests.rights.restriction.path")}
             value={path}
             onChange={(event) => setPath(event.target.value)}
             sx={{ minWidth: 240 }}
@@ -343,14 +351,15 @@ function RestrictionControls({ request, ask }: { request: RightsRequest; ask: As
             disabled={!path}
             onClick={() =>
               ask({
-                title: "Record this objection?",
-                content: `Processing "${path}" stops for this account.`,
+                title: "smsape.requests.rights.restriction.recordTitle",
+                content: "smsape.requests.rights.restriction.recordContent",
+                contentArgs: { path },
                 run: () => rights.recordObjection(request.id, path),
-                done: "The objection was recorded.",
+                done: "smsape.requests.rights.restriction.recorded",
               })
             }
           >
-            Record objection
+            {translate("smsape.requests.rights.restriction.record")}
           </Button>
         </Stack>
       )}

@@ -29,7 +29,7 @@ export const DryRunPanel = ({ policyKey }: { policyKey: string }) => {
       </Typography>
       <Box>
         <Button variant="outlined" onClick={run} disabled={busy}>
-          Dry run
+          {translate("smsape.retention.dryRunButton")}
         </Button>
       </Box>
       {result && <DryRunOutcome result={result} />}
@@ -51,10 +51,10 @@ export const DryRunOutcome = ({ result }: { result: DryRunResult }) => {
             })
           : translate("smsape.retention.noneDue")}
       </Typography>
-      <Typography variant="body2">Due: {result.due}</Typography>
-      <Typography variant="body2">Held back: {result.heldBack}</Typography>
-      <Typography variant="body2">Cut-off: {at(result.cutoff)}</Typography>
-      <Typography variant="body2">Oldest due record: {at(result.oldest)}</Typography>
+      <Typography variant="body2">{translate("smsape.retention.dueCount", { count: result.due })}</Typography>
+      <Typography variant="body2">{translate("smsape.retention.heldBackCount", { count: result.heldBack })}</Typography>
+      <Typography variant="body2">{translate("smsape.retention.cutoff", { at: at(result.cutoff) })}</Typography>
+      <Typography variant="body2">{translate("smsape.retention.oldest", { at: at(result.oldest) })}</Typography>
     </Alert>
   );
 };

@@ -58,14 +58,14 @@ export const PurgeNow = ({
 
   const report = run && (
     <MuiLink component={Link} to={`/purgeRuns/${run.id}/show`}>
-      Open the report
+      {translate("smsape.retention.openReport")}
     </MuiLink>
   );
   return (
     <Stack spacing={2}>
       <Box>
         <Button variant="contained" color="warning" onClick={() => setConfirming(true)} disabled={run?.status === "RUNNING"}>
-          Run purge now
+          {translate("smsape.retention.purgeNow")}
         </Button>
       </Box>
       {run?.status === "RUNNING" && (
@@ -83,9 +83,11 @@ export const PurgeNow = ({
       {error && <Alert severity="error">{error}</Alert>}
       <Confirm
         isOpen={confirming}
-        title={translate("smsape.retention.purgeTitle", { key: policy.key })}
-        content={translate("smsape.retention.purgeContent", { verb: translate(`smsape.retention.changed.${policy.action}`) })}
-        confirm="Run purge"
+        title="smsape.retention.purgeTitle"
+        titleTranslateOptions={{ key: policy.key }}
+        content="smsape.retention.purgeContent"
+        contentTranslateOptions={{ verb: translate(`smsape.retention.changed.${policy.action}`) }}
+        confirm="smsape.retention.runPurge"
         onClose={() => setConfirming(false)}
         onConfirm={start}
       />

@@ -49,7 +49,7 @@ export const RetentionPolicyEdit = () => {
   const redirect = useRedirect();
   return (
     <Edit
-      title="Change retention period"
+      title="smsape.retention.changeTitle"
       mutationMode="pessimistic"
       queryOptions={{
         // The API's own message ("The retention policy was not found.") rather than react-admin's generic one.
@@ -91,22 +91,17 @@ const PeriodForm = () => {
         {policy.key}: {policy.description}
       </Typography>
       <Typography variant="body2" sx={{ mb: 2 }}>
-        Kept for {formatPeriod(policy.retentionSecs, translate)} now, counted from:{" "}
-        {translate(`smsape.retention.events.${policy.countedFrom}`)}.
+        {translate("smsape.retention.keptNow", {
+          period: formatPeriod(policy.retentionSecs, translate),
+          event: translate(`smsape.retention.events.${policy.countedFrom}`),
+        })}
       </Typography>
       <Stack direction="row" spacing={2}>
-        <NumberInput
-          source="periodAmount"
-          label="Keep for"
-          min={1}
-          validate={required()}
-          helperText={translate("smsape.retention.periodHelp")}
-        />
+        <NumberInput source="periodAmount" min={1} validate={required()} helperText={translate("smsape.retention.periodHelp")} />
         <SelectInput
           source="periodUnit"
-          label="Unit"
           validate={required()}
-          choices={periodUnits.map((id) => ({ id, name: translate(`smsape.retention.unitChoices.${id}`) }))}
+          choices={periodUnits.map((id) => ({ id, name: `smsape.retention.unitChoices.${id}` }))}
         />
       </Stack>
       <ReasonCodeInput source="reasonCode" suggestions={periodReasonCodes} validate={required()} />
@@ -155,7 +150,7 @@ const ImpactPreview = ({
       </Typography>
       <Box>
         <Button variant="outlined" onClick={run} disabled={secs === null || busy}>
-          Preview impact
+          {translate("smsape.retention.previewImpact")}
         </Button>
       </Box>
       {current && (
@@ -182,7 +177,7 @@ const PeriodToolbar = ({ preview }: { preview: Preview | null }) => {
           const previewed = preview !== null && preview.secs === proposedSecs(formData);
           return (
             <Stack direction="row" spacing={2} sx={{ alignItems: "center" }}>
-              <SaveButton label="Save period" disabled={!previewed} />
+              <SaveButton label="smsape.retention.savePeriod" disabled={!previewed} />
               {!previewed && (
                 <Typography variant="body2" color="text.secondary">
                   {translate("smsape.retention.previewFirst")}

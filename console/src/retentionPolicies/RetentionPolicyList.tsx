@@ -9,25 +9,25 @@ export const RetentionPolicyList = () => {
   return (
     <List exporter={false} pagination={false} perPage={100}>
       <Datagrid rowClick="show" bulkActionButtons={false}>
-        <TextField source="key" label="Category" sortable={false} />
+        <TextField source="key" sortable={false} />
         <TextField source="description" sortable={false} />
         <FunctionField
-          label="Kept for"
+          label="resources.retentionPolicies.fields.keptFor"
           sortable={false}
           render={(policy: RetentionPolicyRecord) => formatPeriod(policy.retentionSecs, translate)}
         />
         <FunctionField
-          label="Counted from"
+          label="resources.retentionPolicies.fields.countedFrom"
           sortable={false}
           render={(policy: RetentionPolicyRecord) => translate(`smsape.retention.events.${policy.countedFrom}`)}
         />
         <FunctionField
-          label="Action"
+          label="resources.retentionPolicies.fields.action"
           sortable={false}
           render={(policy: RetentionPolicyRecord) => translate(`smsape.retention.actions.${policy.action}`)}
         />
         <FunctionField
-          label="Last run"
+          label="resources.retentionPolicies.fields.lastRun"
           sortable={false}
           render={(policy: RetentionPolicyRecord) => <RunSummary run={policy.lastRun} action={policy.action} />}
         />

@@ -52,34 +52,38 @@ export const RetentionPolicyShow = () => {
 
   return (
     <ShowContextProvider value={controller}>
-      <Title title={`Retention: ${policy.key}`} />
-      <TopToolbar>{canManage && <EditButton label="Change period" />}</TopToolbar>
+      <Title title={translate("smsape.retention.policyTitle", { key: policy.key })} />
+      <TopToolbar>{canManage && <EditButton label="smsape.retention.changePeriod" />}</TopToolbar>
       <Stack spacing={2} sx={{ mb: 4 }}>
         <Section title={`${policy.key}: ${policy.description}`}>
           <Stack spacing={1}>
-            <Fact label="Kept for">{formatPeriod(policy.retentionSecs, translate)}</Fact>
-            <Fact label="Counted from">{translate(`smsape.retention.events.${policy.countedFrom}`)}</Fact>
-            <Fact label="Action">{translate(`smsape.retention.actions.${policy.action}`)}</Fact>
-            <Fact label="Legal basis">{policy.legalBasis}</Fact>
-            <Fact label="Period set by">
+            <Fact label="resources.retentionPolicies.fields.keptFor">{formatPeriod(policy.retentionSecs, translate)}</Fact>
+            <Fact label="resources.retentionPolicies.fields.countedFrom">
+              {translate(`smsape.retention.events.${policy.countedFrom}`)}
+            </Fact>
+            <Fact label="resources.retentionPolicies.fields.action">
+              {translate(`smsape.retention.actions.${policy.action}`)}
+            </Fact>
+            <Fact label="resources.retentionPolicies.fields.legalBasis">{policy.legalBasis}</Fact>
+            <Fact label="resources.retentionPolicies.fields.setBy">
               {policy.updatedById
                 ? translate("smsape.retention.setBy", { id: policy.updatedById })
                 : translate("smsape.retention.shippedDefault")}
             </Fact>
-            <Fact label="Last run">
+            <Fact label="resources.retentionPolicies.fields.lastRun">
               <RunSummary run={policy.lastRun} action={policy.action} />
             </Fact>
             <MuiLink component={Link} to={runsOfPolicy}>
-              All runs of this policy
+              {translate("smsape.retention.allRuns")}
             </MuiLink>
           </Stack>
         </Section>
-        <Section title="Dry run">
+        <Section title={translate("smsape.retention.dryRunSection")}>
           {/* A new run makes an earlier dry run's numbers stale: the panel starts afresh. */}
           <DryRunPanel key={policy.lastRun?.id ?? "none"} policyKey={policy.key} />
         </Section>
         {canManage && (
-          <Section title="Purge">
+          <Section title={translate("smsape.retention.purgeSection")}>
             {/* The run's own alert says how it ended; the page reads the policy again for its last run. */}
             <PurgeNow policy={policy} onCompleted={() => controller.refetch()} />
           </Section>

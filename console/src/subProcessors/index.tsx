@@ -4,15 +4,19 @@ const joined = (values: string[]) => values.join(", ");
 
 /** The vendors that receive personal data, what they receive and what they never do (P13). */
 const SubProcessorList = () => (
-  <List pagination={false} exporter={false} title="Sub-processors">
+  <List pagination={false} exporter={false} title="smsape.subProcessors.title">
     <Datagrid bulkActionButtons={false} rowClick={false}>
       <TextField source="name" sortable={false} />
       <TextField source="purpose" sortable={false} />
-      <FunctionField label="Receives" render={(entry: { receives: string[] }) => joined(entry.receives)} />
-      <FunctionField label="Never receives" render={(entry: { neverReceives: string[] }) => joined(entry.neverReceives)} />
+      <FunctionField source="receives" sortable={false} render={(entry: { receives: string[] }) => joined(entry.receives)} />
+      <FunctionField
+        source="neverReceives"
+        sortable={false}
+        render={(entry: { neverReceives: string[] }) => joined(entry.neverReceives)}
+      />
       <TextField source="direction" sortable={false} />
       <TextField source="location" sortable={false} />
-      <TextField source="since" label="Listed since" sortable={false} />
+      <TextField source="since" sortable={false} />
     </Datagrid>
   </List>
 );
