@@ -4,75 +4,56 @@
  * the pool's numbers (list, import, retire) and availability per service.
  */
 import { HttpError } from "react-admin";
+import { graphql } from "../generated/gql.ts";
+import type {
+  CatalogueCountryFieldsFragment,
+  CataloguePriceFieldsFragment,
+  CatalogueServiceFieldsFragment,
+  ImportNumbersMutation,
+  NumberAvailabilityQuery,
+  NumberStatus,
+  PoolNumberFieldsFragment,
+  PoolNumbersQuery,
+} from "../generated/graphql.ts";
 import type { ResourceQueries } from "./index.ts";
-import { staffGraphql } from "./staffGraphql.ts";
+import { type Succeeded, staffGraphql, succeeded } from "./staffGraphql.ts";
 
-export const numberStatuses = ["AVAILABLE", "ASSIGNED", "DISABLED", "RETIRED"] as const;
-export type NumberStatus = (typeof numberStatuses)[number];
+export type { NumberStatus };
+export const numberStatuses = ["AVAILABLE", "ASSIGNED", "DISABLED", "RETIRED"] as const satisfies readonly NumberStatus[];
 
 /** The currency balances are kept in, and so prices. */
 export const priceCurrency = "USD";
 /** Lines one import takes (the API refuses more). */
 export const importBatchMaxLines = 1000;
 
-export interface CountryRecord {
-  id: string;
-  code: string;
-  name: string;
-}
+graphql(`
+  fragment CatalogueCountryFields on CatalogueCountry { id code name }
+`);
+graphql(`
+  fragment CatalogueServiceFields on CatalogueService { id code name codePattern }
+`);
+graphql(`
+  fragment CataloguePriceFields on CataloguePrice { id countryCode serviceCode amountMinor currency }
+`);
+graphql(`
+  fragment PoolNumberFields on PoolNumber { id phoneNumber countryCode operatorRoute status createdAt retiredAt }
+`);
 
-export interface ServiceRecord {
-  id: string;
-  code: string;
-  name: string;
-  codePattern: string | null;
-}
+export type CountryRecord = CatalogueCountryFieldsFragment;
+export type ServiceRecord = CatalogueServiceFieldsFragment;
+export type PoolNumberRecord = PoolNumberFieldsFragment;
+export type NumberImportResult = Succeeded<ImportNumbersMutation["importNumbers"]>["data"];
+export type AvailabilityRow = NumberAvailabilityQuery["numberAvailability"][number];
 
-export interface PriceRecord {
+export interface PriceRecord extends Omit<CataloguePriceFieldsFragment, "amountMinor"> {
   /** COUNTRY/service, e.g. GB/telegram. */
   id: string;
-  countryCode: string;
-  serviceCode: string;
+  /** A price is far below 2^53 minor units, so a plain number (the API sends a larger BigInt as a string). */
   amountMinor: number;
-  currency: string;
 }
 
-export interface PoolNumberRecord {
-  id: string;
-  phoneNumber: string;
-  countryCode: string;
-  operatorRoute: string | null;
-  status: NumberStatus;
-  createdAt: string;
-  retiredAt: string | null;
-}
-
-export type ImportOutcome =
-  | "IMPORTED"
-  | "NOT_E164"
-  | "NOT_A_VALID_NUMBER"
-  | "WRONG_COUNTRY"
-  | "DUPLICATE_IN_BATCH"
-  | "ALREADY_IN_POOL";
-
-export interface NumberImportResult {
-  countryCode: string;
-  operatorRoute: string;
-  imported: number;
-  rejected: number;
-  lines: Array<{ line: number; input: string; phoneNumber: string | null; outcome: ImportOutcome; message: string }>;
-}
-
-export interface AvailabilityRow {
-  id: string;
-  countryCode: string;
-  serviceCode: string;
-  offered: boolean;
-  available: number;
-  quarantined: number;
-  inUse: number;
-  retired: number;
-  disabled: number;
+function priceRecord(price: CataloguePriceFieldsFragment): PriceRecord {
+  return { ...price, amountMinor: Number(price.amountMinor) };
 }
 
 interface ErrorResult {
@@ -82,15 +63,12 @@ interface ErrorResult {
   issues?: Array<{ field: string; message: string }>;
 }
 
-type Result<T> = { data?: T } & ErrorResult;
-
 /**
  * A typed error becomes an HttpError with the API's message; a validation
  * error's issues (and a refused code pattern) are also given per form field,
  * which react-admin's forms show under each input.
  */
-function dataOf<T>(result: Result<T>): T {
-  if (result.data !== undefined) return result.data;
+function failed(result: ErrorResult): never {
   const fieldErrors: Record<string, string> = Object.fromEntries(
     (result.issues ?? []).map((issue) => [issue.field, issue.message]),
   );
@@ -99,13 +77,10 @@ function dataOf<T>(result: Result<T>): T {
   throw new HttpError(result.message, 400, { code: result.code, ...(errors ? { errors } : {}) });
 }
 
-const errorFields = "__typename ... on Error { code message }";
-/** Only for results whose union has ValidationError: a fragment on a type outside the union is refused. */
-const validationFields = `${errorFields} ... on ValidationError { issues { field message } }`;
-const countryFields = "id code name";
-const serviceFields = "id code name codePattern";
-const priceFields = "id countryCode serviceCode amountMinor currency";
-const numberFields = "id phoneNumber countryCode operatorRoute status createdAt retiredAt";
+function dataOf<Result>(result: Result): Succeeded<Result>["data"] {
+  if (!succeeded(result)) failed(result as ErrorResult);
+  return result.data;
+}
 
 /** The catalogue's lists are whole (a few countries and services); react-admin's page and sort are applied here. */
 function page<T extends object>(
@@ -122,8 +97,8 @@ function page<T extends object>(
 // ---------------------------------------------------------------- countries
 
 export async function listCountries(signal?: AbortSignal): Promise<CountryRecord[]> {
-  const { catalogueCountries } = await staffGraphql<{ catalogueCountries: CountryRecord[] }>(
-    `query CatalogueCountries { catalogueCountries { ${countryFields} } }`,
+  const { catalogueCountries } = await staffGraphql(
+    graphql(`query CatalogueCountries { catalogueCountries { ...CatalogueCountryFields } }`),
     {},
     signal,
   );
@@ -145,10 +120,13 @@ export const countryQueries: ResourceQueries = {
   },
   async create(_resource, params) {
     const { code, name } = params.data as { code?: string; name?: string };
-    const { createCountry } = await staffGraphql<{ createCountry: Result<CountryRecord> }>(
-      `mutation CreateCountry($input: CreateCountryInput!) {
-        createCountry(input: $input) { ${validationFields} ... on MutationCreateCountrySuccess { data { ${countryFields} } } }
-      }`,
+    const { createCountry } = await staffGraphql(
+      graphql(`mutation CreateCountry($input: CreateCountryInput!) {
+        createCountry(input: $input) {
+          __typename ... on Error { code message } ... on ValidationError { issues { field message } }
+          ... on MutationCreateCountrySuccess { data { ...CatalogueCountryFields } }
+        }
+      }`),
       { input: { code: code ?? "", name: name ?? "" } },
     );
     return { data: dataOf(createCountry) as never };
@@ -156,10 +134,13 @@ export const countryQueries: ResourceQueries = {
   /** Renames only: a country's code is its identity. */
   async update(_resource, params) {
     const { name } = params.data as { name?: string };
-    const { renameCountry } = await staffGraphql<{ renameCountry: Result<CountryRecord> }>(
-      `mutation RenameCountry($code: String!, $name: String!) {
-        renameCountry(code: $code, name: $name) { ${validationFields} ... on MutationRenameCountrySuccess { data { ${countryFields} } } }
-      }`,
+    const { renameCountry } = await staffGraphql(
+      graphql(`mutation RenameCountry($code: String!, $name: String!) {
+        renameCountry(code: $code, name: $name) {
+          __typename ... on Error { code message } ... on ValidationError { issues { field message } }
+          ... on MutationRenameCountrySuccess { data { ...CatalogueCountryFields } }
+        }
+      }`),
       { code: String(params.id), name: name ?? "" },
     );
     return { data: dataOf(renameCountry) as never };
@@ -169,8 +150,8 @@ export const countryQueries: ResourceQueries = {
 // ---------------------------------------------------------------- services
 
 export async function listServices(signal?: AbortSignal): Promise<ServiceRecord[]> {
-  const { catalogueServices } = await staffGraphql<{ catalogueServices: ServiceRecord[] }>(
-    `query CatalogueServices { catalogueServices { ${serviceFields} } }`,
+  const { catalogueServices } = await staffGraphql(
+    graphql(`query CatalogueServices { catalogueServices { ...CatalogueServiceFields } }`),
     {},
     signal,
   );
@@ -192,10 +173,13 @@ export const serviceQueries: ResourceQueries = {
   },
   async create(_resource, params) {
     const { code, name, codePattern } = params.data as Partial<ServiceRecord>;
-    const { createService } = await staffGraphql<{ createService: Result<ServiceRecord> }>(
-      `mutation CreateService($input: CreateServiceInput!) {
-        createService(input: $input) { ${validationFields} ... on MutationCreateServiceSuccess { data { ${serviceFields} } } }
-      }`,
+    const { createService } = await staffGraphql(
+      graphql(`mutation CreateService($input: CreateServiceInput!) {
+        createService(input: $input) {
+          __typename ... on Error { code message } ... on ValidationError { issues { field message } }
+          ... on MutationCreateServiceSuccess { data { ...CatalogueServiceFields } }
+        }
+      }`),
       { input: { code: code ?? "", name: name ?? "", codePattern: codePattern?.trim() || null } },
     );
     return { data: dataOf(createService) as never };
@@ -203,10 +187,13 @@ export const serviceQueries: ResourceQueries = {
   /** The name and the code pattern; an empty pattern goes back to the default. */
   async update(_resource, params) {
     const { name, codePattern } = params.data as Partial<ServiceRecord>;
-    const { updateService } = await staffGraphql<{ updateService: Result<ServiceRecord> }>(
-      `mutation UpdateService($code: String!, $input: UpdateServiceInput!) {
-        updateService(code: $code, input: $input) { ${validationFields} ... on MutationUpdateServiceSuccess { data { ${serviceFields} } } }
-      }`,
+    const { updateService } = await staffGraphql(
+      graphql(`mutation UpdateService($code: String!, $input: UpdateServiceInput!) {
+        updateService(code: $code, input: $input) {
+          __typename ... on Error { code message } ... on ValidationError { issues { field message } }
+          ... on MutationUpdateServiceSuccess { data { ...CatalogueServiceFields } }
+        }
+      }`),
       { code: String(params.id), input: { name: name ?? "", codePattern: codePattern?.trim() || null } },
     );
     return { data: dataOf(updateService) as never };
@@ -219,14 +206,14 @@ async function listPrices(
   filter: { countryCode?: string | null; serviceCode?: string | null },
   signal?: AbortSignal,
 ): Promise<PriceRecord[]> {
-  const { cataloguePrices } = await staffGraphql<{ cataloguePrices: PriceRecord[] }>(
-    `query CataloguePrices($countryCode: String, $serviceCode: String) {
-      cataloguePrices(countryCode: $countryCode, serviceCode: $serviceCode) { ${priceFields} }
-    }`,
+  const { cataloguePrices } = await staffGraphql(
+    graphql(`query CataloguePrices($countryCode: String, $serviceCode: String) {
+      cataloguePrices(countryCode: $countryCode, serviceCode: $serviceCode) { ...CataloguePriceFields }
+    }`),
     { countryCode: filter.countryCode || null, serviceCode: filter.serviceCode || null },
     signal,
   );
-  return cataloguePrices;
+  return cataloguePrices.map(priceRecord);
 }
 
 /** A price's id is COUNTRY/service. */
@@ -236,21 +223,24 @@ function pairOf(id: unknown): { countryCode: string; serviceCode: string } {
 }
 
 async function setPrice(input: { countryCode: string; serviceCode: string; amountMinor: unknown }): Promise<PriceRecord> {
-  const { setPrice: result } = await staffGraphql<{ setPrice: Result<PriceRecord> }>(
-    `mutation SetPrice($input: SetPriceInput!) {
-      setPrice(input: $input) { ${validationFields} ... on MutationSetPriceSuccess { data { ${priceFields} } } }
-    }`,
+  const { setPrice: result } = await staffGraphql(
+    graphql(`mutation SetPrice($input: SetPriceInput!) {
+      setPrice(input: $input) {
+        __typename ... on Error { code message } ... on ValidationError { issues { field message } }
+        ... on MutationSetPriceSuccess { data { ...CataloguePriceFields } }
+      }
+    }`),
     {
       input: {
         countryCode: input.countryCode,
         serviceCode: input.serviceCode,
         // The form's number input gives a number (or null when empty); the API checks the range.
-        amountMinor: Number.isSafeInteger(input.amountMinor) ? input.amountMinor : 0,
+        amountMinor: String(Number.isSafeInteger(input.amountMinor) ? input.amountMinor : 0),
         currency: priceCurrency,
       },
     },
   );
-  return dataOf(result);
+  return priceRecord(dataOf(result));
 }
 
 export const priceQueries: ResourceQueries = {
@@ -278,25 +268,20 @@ export const priceQueries: ResourceQueries = {
     return { data: (await setPrice({ ...pairOf(params.id), amountMinor: data.amountMinor })) as never };
   },
   async delete(_resource, params) {
-    const { removePrice } = await staffGraphql<{ removePrice: Result<PriceRecord> }>(
-      `mutation RemovePrice($countryCode: String!, $serviceCode: String!) {
+    const { removePrice } = await staffGraphql(
+      graphql(`mutation RemovePrice($countryCode: String!, $serviceCode: String!) {
         removePrice(countryCode: $countryCode, serviceCode: $serviceCode) {
-          ${errorFields} ... on MutationRemovePriceSuccess { data { ${priceFields} } }
+          __typename ... on Error { code message }
+          ... on MutationRemovePriceSuccess { data { ...CataloguePriceFields } }
         }
-      }`,
+      }`),
       pairOf(params.id),
     );
-    return { data: dataOf(removePrice) as never };
+    return { data: priceRecord(dataOf(removePrice)) as never };
   },
 };
 
 // ---------------------------------------------------------------- the pool
-
-interface PoolNumberPage {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: Array<{ node: PoolNumberRecord }>;
-}
 
 interface PoolFilter {
   countryCode?: string;
@@ -325,12 +310,12 @@ export const poolNumberQueries: ResourceQueries = {
     let toSkip = (pageNumber - 1) * perPage;
     for (;;) {
       const first: number = toSkip > 0 ? Math.min(toSkip, 100) : Math.min(perPage, 100);
-      const { poolNumbers }: { poolNumbers: PoolNumberPage } = await staffGraphql<{ poolNumbers: PoolNumberPage }>(
-        `query PoolNumbers($filter: PoolNumberFilter, $first: Int, $after: String) {
+      const { poolNumbers }: PoolNumbersQuery = await staffGraphql(
+        graphql(`query PoolNumbers($filter: PoolNumberFilter, $first: Int, $after: String) {
           poolNumbers(filter: $filter, first: $first, after: $after) {
-            totalCount pageInfo { hasNextPage endCursor } edges { node { ${numberFields} } }
+            totalCount pageInfo { hasNextPage endCursor } edges { node { ...PoolNumberFields } }
           }
-        }`,
+        }`),
         { filter, first, after },
         params.signal,
       );
@@ -346,11 +331,7 @@ export const poolNumberQueries: ResourceQueries = {
 
 /** The operator routes of the pool, for the list's filter. */
 export async function listOperatorRoutes(signal?: AbortSignal): Promise<string[]> {
-  const { operatorRoutes } = await staffGraphql<{ operatorRoutes: string[] }>(
-    `query OperatorRoutes { operatorRoutes }`,
-    {},
-    signal,
-  );
+  const { operatorRoutes } = await staffGraphql(graphql(`query OperatorRoutes { operatorRoutes }`), {}, signal);
   return operatorRoutes;
 }
 
@@ -359,35 +340,38 @@ export async function importNumbers(input: {
   operatorRoute: string;
   lines: string[];
 }): Promise<NumberImportResult> {
-  const { importNumbers: result } = await staffGraphql<{ importNumbers: Result<NumberImportResult> }>(
-    `mutation ImportNumbers($input: ImportNumbersInput!) {
+  const { importNumbers: result } = await staffGraphql(
+    graphql(`mutation ImportNumbers($input: ImportNumbersInput!) {
       importNumbers(input: $input) {
-        ${validationFields}
+        __typename ... on Error { code message } ... on ValidationError { issues { field message } }
         ... on MutationImportNumbersSuccess {
           data { countryCode operatorRoute imported rejected lines { line input phoneNumber outcome message } }
         }
       }
-    }`,
+    }`),
     { input },
   );
   return dataOf(result);
 }
 
 export async function retireNumber(id: string): Promise<PoolNumberRecord> {
-  const { retireNumber: result } = await staffGraphql<{ retireNumber: Result<PoolNumberRecord> }>(
-    `mutation RetireNumber($id: ID!) {
-      retireNumber(id: $id) { ${errorFields} ... on MutationRetireNumberSuccess { data { ${numberFields} } } }
-    }`,
+  const { retireNumber: result } = await staffGraphql(
+    graphql(`mutation RetireNumber($id: ID!) {
+      retireNumber(id: $id) {
+        __typename ... on Error { code message }
+        ... on MutationRetireNumberSuccess { data { ...PoolNumberFields } }
+      }
+    }`),
     { id },
   );
   return dataOf(result);
 }
 
 export async function numberAvailability(countryCode: string | null, signal?: AbortSignal): Promise<AvailabilityRow[]> {
-  const { numberAvailability: rows } = await staffGraphql<{ numberAvailability: AvailabilityRow[] }>(
-    `query NumberAvailability($countryCode: String) {
+  const { numberAvailability: rows } = await staffGraphql(
+    graphql(`query NumberAvailability($countryCode: String) {
       numberAvailability(countryCode: $countryCode) { id countryCode serviceCode offered available quarantined inUse retired disabled }
-    }`,
+    }`),
     { countryCode },
     signal,
   );
