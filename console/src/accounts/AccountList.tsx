@@ -1,8 +1,6 @@
 import { Typography } from "@mui/material";
 import { BooleanField, Datagrid, DateField, List, SearchInput, TextField, useListContext, useTranslate } from "react-admin";
 
-const filters = [<SearchInput key="q" source="q" alwaysOn placeholder="Account id or exact email" sx={{ minWidth: 360 }} />];
-
 /** Until something is searched for, the page says how to find an account instead of listing any. */
 const AccountResults = () => {
   const translate = useTranslate();
@@ -19,17 +17,30 @@ const AccountResults = () => {
   }
   return (
     <Datagrid rowClick="show" bulkActionButtons={false}>
-      <TextField source="maskedEmail" label="Email (masked)" sortable={false} />
+      <TextField source="maskedEmail" label="smsape.accounts.maskedEmail" sortable={false} />
       <TextField source="jurisdiction" sortable={false} />
-      <BooleanField source="emailVerified" label="Verified" sortable={false} />
+      <BooleanField source="emailVerified" label="smsape.accounts.verified" sortable={false} />
       <BooleanField source="restricted" sortable={false} />
-      <DateField source="createdAt" label="Created" showTime sortable={false} />
+      <DateField source="createdAt" label="smsape.accounts.created" showTime sortable={false} />
     </Datagrid>
   );
 };
 
-export const AccountList = () => (
-  <List filters={filters} pagination={false} exporter={false} empty={false} disableSyncWithLocation={false}>
-    <AccountResults />
-  </List>
-);
+export const AccountList = () => {
+  const translate = useTranslate();
+  // SearchInput does not translate a placeholder it is given.
+  const filters = [
+    <SearchInput
+      key="q"
+      source="q"
+      alwaysOn
+      placeholder={translate("smsape.accounts.searchPlaceholder")}
+      sx={{ minWidth: 360 }}
+    />,
+  ];
+  return (
+    <List filters={filters} pagination={false} exporter={false} empty={false} disableSyncWithLocation={false}>
+      <AccountResults />
+    </List>
+  );
+};

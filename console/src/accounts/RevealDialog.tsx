@@ -54,7 +54,7 @@ export const PurposeDialog = ({
       <DialogContent sx={{ display: "flex", flexDirection: "column", gap: 2, pt: "8px !important" }}>
         <MuiTextField
           select
-          label="Reason"
+          label={translate("smsape.accounts.reveal.reason")}
           value={reason}
           onChange={(event) => setReason(event.target.value as StaffReadReason)}
           helperText={translate("smsape.accounts.reasonHelp")}
@@ -66,14 +66,14 @@ export const PurposeDialog = ({
           ))}
         </MuiTextField>
         <MuiTextField
-          label="Request or ticket id (optional)"
+          label={translate("smsape.accounts.reveal.reference")}
           value={reference}
           onChange={(event) => setReference(event.target.value)}
         />
         {error && <Alert severity="error">{error}</Alert>}
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
+        <Button onClick={onClose}>{translate("ra.action.cancel")}</Button>
         <Button onClick={confirm} disabled={!reason || busy} variant="contained">
           {confirmLabel}
         </Button>
@@ -90,16 +90,17 @@ export const RevealPersonalData = ({
   accountId: string;
   onRevealed: (data: RevealedPersonalData) => void;
 }) => {
+  const translate = useTranslate();
   const [open, setOpen] = useState(false);
   return (
     <>
       <Button variant="outlined" onClick={() => setOpen(true)}>
-        Show personal data
+        {translate("smsape.accounts.reveal.button")}
       </Button>
       <PurposeDialog
         open={open}
-        title="Why do you need this person's data?"
-        confirmLabel="Show"
+        title={translate("smsape.accounts.reveal.title")}
+        confirmLabel={translate("smsape.accounts.reveal.confirm")}
         onClose={() => setOpen(false)}
         onConfirm={async (purpose) => {
           onRevealed(await accounts.revealPersonalData(accountId, purpose));

@@ -4,5 +4,5 @@ import { lazyView } from "../lazyView.ts";
 export default {
   list: lazyView(() => import("./AccountList.tsx"), "AccountList"),
   show: lazyView(() => import("./AccountShow.tsx"), "AccountShow"),
-  options: { label: "Accounts" },
+  options: { label: "smsape.accounts.name" },
 };

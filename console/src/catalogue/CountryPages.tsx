@@ -33,13 +33,13 @@ export const CountryList = () => (
     empty={false}
     actions={
       <TopToolbar>
-        <CreateButton label="Add a country" />
+        <CreateButton label="smsape.catalogue.addCountry" />
       </TopToolbar>
     }
   >
     <Datagrid rowClick="edit" bulkActionButtons={false}>
-      <TextField source="code" label="Code" />
-      <TextField source="name" label="Name" />
+      <TextField source="code" label="smsape.catalogue.code" />
+      <TextField source="name" label="smsape.catalogue.name" />
     </Datagrid>
   </List>
 );
@@ -48,15 +48,15 @@ export const CountryList = () => (
 export const CountryCreate = () => {
   const translate = useTranslate();
   return (
-    <Create title="Add a country" redirect="list">
+    <Create title="smsape.catalogue.addCountry" redirect="list">
       <SimpleForm>
         <TextInput
           source="code"
-          label="ISO code"
+          label="smsape.catalogue.isoCode"
           helperText={translate("smsape.catalogue.countryCodeHelp")}
           validate={[required(), regex(/^\s*[A-Za-z]{2}\s*$/, "smsape.catalogue.countryCodeShape")]}
         />
-        <TextInput source="name" label="Name" validate={[required(), maxLength(100)]} />
+        <TextInput source="name" label="smsape.catalogue.name" validate={[required(), maxLength(100)]} />
       </SimpleForm>
     </Create>
   );
@@ -64,10 +64,10 @@ export const CountryCreate = () => {
 
 /** Renaming a country; its code is its identity. */
 export const CountryEdit = () => (
-  <Edit title="Rename a country" mutationMode="pessimistic" redirect="list">
+  <Edit title="smsape.catalogue.renameCountry" mutationMode="pessimistic" redirect="list">
     <SimpleForm toolbar={<SaveOnly />}>
-      <TextInput source="code" label="ISO code" disabled />
-      <TextInput source="name" label="Name" validate={[required(), maxLength(100)]} />
+      <TextInput source="code" label="smsape.catalogue.isoCode" disabled />
+      <TextInput source="name" label="smsape.catalogue.name" validate={[required(), maxLength(100)]} />
     </SimpleForm>
   </Edit>
 );

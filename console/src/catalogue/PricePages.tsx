@@ -29,10 +29,13 @@ export function formatPrice(price: Pick<PriceRecord, "amountMinor" | "currency">
 
 const filters = [
   <ReferenceInput key="countryCode" source="countryCode" reference="catalogueCountries" alwaysOn>
-    <SelectInput label="Country" optionText={(country: { code: string; name: string }) => `${country.code} ${country.name}`} />
+    <SelectInput
+      label="smsape.catalogue.country"
+      optionText={(country: { code: string; name: string }) => `${country.code} ${country.name}`}
+    />
   </ReferenceInput>,
   <ReferenceInput key="serviceCode" source="serviceCode" reference="catalogueServices" alwaysOn>
-    <SelectInput label="Service" optionText="code" />
+    <SelectInput label="smsape.catalogue.service" optionText="code" />
   </ReferenceInput>,
 ];
 
@@ -43,11 +46,11 @@ const RemovePriceButton = () => {
   if (!price) return null;
   return (
     <DeleteWithConfirmButton
-      label="Remove"
+      label="smsape.catalogue.remove"
       mutationMode="pessimistic"
       confirmTitle={translate("smsape.catalogue.removePriceTitle", { pair: price.id })}
       confirmContent={translate("smsape.catalogue.removePriceContent")}
-      aria-label={`Remove the price of ${price.serviceCode} in ${price.countryCode}`}
+      aria-label={translate("smsape.catalogue.removePriceLabel", { service: price.serviceCode, country: price.countryCode })}
     />
   );
 };
@@ -62,14 +65,18 @@ export const PriceList = () => (
     empty={false}
     actions={
       <TopToolbar>
-        <CreateButton label="Set a price" />
+        <CreateButton label="smsape.catalogue.setPrice" />
       </TopToolbar>
     }
   >
     <Datagrid rowClick="edit" bulkActionButtons={false}>
-      <TextField source="countryCode" label="Country" />
-      <TextField source="serviceCode" label="Service" />
-      <FunctionField source="amountMinor" label="Price (minor units)" render={(price: PriceRecord) => formatPrice(price)} />
+      <TextField source="countryCode" label="smsape.catalogue.country" />
+      <TextField source="serviceCode" label="smsape.catalogue.service" />
+      <FunctionField
+        source="amountMinor"
+        label="smsape.catalogue.priceMinorUnits"
+        render={(price: PriceRecord) => formatPrice(price)}
+      />
       <RemovePriceButton />
     </Datagrid>
   </List>
@@ -80,7 +87,7 @@ const AmountInput = () => {
   return (
     <NumberInput
       source="amountMinor"
-      label={`Price in minor units (${priceCurrency} cents)`}
+      label={translate("smsape.catalogue.amount", { currency: priceCurrency })}
       helperText={translate("smsape.catalogue.amountHelp")}
       step={1}
       validate={[required(), minValue(1)]}
@@ -90,18 +97,18 @@ const AmountInput = () => {
 
 /** Setting the price of a service in a country (the pair becomes offered). */
 export const PriceCreate = () => (
-  <Create title="Set a price" redirect="list">
+  <Create title="smsape.catalogue.setPrice" redirect="list">
     <SimpleForm>
       <ReferenceInput source="countryCode" reference="catalogueCountries">
         <SelectInput
-          label="Country"
+          label="smsape.catalogue.country"
           optionText={(country: { code: string; name: string }) => `${country.code} ${country.name}`}
           validate={required()}
         />
       </ReferenceInput>
       <ReferenceInput source="serviceCode" reference="catalogueServices">
         <SelectInput
-          label="Service"
+          label="smsape.catalogue.service"
           optionText={(service: { code: string; name: string }) => `${service.code} (${service.name})`}
           validate={required()}
         />
@@ -120,10 +127,10 @@ const EditToolbar = () => (
 
 /** Changing a price, or removing it. */
 export const PriceEdit = () => (
-  <Edit title="Change a price" mutationMode="pessimistic" redirect="list">
+  <Edit title="smsape.catalogue.changePrice" mutationMode="pessimistic" redirect="list">
     <SimpleForm toolbar={<EditToolbar />}>
-      <TextInput source="countryCode" label="Country" disabled />
-      <TextInput source="serviceCode" label="Service" disabled />
+      <TextInput source="countryCode" label="smsape.catalogue.country" disabled />
+      <TextInput source="serviceCode" label="smsape.catalogue.service" disabled />
       <AmountInput />
     </SimpleForm>
   </Edit>

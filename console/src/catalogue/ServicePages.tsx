@@ -36,15 +36,15 @@ export const ServiceList = () => {
       empty={false}
       actions={
         <TopToolbar>
-          <CreateButton label="Add a service" />
+          <CreateButton label="smsape.catalogue.addService" />
         </TopToolbar>
       }
     >
       <Datagrid rowClick="edit" bulkActionButtons={false}>
-        <TextField source="code" label="Code" />
-        <TextField source="name" label="Name" />
+        <TextField source="code" label="smsape.catalogue.code" />
+        <TextField source="name" label="smsape.catalogue.name" />
         <FunctionField
-          label="Code pattern"
+          label="smsape.catalogue.codePattern"
           sortable={false}
           render={(service: ServiceRecord) =>
             service.codePattern ? <code>{service.codePattern}</code> : <em>{translate("smsape.catalogue.defaultPattern")}</em>
@@ -61,7 +61,7 @@ const CodePatternInput = () => {
   return (
     <TextInput
       source="codePattern"
-      label="Code pattern"
+      label="smsape.catalogue.codePattern"
       helperText={translate("smsape.catalogue.codePatternHelp")}
       validate={maxLength(200)}
       fullWidth
@@ -73,10 +73,15 @@ const CodePatternInput = () => {
 export const ServiceCreate = () => {
   const translate = useTranslate();
   return (
-    <Create title="Add a service" redirect="list">
+    <Create title="smsape.catalogue.addService" redirect="list">
       <SimpleForm>
-        <TextInput source="code" label="Code" helperText={translate("smsape.catalogue.serviceCodeHelp")} validate={required()} />
-        <TextInput source="name" label="Name" validate={[required(), maxLength(100)]} />
+        <TextInput
+          source="code"
+          label="smsape.catalogue.code"
+          helperText={translate("smsape.catalogue.serviceCodeHelp")}
+          validate={required()}
+        />
+        <TextInput source="name" label="smsape.catalogue.name" validate={[required(), maxLength(100)]} />
         <CodePatternInput />
       </SimpleForm>
     </Create>
@@ -85,10 +90,10 @@ export const ServiceCreate = () => {
 
 /** Changing a service's name or code pattern; an empty pattern goes back to the default. */
 export const ServiceEdit = () => (
-  <Edit title="Edit a service" mutationMode="pessimistic" redirect="list">
+  <Edit title="smsape.catalogue.editService" mutationMode="pessimistic" redirect="list">
     <SimpleForm toolbar={<SaveOnly />}>
-      <TextInput source="code" label="Code" disabled />
-      <TextInput source="name" label="Name" validate={[required(), maxLength(100)]} />
+      <TextInput source="code" label="smsape.catalogue.code" disabled />
+      <TextInput source="name" label="smsape.catalogue.name" validate={[required(), maxLength(100)]} />
       <CodePatternInput />
     </SimpleForm>
   </Edit>

@@ -7,7 +7,7 @@ export const catalogueCountries = {
   list: CountryList,
   create: CountryCreate,
   edit: CountryEdit,
-  options: { label: "Countries" },
+  options: { label: "smsape.catalogue.countries" },
   recordRepresentation: "code",
 };
 
@@ -15,7 +15,7 @@ export const catalogueServices = {
   list: ServiceList,
   create: ServiceCreate,
   edit: ServiceEdit,
-  options: { label: "Services" },
+  options: { label: "smsape.catalogue.services" },
   recordRepresentation: "code",
 };
 
@@ -23,6 +23,6 @@ export const cataloguePrices = {
   list: PriceList,
   create: PriceCreate,
   edit: PriceEdit,
-  options: { label: "Prices" },
+  options: { label: "smsape.catalogue.prices" },
   recordRepresentation: "id",
 };

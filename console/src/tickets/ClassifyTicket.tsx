@@ -1,6 +1,6 @@
 import { Alert, Button, Checkbox, FormControlLabel, MenuItem, TextField as MuiTextField, Stack } from "@mui/material";
 import { useState } from "react";
-import { useNotify } from "react-admin";
+import { useNotify, useTranslate } from "react-admin";
 import { classifyTicket, type SupportTicketRecord } from "../dataProvider/tickets.ts";
 import { choices, kindLabels } from "../requests/labels.ts";
 
@@ -12,6 +12,7 @@ export const ClassifyTicket = ({
   ticket: SupportTicketRecord;
   onClassified: (privacyRequestId: string) => void;
 }) => {
+  const translate = useTranslate();
   const notify = useNotify();
   const [kind, setKind] = useState(ticket.suggestedKind ?? "ACCESS");
   const [minor, setMinor] = useState(false);
@@ -19,7 +20,13 @@ export const ClassifyTicket = ({
   const [busy, setBusy] = useState(false);
   return (
     <Stack direction="row" spacing={1} sx={{ alignItems: "center" }} onClick={(event) => event.stopPropagation()}>
-      <MuiTextField select size="small" value={kind} onChange={(event) => setKind(event.target.value)} label="Right">
+      <MuiTextField
+        select
+        size="small"
+        value={kind}
+        onChange={(event) => setKind(event.target.value)}
+        label={translate("smsape.tickets.right")}
+      >
         {choices(kindLabels).map((choice) => (
           <MenuItem key={choice.id} value={choice.id}>
             {choice.name}
@@ -28,7 +35,7 @@ export const ClassifyTicket = ({
       </MuiTextField>
       <FormControlLabel
         control={<Checkbox checked={minor} onChange={(event) => setMinor(event.target.checked)} />}
-        label="Minor"
+        label={translate("smsape.tickets.minor")}
       />
       <Button
         size="small"
@@ -38,10 +45,10 @@ export const ClassifyTicket = ({
           setBusy(true);
           try {
             const requestId = await classifyTicket(ticket.id, kind, minor);
-            notify("The ticket is now a privacy request, waiting for identity", { type: "success" });
+            notify("smsape.tickets.classified", { type: "success" });
             onClassified(requestId);
           } catch (failure) {
-            const message = failure instanceof Error ? failure.message : "The ticket could not be classified.";
+            const message = failure instanceof Error ? failure.message : translate("smsape.tickets.classifyFailed");
             setError(message);
             notify(message, { type: "error" });
           } finally {
@@ -49,7 +56,7 @@ export const ClassifyTicket = ({
           }
         }}
       >
-        Make it a privacy request
+        {translate("smsape.tickets.classify")}
       </Button>
       {error ? <Alert severity="error">{error}</Alert> : null}
     </Stack>

@@ -10,6 +10,7 @@ import {
   useNotify,
   useRecordContext,
   useRefresh,
+  useTranslate,
 } from "react-admin";
 import { logEmailTicket, type SupportTicketRecord } from "../dataProvider/tickets.ts";
 import { kindLabels } from "../requests/labels.ts";
@@ -29,18 +30,15 @@ const filters = [
   <SelectInput
     key="status"
     source="status"
-    label="Status"
-    choices={[
-      { id: "OPEN", name: "Open" },
-      { id: "CLASSIFIED", name: "Classified" },
-      { id: "CLOSED", name: "Closed" },
-    ]}
+    label="smsape.tickets.status"
+    choices={["OPEN", "CLASSIFIED", "CLOSED"].map((status) => ({ id: status, name: `smsape.tickets.statusFilter.${status}` }))}
     alwaysOn
   />,
 ];
 
 /** Logs an email support received as a ticket. */
 const LogEmail = () => {
+  const translate = useTranslate();
   const notify = useNotify();
   const refresh = useRefresh();
   const [fromAddress, setFromAddress] = useState("");
@@ -50,11 +48,21 @@ const LogEmail = () => {
   return (
     <Stack spacing={1} sx={{ p: 2 }}>
       <Stack direction="row" spacing={1}>
-        <MuiTextField size="small" label="From" value={fromAddress} onChange={(event) => setFromAddress(event.target.value)} />
-        <MuiTextField size="small" label="Subject" value={subject} onChange={(event) => setSubject(event.target.value)} />
         <MuiTextField
           size="small"
-          label="Email text"
+          label={translate("smsape.tickets.from")}
+          value={fromAddress}
+          onChange={(event) => setFromAddress(event.target.value)}
+        />
+        <MuiTextField
+          size="small"
+          label={translate("smsape.tickets.subject")}
+          value={subject}
+          onChange={(event) => setSubject(event.target.value)}
+        />
+        <MuiTextField
+          size="small"
+          label={translate("smsape.tickets.emailText")}
           value={body}
           onChange={(event) => setBody(event.target.value)}
           sx={{ flex: 1 }}
@@ -68,14 +76,14 @@ const LogEmail = () => {
               setSubject("");
               setBody("");
               setError(null);
-              notify("The email was logged as a ticket", { type: "success" });
+              notify("smsape.tickets.logged", { type: "success" });
               refresh();
             } catch (failure) {
-              setError(failure instanceof Error ? failure.message : "The email could not be logged.");
+              setError(failure instanceof Error ? failure.message : translate("smsape.tickets.logFailed"));
             }
           }}
         >
-          Log email
+          {translate("smsape.tickets.logEmail")}
         </Button>
       </Stack>
       {error ? <Alert severity="error">{error}</Alert> : null}
@@ -87,40 +95,47 @@ const LogEmail = () => {
  * Support tickets, the queue behind the privacy requests (P18): open tickets
  * oldest first, those whose words suggest a privacy right ahead of them.
  */
-export const TicketList = () => (
-  <List title="Support tickets" filters={filters} filterDefaultValues={{ status: "OPEN" }} exporter={false} empty={false}>
-    <LogEmail />
-    <Datagrid bulkActionButtons={false} rowClick="show">
-      <FunctionField
-        label="Status"
-        sortable={false}
-        render={(ticket: SupportTicketRecord) => (
-          <Stack direction="row" spacing={0.5}>
-            <TicketStatusChip status={ticket.status} />
-            <TicketAgeChip ticket={ticket} />
-          </Stack>
-        )}
-      />
-      <FunctionField
-        label="Hint"
-        sortable={false}
-        render={(ticket: SupportTicketRecord) =>
-          ticket.suggestedKind ? (
-            <Chip size="small" color="primary" label={`Privacy: ${kindLabels[ticket.suggestedKind]}`} />
-          ) : (
-            "Routine"
-          )
-        }
-      />
-      <TextField source="subject" sortable={false} />
-      <TextField
-        source="body"
-        sortable={false}
-        sx={{ display: "-webkit-box", WebkitLineClamp: 2, WebkitBoxOrient: "vertical", overflow: "hidden" }}
-      />
-      <TextField source="channel" sortable={false} />
-      <DateField source="createdAt" showTime sortable={false} />
-      <FunctionField label="Privacy request" sortable={false} render={() => <Classify />} />
-    </Datagrid>
-  </List>
-);
+export const TicketList = () => {
+  const translate = useTranslate();
+  return (
+    <List title="smsape.tickets.name" filters={filters} filterDefaultValues={{ status: "OPEN" }} exporter={false} empty={false}>
+      <LogEmail />
+      <Datagrid bulkActionButtons={false} rowClick="show">
+        <FunctionField
+          label="smsape.tickets.status"
+          sortable={false}
+          render={(ticket: SupportTicketRecord) => (
+            <Stack direction="row" spacing={0.5}>
+              <TicketStatusChip status={ticket.status} />
+              <TicketAgeChip ticket={ticket} />
+            </Stack>
+          )}
+        />
+        <FunctionField
+          label="smsape.tickets.hint"
+          sortable={false}
+          render={(ticket: SupportTicketRecord) =>
+            ticket.suggestedKind ? (
+              <Chip
+                size="small"
+                color="primary"
+                label={translate("smsape.tickets.privacyHint", { kind: kindLabels[ticket.suggestedKind] })}
+              />
+            ) : (
+              translate("smsape.tickets.routine")
+            )
+          }
+        />
+        <TextField source="subject" sortable={false} />
+        <TextField
+          source="body"
+          sortable={false}
+          sx={{ display: "-webkit-box", WebkitLineClamp: 2, WebkitBoxOrient: "vertical", overflow: "hidden" }}
+        />
+        <TextField source="channel" sortable={false} />
+        <DateField source="createdAt" showTime sortable={false} />
+        <FunctionField label="smsape.tickets.privacyRequest" sortable={false} render={() => <Classify />} />
+      </Datagrid>
+    </List>
+  );
+};

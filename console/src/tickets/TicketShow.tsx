@@ -11,7 +11,7 @@ import {
   Typography,
 } from "@mui/material";
 import { useState } from "react";
-import { Confirm, Link, Show, useNotify, useRecordContext, useRedirect, useRefresh } from "react-admin";
+import { Confirm, Link, Show, useNotify, useRecordContext, useRedirect, useRefresh, useTranslate } from "react-admin";
 import { moveTicket, replyToTicket, type SupportTicketThread } from "../dataProvider/tickets.ts";
 import { formatInstant as when } from "../i18n/dates.tsx";
 import { kindLabels } from "../requests/labels.ts";
@@ -20,19 +20,20 @@ import { PrivacyRequestLink, TicketAgeChip, TicketStatusChip } from "./TicketChi
 
 /** The reply box: the text is emailed to the person and kept in the thread. */
 const ReplyForm = ({ ticket }: { ticket: SupportTicketThread }) => {
+  const translate = useTranslate();
   const notify = useNotify();
   const refresh = useRefresh();
   const [body, setBody] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   if (ticket.status === "CLOSED") {
-    return <Typography color="text.secondary">This ticket is closed. Reopen it to reply.</Typography>;
+    return <Typography color="text.secondary">{translate("smsape.tickets.closedNote")}</Typography>;
   }
   return (
     <Stack spacing={1}>
       <MuiTextField
-        label="Reply"
-        helperText="Emailed to the person and kept on the ticket; the audit log records that you replied, not what you wrote."
+        label={translate("smsape.tickets.reply")}
+        helperText={translate("smsape.tickets.replyHelp")}
         multiline
         minRows={3}
         value={body}
@@ -49,16 +50,16 @@ const ReplyForm = ({ ticket }: { ticket: SupportTicketThread }) => {
             try {
               await replyToTicket(ticket.id, body);
               setBody("");
-              notify("The reply was sent", { type: "success" });
+              notify("smsape.tickets.replySent", { type: "success" });
               refresh();
             } catch (failure) {
-              setError(failure instanceof Error ? failure.message : "The reply could not be sent.");
+              setError(failure instanceof Error ? failure.message : translate("smsape.tickets.replyFailed"));
             } finally {
               setBusy(false);
             }
           }}
         >
-          Send reply
+          {translate("smsape.tickets.sendReply")}
         </Button>
       </Box>
     </Stack>
@@ -67,29 +68,28 @@ const ReplyForm = ({ ticket }: { ticket: SupportTicketThread }) => {
 
 /** Close an open ticket or reopen a closed one, after a confirmation. */
 const CloseOrReopen = ({ ticket }: { ticket: SupportTicketThread }) => {
+  const translate = useTranslate();
   const notify = useNotify();
   const refresh = useRefresh();
   const [open, setOpen] = useState(false);
   if (ticket.status === "CLASSIFIED") return null;
   const to = ticket.status === "OPEN" ? "CLOSED" : "OPEN";
-  const label = to === "CLOSED" ? "Close ticket" : "Reopen ticket";
+  const closing = to === "CLOSED";
   return (
     <>
       <Button variant="outlined" onClick={() => setOpen(true)}>
-        {label}
+        {translate(closing ? "smsape.tickets.close" : "smsape.tickets.reopen")}
       </Button>
       <Confirm
         isOpen={open}
-        title={to === "CLOSED" ? "Close this ticket?" : "Reopen this ticket?"}
-        content={
-          to === "CLOSED" ? "It leaves the open queue; it can be reopened." : "It goes back into the open queue, by its age."
-        }
+        title={closing ? "smsape.tickets.closeTitle" : "smsape.tickets.reopenTitle"}
+        content={closing ? "smsape.tickets.closeContent" : "smsape.tickets.reopenContent"}
         onClose={() => setOpen(false)}
         onConfirm={async () => {
           setOpen(false);
           try {
             await moveTicket(ticket.id, to);
-            notify(to === "CLOSED" ? "The ticket was closed" : "The ticket was reopened", { type: "success" });
+            notify(closing ? "smsape.tickets.closed" : "smsape.tickets.reopened", { type: "success" });
             refresh();
           } catch (failure) {
             notify(failure instanceof Error ? failure.message : String(failure), { type: "error" });
@@ -101,6 +101,7 @@ const CloseOrReopen = ({ ticket }: { ticket: SupportTicketThread }) => {
 };
 
 const TicketPage = () => {
+  const translate = useTranslate();
   const ticket = useRecordContext<SupportTicketThread>();
   const redirect = useRedirect();
   if (!ticket) return null;
@@ -113,32 +114,38 @@ const TicketPage = () => {
         <TicketStatusChip status={ticket.status} />
         <TicketAgeChip ticket={ticket} />
         {ticket.suggestedKind && ticket.status === "OPEN" ? (
-          <Chip size="small" color="primary" label={`Privacy: ${kindLabels[ticket.suggestedKind]}`} />
+          <Chip
+            size="small"
+            color="primary"
+            label={translate("smsape.tickets.privacyHint", { kind: kindLabels[ticket.suggestedKind] })}
+          />
         ) : null}
         <PrivacyRequestLink ticket={ticket} />
       </Stack>
       <Typography variant="body2" color="text.secondary">
-        Received {when(ticket.createdAt)} {ticket.channel === "EMAIL" ? "by email" : "through the API"}
-        {ticket.fromAddress ? ` from ${ticket.fromAddress}` : ""}
-        {ticket.closedAt ? ` · closed ${when(ticket.closedAt)}` : ""}
+        {translate(ticket.channel === "EMAIL" ? "smsape.tickets.receivedByEmail" : "smsape.tickets.receivedThroughApi", {
+          at: when(ticket.createdAt),
+        })}
+        {ticket.fromAddress ? ` ${translate("smsape.tickets.fromAddress", { address: ticket.fromAddress })}` : ""}
+        {ticket.closedAt ? ` · ${translate("smsape.tickets.closedAt", { at: when(ticket.closedAt) })}` : ""}
         {ticket.accountId ? (
           <>
             {" · "}
-            <Link to={`/accounts/${ticket.accountId}/show`}>the account</Link>
+            <Link to={`/accounts/${ticket.accountId}/show`}>{translate("smsape.tickets.theAccount")}</Link>
           </>
         ) : null}
       </Typography>
 
       <Card variant="outlined">
         <CardContent>
-          <Typography variant="overline">The person wrote</Typography>
+          <Typography variant="overline">{translate("smsape.tickets.personWrote")}</Typography>
           <Typography sx={{ whiteSpace: "pre-wrap" }}>{ticket.body}</Typography>
           {/* Opened from the list, the page first shows the list's record, which has no thread yet. */}
           {(ticket.messages ?? []).map((message) => (
             <Box key={message.id}>
               <Divider sx={{ my: 1.5 }} />
               <Typography variant="overline">
-                {message.authorName} replied, {when(message.createdAt)}
+                {translate("smsape.tickets.replied", { name: message.authorName, at: when(message.createdAt) })}
               </Typography>
               <Typography sx={{ whiteSpace: "pre-wrap" }}>{message.body}</Typography>
             </Box>
@@ -159,7 +166,7 @@ const TicketPage = () => {
 
 /** A ticket with its thread: reply, close or reopen, or make it a privacy request. */
 export const TicketShow = () => (
-  <Show title="Support ticket">
+  <Show title="smsape.tickets.title">
     <TicketPage />
   </Show>
 );
