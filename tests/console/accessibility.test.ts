@@ -53,6 +53,8 @@ function seed(): Promise<Seeded> {
   seeding ??= (async () => {
     const customer = await createCustomer(app, { balanceMinor: 500 });
     const activation = await customer.orderNumber();
+    // An order through the API, from the test's network: the abuse signals count it.
+    await customer.client.data(`mutation { orderNumber(input: { country: "GB", service: "whatsapp" }) { __typename } }`);
     await activation.receiveSms("Your code is 482913");
     const request = await customer.requestPrivacy({ kind: "ACCESS" });
     const { contactSupport } = await customer.client.data(
@@ -129,7 +131,7 @@ const pages: ConsolePage[] = [
   entry("a privacy request", "COMPLIANCE", (s) => `/privacyRequests/${s.requestId}/show`, "Timeline", "request.png"),
   entry("the support tickets", "COMPLIANCE", "/supportTickets", "Where is my data?"),
   entry("a support ticket", "COMPLIANCE", (s) => `/supportTickets/${s.ticketId}/show`, "Where is my data?", "ticket.png"),
-  entry("the abuse signals", "COMPLIANCE", "/abuseSignals", "Counted by"),
+  entry("the abuse signals", "COMPLIANCE", "/abuseSignals", "whatsapp"),
   entry("the account search", "COMPLIANCE", "/accounts", "Find an account by its id or its exact email address"),
   entry("an account", "COMPLIANCE", (s) => `/accounts/${s.accountId}/show`, "Show personal data", "account.png"),
   entry("the audit log", "COMPLIANCE", "/auditEntries", "Verify chain", "audit.png"),
