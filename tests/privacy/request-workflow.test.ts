@@ -556,14 +556,14 @@ describe("support tickets", () => {
       (
         await support.client.data(
           `query($id: ID!) { supportTicket(id: $id) { __typename ... on QuerySupportTicketSuccess { data {
-            id status closedAt subject body messages { authorName body } } } } }`,
+            id status closedAt subject body thread { authorName body } } } } }`,
           { id: ticketId },
         )
       ).supportTicket.data;
     expect(await readTicket()).toMatchObject({
       status: "OPEN",
       body: "No SMS for my order.",
-      messages: [{ authorName: "Test support", body: replyText }],
+      thread: [{ authorName: "Test support", body: replyText }],
     });
     const entries = await app.services.db.auditEntry.findMany({ where: { subjectId: ticketId }, orderBy: { seq: "asc" } });
     expect(entries.map((entry) => entry.action)).toEqual(

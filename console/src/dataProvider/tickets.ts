@@ -32,7 +32,7 @@ export interface SupportTicketMessageRecord {
 
 export interface SupportTicketThread extends SupportTicketRecord {
   /** Absent while the page shows the list's copy of the ticket, before its own read arrives. */
-  messages?: SupportTicketMessageRecord[];
+  thread?: SupportTicketMessageRecord[];
 }
 
 graphql(`
@@ -56,7 +56,7 @@ async function getOne(_resource: string, params: GetOneParams): Promise<GetOneRe
     graphql(`query SupportTicket($id: ID!) {
       supportTicket(id: $id) {
         __typename
-        ... on QuerySupportTicketSuccess { data { ...SupportTicketFields messages { id authorName body createdAt } } }
+        ... on QuerySupportTicketSuccess { data { ...SupportTicketFields thread { id authorName body createdAt } } }
         ... on Error { message }
       }
     }`),

@@ -141,7 +141,7 @@ const TicketPage = () => {
           <Typography variant="overline">{translate("smsape.tickets.personWrote")}</Typography>
           <Typography sx={{ whiteSpace: "pre-wrap" }}>{ticket.body}</Typography>
           {/* Opened from the list, the page first shows the list's record, which has no thread yet. */}
-          {(ticket.messages ?? []).map((message) => (
+          {(ticket.thread ?? []).map((message) => (
             <Box key={message.id}>
               <Divider sx={{ my: 1.5 }} />
               <Typography variant="overline">

@@ -48,7 +48,8 @@ const SupportTicketType = builder
     description: "A message to support. `suggestedKind` is a hint from its words, for staff to confirm or ignore.",
     fields: (t) => ({
       closedAt: t.expose("closedAt", { type: "DateTime", nullable: true }),
-      messages: t.field({
+      // Named `thread`, not `messages`: on this service "messages" are SMS, which the staff API never exposes (P7).
+      thread: t.field({
         type: [SupportTicketMessageType],
         nullable: true,
         description: "The replies staff sent, oldest first: only on a ticket read by `supportTicket`.",
