@@ -201,12 +201,13 @@ describe("timing out", () => {
     const window = minutes(app.services.config.activations.timeoutMinutes);
     // Ordered now: its own job starts when its window closes, a full window from now.
     const { activation: later } = await order(customer.client, { service: "other", country: "US" });
-    // Ordered "in the past": its job is due at once.
+    // Ordered "in the past": its job is due 10 s from now, in real time. Not at once: its worker
+    // must not run before the next line has moved the service's clock past both windows.
     const offset = app.services.now().getTime() - Date.now();
-    app.clock.advance(-offset - window - 1000);
+    app.clock.advance(-offset - window + 10_000);
     const { activation: dueNow } = await order(customer.client, { service: "telegram", country: "US" });
     // The service's clock passes the first one's window too; its job still waits for the real time.
-    app.clock.advance(offset + 2 * window + 2000);
+    app.clock.advance(offset + 2 * window - 10_000 + 2000);
 
     let ended: Array<{ id: string; endedAt: Date | null }> = [];
     for (let attempt = 0; attempt < 180 && ended.length < 2; attempt += 1) {

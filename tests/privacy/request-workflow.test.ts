@@ -577,7 +577,7 @@ describe("support tickets", () => {
         `mutation($id: ID!) { ${name}(id: $id) { __typename ... on SupportTicketPayload { ticket { status } } ... on Error { code } } }`,
         { id: ticketId },
       );
-    expect((await move("closeSupportTicket"))[`closeSupportTicket`]).toMatchObject({ ticket: { status: "CLOSED" } });
+    expect((await move("closeSupportTicket")).closeSupportTicket).toMatchObject({ ticket: { status: "CLOSED" } });
     expect((await readTicket()).closedAt).not.toBeNull();
     expect((await move("closeSupportTicket")).closeSupportTicket).toMatchObject({ code: "TICKET_NOT_OPEN" });
     expect((await reply("Anything else?")).replyToSupportTicket).toMatchObject({ code: "TICKET_CLOSED" });
