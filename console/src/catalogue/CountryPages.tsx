@@ -7,21 +7,13 @@ import {
   maxLength,
   regex,
   required,
-  SaveButton,
   SimpleForm,
   TextField,
   TextInput,
-  Toolbar,
   TopToolbar,
   useTranslate,
 } from "react-admin";
-
-/** Entries are changed, never deleted: prices and numbers refer to them. */
-const SaveOnly = () => (
-  <Toolbar>
-    <SaveButton />
-  </Toolbar>
-);
+import { SaveOnly } from "./SaveOnly.tsx";
 
 /** The catalogue's countries, by code. */
 export const CountryList = () => (

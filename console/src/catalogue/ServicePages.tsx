@@ -7,22 +7,14 @@ import {
   List,
   maxLength,
   required,
-  SaveButton,
   SimpleForm,
   TextField,
   TextInput,
-  Toolbar,
   TopToolbar,
   useTranslate,
 } from "react-admin";
 import type { ServiceRecord } from "../dataProvider/catalogue.ts";
-
-/** Entries are changed, never deleted: prices and numbers refer to them. */
-const SaveOnly = () => (
-  <Toolbar>
-    <SaveButton />
-  </Toolbar>
-);
+import { SaveOnly } from "./SaveOnly.tsx";
 
 /** The catalogue's services, each with the pattern that finds the code in its SMS. */
 export const ServiceList = () => {
