@@ -9,12 +9,17 @@
  * network under the keyed hash of its /24 (IPv4) or /64 (IPv6) prefix under
  * a key of the UTC day (`networkKey`), so nothing in the store names an
  * address and one day's network keys cannot be matched with the next day's.
+ *
+ * When Redis cannot be reached, each limit falls back to counting in this
+ * process's memory (the library's insurance limiter) until Redis answers
+ * again: the limits then hold per instance rather than not at all, and a
+ * request is never failed because its counter could not be stored.
  */
 import { createHash, createHmac, hkdfSync } from "node:crypto";
 import { isIPv4, isIPv6 } from "node:net";
 import type { Redis } from "ioredis";
 import pg from "pg";
-import { RateLimiterPostgres, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 
 export interface RateLimit {
   /** How many attempts the window allows. */
@@ -113,7 +118,13 @@ export function createRateLimits(options: {
       const limit = options.limits[name];
       const common = { keyPrefix: `${prefix}:${name}`, points: limit.points, duration: limit.seconds };
       const limiter = options.redis
-        ? new RateLimiterRedis({ ...common, storeClient: options.redis, useRedisPackage: false })
+        ? new RateLimiterRedis({
+            ...common,
+            storeClient: options.redis,
+            useRedisPackage: false,
+            rejectIfRedisNotReady: true,
+            insuranceLimiter: new RateLimiterMemory(common),
+          })
         : new RateLimiterPostgres({
             ...common,
             storeClient: store,
