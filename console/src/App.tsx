@@ -16,6 +16,7 @@ import legalHolds from "./legalHolds/index.ts";
 import numberPool from "./numberPool/index.ts";
 import policyVersions from "./policyVersions/index.tsx";
 import purgeRuns from "./purgeRuns/index.ts";
+import { queryClient } from "./queryClient.ts";
 import recordsOfProcessing from "./recordsOfProcessing/index.ts";
 import requests from "./requests/index.ts";
 import retentionPolicies from "./retentionPolicies/index.ts";
@@ -33,6 +34,7 @@ export const App = () => (
   <Admin
     title="SMSAPE staff console"
     authProvider={authProvider}
+    queryClient={queryClient}
     dataProvider={dataProvider}
     i18nProvider={i18nProvider}
     dashboard={Dashboard}

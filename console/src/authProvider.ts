@@ -1,5 +1,24 @@
 import type { AuthProvider } from "react-admin";
 import { staffSession } from "./dataProvider/index.ts";
+import { queryClient } from "./queryClient.ts";
+
+/**
+ * The capabilities the menus and screens were last drawn with. react-admin
+ * keeps permissions for minutes, but checks the session on every page: when
+ * that check finds a member's capabilities changed (an ADMIN changed their
+ * role while their console was open), the kept permissions and identity are
+ * dropped, so the next page shows the new role's menu without a reload.
+ */
+let drawnWith: string | null = null;
+
+function noticeCapabilities(capabilities: readonly string[]) {
+  const now = [...capabilities].sort().join(" ");
+  if (drawnWith !== null && drawnWith !== now) {
+    void queryClient.invalidateQueries({ queryKey: ["auth", "getPermissions"] });
+    void queryClient.invalidateQueries({ queryKey: ["auth", "getIdentity"] });
+  }
+  drawnWith = now;
+}
 
 /**
  * Staff sessions live in an HttpOnly cookie set by the API, so the console
@@ -32,7 +51,9 @@ export const authProvider: AuthProvider = {
   },
 
   async checkAuth({ signal }: { signal?: AbortSignal } = {}) {
-    if (!(await staffSession.viewer(signal))) throw new Error("Sign in to use the staff console.");
+    const staff = await staffSession.viewer(signal);
+    if (!staff) throw new Error("Sign in to use the staff console.");
+    noticeCapabilities(staff.capabilities);
   },
 
   async checkError(error: { status?: number }) {
@@ -52,7 +73,9 @@ export const authProvider: AuthProvider = {
    */
   async getPermissions({ signal }: { signal?: AbortSignal } = {}) {
     const staff = await staffSession.viewer(signal);
-    return staff?.capabilities ?? [];
+    const capabilities = staff?.capabilities ?? [];
+    noticeCapabilities(capabilities);
+    return capabilities;
   },
 
   supportAbortSignal: true,
