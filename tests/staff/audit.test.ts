@@ -57,10 +57,48 @@ describe("the audit log in the staff API", () => {
     expect(future.auditEntries.edges).toHaveLength(0);
   });
 
+  it("pages the log by number: page n holds the same entries as the cursor list's nth slice, fetched alone", async () => {
+    await customerWithHistory();
+    await customerWithHistory();
+    const { client } = await createStaffMember(app, { role: "COMPLIANCE" });
+    const pageQuery = `query($filter: AuditEntryFilter, $page: Int!, $perPage: Int!) {
+      auditEntryPage(filter: $filter, page: $page, perPage: $perPage) {
+        __typename
+        ... on AuditEntryPage { entries { seq action } hasNextPage }
+        ... on Error { code message }
+      }
+    }`;
+    const filter = { subjectType: "PrivacyRequest" };
+    const all = (await client.data(entriesQuery, { filter, first: 100 })).auditEntries.edges.map((edge: any) => edge.node.seq);
+    expect(all.length).toBeGreaterThanOrEqual(4);
+    const second = (await client.data(pageQuery, { filter, page: 2, perPage: 2 })).auditEntryPage;
+    expect(second.entries.map((entry: any) => entry.seq)).toEqual(all.slice(2, 4));
+    expect(second.hasNextPage).toBe(all.length > 4);
+    const last = Math.ceil(all.length / 2);
+    expect((await client.data(pageQuery, { filter, page: last, perPage: 2 })).auditEntryPage.hasNextPage).toBe(false);
+    const past = (await client.data(pageQuery, { filter, page: last + 1, perPage: 2 })).auditEntryPage;
+    expect(past.entries).toEqual([]);
+
+    for (const [page, perPage, field] of [
+      [0, 10, "page"],
+      [1, 201, "perPage"],
+      [20_000, 100, "page"],
+    ] as const) {
+      const refused = (await client.data(pageQuery, { page, perPage })).auditEntryPage;
+      expect(refused.code).toBe("VALIDATION_FAILED");
+      expect(refused.message).toContain(field);
+    }
+  });
+
   it("P20: refuses the log, its verification and its checkpoints to SUPPORT and ADMIN", async () => {
     for (const role of ["SUPPORT", "ADMIN"] as const) {
       const { client } = await createStaffMember(app, { role });
-      for (const operation of [`{ auditEntries(first: 1) { edges { node { seq } } } }`, verifyMutation, checkpointsQuery]) {
+      for (const operation of [
+        `{ auditEntries(first: 1) { edges { node { seq } } } }`,
+        `{ auditEntryPage(page: 1, perPage: 1) { __typename } }`,
+        verifyMutation,
+        checkpointsQuery,
+      ]) {
         const response = await client.request(operation);
         expect(
           response.errors?.map((error) => error.extensions?.code),

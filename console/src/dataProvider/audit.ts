@@ -34,24 +34,26 @@ function auditFilter(filter: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
-/**
- * The log is paged by cursor, newest first; react-admin asks for page numbers.
- * Page n is the last `perPage` of the first n × perPage entries.
- */
+/** A numbered page of the log, newest first, skipped to by the server. */
 async function getList(_resource: string, params: GetListParams): Promise<GetListResult<AuditEntryRecord>> {
   const { page, perPage } = params.pagination ?? { page: 1, perPage: 25 };
-  const { auditEntries } = await staffGraphql(
-    graphql(`query AuditEntries($filter: AuditEntryFilter, $first: Int) {
-      auditEntries(filter: $filter, first: $first) {
-        edges { node { seq at actorType actorId action subjectType subjectId reason details note } }
-        pageInfo { hasNextPage }
+  const { auditEntryPage } = await staffGraphql(
+    graphql(`query AuditEntryPage($filter: AuditEntryFilter, $page: Int!, $perPage: Int!) {
+      auditEntryPage(filter: $filter, page: $page, perPage: $perPage) {
+        __typename
+        ... on AuditEntryPage {
+          entries { seq at actorType actorId action subjectType subjectId reason details note }
+          hasNextPage
+        }
+        ... on Error { message }
       }
     }`),
-    { filter: auditFilter(params.filter ?? {}), first: page * perPage },
+    { filter: auditFilter(params.filter ?? {}), page, perPage },
     params.signal,
   );
-  const data = auditEntries.edges.slice((page - 1) * perPage).map(({ node }) => ({ id: node.seq, ...node }));
-  return { data, pageInfo: { hasNextPage: auditEntries.pageInfo.hasNextPage, hasPreviousPage: page > 1 } };
+  if (auditEntryPage.__typename !== "AuditEntryPage") throw new Error(auditEntryPage.message);
+  const data = auditEntryPage.entries.map((entry) => ({ id: entry.seq, ...entry }));
+  return { data, pageInfo: { hasNextPage: auditEntryPage.hasNextPage, hasPreviousPage: page > 1 } };
 }
 
 // react-admin's getList is generic in the record type; this one returns audit entries.

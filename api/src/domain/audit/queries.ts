@@ -5,6 +5,7 @@
 import type { ActorType, AuditEntry, Prisma } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import type { Actor } from "../actors.ts";
+import { ValidationError } from "../errors.ts";
 import { authorize } from "../staff/permissions.ts";
 
 export interface AuditEntryFilter {
@@ -41,6 +42,39 @@ export function findAuditEntries(
 ): Promise<AuditEntry[]> {
   authorize(actor, "audit.read");
   return services.db.auditEntry.findMany({ ...query, where: auditEntryWhere(filter), orderBy: { seq: "desc" } });
+}
+
+/** The most entries one page may hold, and how deep paging may go (page × perPage). */
+export const auditPageLimits = { perPage: 200, depth: 1_000_000 } as const;
+
+/**
+ * One page of the entries matching `filter`, newest first: the `perPage`
+ * entries after the first (page − 1) × perPage, skipped by the database
+ * (down the seq index), so a deep page costs one page over the wire.
+ */
+export async function findAuditEntryPage(
+  services: Services,
+  actor: Actor,
+  filter: AuditEntryFilter,
+  { page, perPage }: { page: number; perPage: number },
+): Promise<{ entries: AuditEntry[]; hasNextPage: boolean }> {
+  authorize(actor, "audit.read");
+  const issues = [
+    ...(Number.isInteger(perPage) && perPage >= 1 && perPage <= auditPageLimits.perPage
+      ? []
+      : [{ field: "perPage", message: `must be a whole number from 1 to ${auditPageLimits.perPage}` }]),
+    ...(Number.isInteger(page) && page >= 1 && page * perPage <= auditPageLimits.depth
+      ? []
+      : [{ field: "page", message: `must be a whole number from 1, and page × perPage at most ${auditPageLimits.depth}` }]),
+  ];
+  if (issues.length > 0) throw new ValidationError(issues);
+  const rows = await services.db.auditEntry.findMany({
+    where: auditEntryWhere(filter),
+    orderBy: { seq: "desc" },
+    skip: (page - 1) * perPage,
+    take: perPage + 1,
+  });
+  return { entries: rows.slice(0, perPage), hasNextPage: rows.length > perPage };
 }
 
 /** The text of the notes named by entries (absent once erased), by note id. */

@@ -3,10 +3,10 @@
  * filters, verification of the chain, and the signed checkpoints with the
  * public key that verifies them. Staff-only: none of it reaches /graphql.
  */
-import type { AuditCheckpoint } from "@smsape/db";
+import type { AuditCheckpoint, AuditEntry } from "@smsape/db";
 import type { Actor } from "../../domain/actors.ts";
 import { listAuditCheckpoints } from "../../domain/audit/checkpoints.ts";
-import { auditNoteTexts, findAuditEntries } from "../../domain/audit/queries.ts";
+import { auditNoteTexts, findAuditEntries, findAuditEntryPage } from "../../domain/audit/queries.ts";
 import { type AuditChainProblem, type AuditChainVerification, verifyAuditLog } from "../../domain/audit/verification.ts";
 import { NotFoundError, ValidationError } from "../../domain/errors.ts";
 import { builder } from "../builder.ts";
@@ -26,7 +26,7 @@ const AuditActorTypeEnum = builder.enumType("AuditActorType", {
   values: ["ACCOUNT", "STAFF", "SYSTEM"] as const,
 });
 
-builder.prismaObject("AuditEntry", {
+const AuditEntryType = builder.prismaObject("AuditEntry", {
   subGraphs: [...staff],
   description: "One entry of the tamper-evident audit log: ids and field names, never personal values.",
   fields: (t) => ({
@@ -76,6 +76,31 @@ builder.queryField("auditEntries", (t) =>
     args: { filter: t.arg({ type: AuditEntryFilterInput, required: false }) },
     resolve: (query, _root, { filter }, { services, viewer }) =>
       findAuditEntries(services, signedInStaff(viewer), filter ?? {}, query),
+  }),
+);
+
+const AuditEntryPageType = builder.objectRef<{ entries: AuditEntry[]; hasNextPage: boolean }>("AuditEntryPage").implement({
+  subGraphs: [...staff],
+  fields: (t) => ({
+    entries: t.field({ type: [AuditEntryType], resolve: (p) => p.entries, description: "Newest first." }),
+    hasNextPage: t.exposeBoolean("hasNextPage"),
+  }),
+});
+
+builder.queryField("auditEntryPage", (t) =>
+  t.field({
+    type: AuditEntryPageType,
+    subGraphs: [...staff],
+    authScopes: { staffCan: "audit.read" },
+    description: "One numbered page of the audit log, newest first (what a paged list shows); `auditEntries` pages by cursor.",
+    args: {
+      filter: t.arg({ type: AuditEntryFilterInput, required: false }),
+      page: t.arg.int({ required: true, description: "From 1." }),
+      perPage: t.arg.int({ required: true, description: "From 1 to 200." }),
+    },
+    errors: { types: [ValidationError], directResult: true, union: { name: "AuditEntryPageResult", subGraphs: [...staff] } },
+    resolve: (_root, { filter, page, perPage }, { services, viewer }) =>
+      findAuditEntryPage(services, signedInStaff(viewer), filter ?? {}, { page, perPage }),
   }),
 );
 
