@@ -437,6 +437,7 @@ describe("minors and reports from people without an account", () => {
     const parent = newEmail();
     const answer = await report({ accountEmail: child.email, reporterContact: parent, concernsMinor: true });
     expect(answer.data?.reportPrivacyConcern.__typename).toBe("PrivacyConcernReceipt");
+    await app.mailbox.deliver(); // a job files the report
 
     const rows = await queue();
     const top = await staffView(rows[0].id);
@@ -482,6 +483,7 @@ describe("minors and reports from people without an account", () => {
       const answer = await report({ accountEmail: flooded, reporterContact: reporters[0], kind: "ACCESS" });
       expect(answer.data?.reportPrivacyConcern.__typename).toBe("PrivacyConcernReceipt");
     }
+    await app.mailbox.deliver();
     expect(await app.services.db.privacyRequest.count({ where: { concernedEmail: flooded } })).toBe(5);
     expect(await report({ accountEmail: "not an address", reporterContact: reporters[0] })).toMatchObject({
       data: { reportPrivacyConcern: { __typename: "ValidationError" } },

@@ -11,6 +11,7 @@ import { registerEmailJobs } from "../domain/email/delivery.ts";
 import { registerPolicyJobs } from "../domain/policy/publishing.ts";
 import { registerAccessExportJobs } from "../domain/privacy/access-export.ts";
 import { registerPrivacyJobs } from "../domain/privacy/reminders.ts";
+import { registerPrivacyReportJobs } from "../domain/privacy/requests.ts";
 import { registerRetentionJobs } from "../domain/retention/purges.ts";
 import type { Services } from "../services/index.ts";
 
@@ -23,6 +24,7 @@ export async function registerJobs(services: Services): Promise<void> {
   await registerAccessExportJobs(services);
   await registerAuditJobs(services);
   await registerPrivacyJobs(services);
+  await registerPrivacyReportJobs(services);
   await registerRetentionJobs(services);
   await registerAbuseSignalJobs(services);
 }

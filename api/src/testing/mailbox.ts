@@ -3,6 +3,7 @@
  * made to fail, standing in for the outside mail service.
  */
 import { passwordResetRequestedJob } from "../domain/accounts/password-changes.ts";
+import { privacyConcernReportedJob } from "../domain/privacy/requests.ts";
 import { deliverPendingEmails } from "../domain/email/delivery.ts";
 import { type DeliveredEmail, DevelopmentMailbox, type OutgoingEmail } from "../platform/mail-transport.ts";
 import type { Services } from "../services/index.ts";
@@ -32,16 +33,18 @@ export class TestMailbox extends DevelopmentMailbox {
   }
 
   /**
-   * Waits for the background jobs that write emails (password reset requests)
-   * to finish, then delivers every due outbox email now, through the real
+   * Waits for the background jobs that write emails (password reset requests,
+   * privacy concern reports) to finish, then delivers every due outbox email now, through the real
    * worker code, and returns all messages delivered so far.
    */
   async deliver(): Promise<readonly DeliveredEmail[]> {
     const services = this.services;
     if (!services) throw new Error("The mailbox is not attached to an app.");
     const deadline = Date.now() + 20_000;
-    while ((await services.jobs.unfinished(passwordResetRequestedJob)) > 0) {
-      if (Date.now() > deadline) throw new Error("Password reset requests are still unhandled after 20 s.");
+    const pending = async () =>
+      (await services.jobs.unfinished(passwordResetRequestedJob)) + (await services.jobs.unfinished(privacyConcernReportedJob));
+    while ((await pending()) > 0) {
+      if (Date.now() > deadline) throw new Error("Password reset requests or privacy reports are still unhandled after 20 s.");
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await deliverPendingEmails(services);

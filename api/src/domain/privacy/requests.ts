@@ -12,6 +12,7 @@ import { emailSchema } from "../accounts/validation.ts";
 import { type AccountActor, type Actor, systemActor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
 import { verifyPassword } from "../auth/passwords.ts";
+import { decryptField, encryptField } from "../crypto/field-encryption.ts";
 import { enqueueEmail } from "../email/outbox.ts";
 import { takeEmailAllowance } from "../email/rate-limits.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
@@ -147,6 +148,8 @@ export interface FiledRequest {
   reporterContact?: string | null;
   concernedEmail?: string | null;
   reasonCode: string;
+  /** When the service received it, if before now (a report is filed by a job after it was answered). */
+  receivedAt?: Date;
 }
 
 /**
@@ -163,7 +166,7 @@ export async function fileRequest(
   actor: Actor,
   input: FiledRequest,
 ): Promise<PrivacyRequest> {
-  const now = services.now();
+  const now = input.receivedAt ?? services.now();
   const concernsMinor = input.concernsMinor ?? false;
   const { slaDueAt, legalDueAt, dueAt, acknowledgeDueAt, priority } = privacyRequestDeadlines({
     jurisdiction: input.jurisdiction,
@@ -245,13 +248,24 @@ export interface PrivacyConcernReceipt {
   receivedAt: Date;
 }
 
+/** The job that files a report, away from the request that made it. */
+export const privacyConcernReportedJob = "privacy.concern-reported";
+
+/** The job's copy of the report is encrypted: pg-boss keeps job data after the job ran. */
+const reportedConcernContext = `${privacyConcernReportedJob}:report`;
+
+type ParsedReport = z.output<typeof reportSchema>;
+
 /**
  * Someone without an account (a parent about their child's account, say)
  * reports a privacy concern. A request is stored in every case, linked to the
  * account when the address has one, and waits for identity: the account's
  * holder confirms by the emailed link, or staff with a recorded check. The
- * answer and the reporter's email are the same whether or not the address has
- * an account. A report about a minor is a deletion unless it names another right (P22).
+ * answer, the reporter's email and the work done before answering are the
+ * same whether or not the address has an account: the report is checked and
+ * queued, and a job looks the address up and files it (so neither the answer
+ * nor its timing tells who has an account). A report about a minor is a
+ * deletion unless it names another right (P22).
  */
 export async function reportPrivacyConcern(services: Services, rawInput: PrivacyConcernReport): Promise<PrivacyConcernReceipt> {
   const parsed = reportSchema.safeParse(rawInput);
@@ -261,10 +275,31 @@ export async function reportPrivacyConcern(services: Services, rawInput: Privacy
     );
   }
   const input = parsed.data;
+  if (!input.kind && !input.concernsMinor)
+    throw new ValidationError([{ field: "kind", message: "is required unless the report concerns a minor" }]);
+  const receivedAt = services.now();
+  await services.jobs.send(privacyConcernReportedJob, {
+    receivedAt: receivedAt.toISOString(),
+    report: encryptField(services.config.encryption, JSON.stringify(input), reportedConcernContext),
+  });
+  return { receivedAt };
+}
+
+/** Reports from people without an account, each filed in a job so the request itself never looks the address up. */
+export async function registerPrivacyReportJobs(services: Services): Promise<void> {
+  await services.jobs.work<{ receivedAt: string; report: string }>(
+    privacyConcernReportedJob,
+    (job) => fileReportedConcern(services, job),
+    { batchSize: 20, concurrency: 2, pollingIntervalSeconds: 0.5 },
+  );
+}
+
+/** The job behind reportPrivacyConcern: stores the request (within the address's hourly allowance) and emails the receipt. */
+export async function fileReportedConcern(services: Services, job: { receivedAt: string; report: string }): Promise<void> {
+  const input = JSON.parse(decryptField(services.config.encryption, job.report, reportedConcernContext)) as ParsedReport;
+  const receivedAt = new Date(job.receivedAt);
   const concernsMinor = input.concernsMinor ?? false;
-  const kind = input.kind ?? (concernsMinor ? "DELETION" : null);
-  if (!kind) throw new ValidationError([{ field: "kind", message: "is required unless the report concerns a minor" }]);
-  const now = services.now();
+  const kind = input.kind ?? "DELETION";
   const actor = systemActor("privacy.report");
   const request = await services.db.$transaction(async (tx) => {
     // Past a few reports an hour about one address, more are answered the same and not stored.
@@ -278,26 +313,26 @@ export async function reportPrivacyConcern(services: Services, rawInput: Privacy
       kind,
       source: "REPORT",
       jurisdiction: account?.jurisdiction ?? "OTHER",
-      details: input.details,
+      details: input.details ?? null,
       verified: false,
       concernsMinor,
       reporterContact: input.reporterContact,
       concernedEmail: input.accountEmail,
       reasonCode: "reported_by_third_party",
+      receivedAt,
     });
     if (await takeEmailAllowance(tx, services, input.reporterContact, "privacy-report-receipt")) {
       await enqueueEmail(tx, { accountId: null, to: input.reporterContact, ...reportReceivedEmail() }, services);
     }
     // The reporter was told of receipt: that is the acknowledgement when no account holder was.
-    return tx.privacyRequest.update({ where: { id: created.id }, data: { acknowledgedAt: created.acknowledgedAt ?? now } });
+    return tx.privacyRequest.update({ where: { id: created.id }, data: { acknowledgedAt: created.acknowledgedAt ?? receivedAt } });
   });
   if (!request) {
     services.logger.warn({ concernsMinor }, "privacy concern report over the hourly limit for its address; not stored");
-    return { receivedAt: now };
+    return;
   }
   publishQueueChange(services, request.id);
   services.logger.info({ privacyRequestId: request.id, concernsMinor }, "privacy concern reported");
-  return { receivedAt: now };
 }
 
 /**
