@@ -3,8 +3,8 @@
  * made to fail, standing in for the outside mail service.
  */
 import { passwordResetRequestedJob } from "../domain/accounts/password-changes.ts";
-import { privacyConcernReportedJob } from "../domain/privacy/requests.ts";
 import { deliverPendingEmails } from "../domain/email/delivery.ts";
+import { privacyConcernReportedJob } from "../domain/privacy/requests.ts";
 import { type DeliveredEmail, DevelopmentMailbox, type OutgoingEmail } from "../platform/mail-transport.ts";
 import type { Services } from "../services/index.ts";
 

@@ -325,7 +325,10 @@ export async function fileReportedConcern(services: Services, job: { receivedAt:
       await enqueueEmail(tx, { accountId: null, to: input.reporterContact, ...reportReceivedEmail() }, services);
     }
     // The reporter was told of receipt: that is the acknowledgement when no account holder was.
-    return tx.privacyRequest.update({ where: { id: created.id }, data: { acknowledgedAt: created.acknowledgedAt ?? receivedAt } });
+    return tx.privacyRequest.update({
+      where: { id: created.id },
+      data: { acknowledgedAt: created.acknowledgedAt ?? receivedAt },
+    });
   });
   if (!request) {
     services.logger.warn({ concernsMinor }, "privacy concern report over the hourly limit for its address; not stored");
