@@ -47,11 +47,19 @@ export const demoCustomer = { email: "demo@smsape.test", password: "demo-custome
  */
 export const neverDeliveredService = { code: "nosms", name: "No SMS ever (demo: try cancel and time-out refunds)" };
 
+/** A demo country's pool: `numbersPerCountry` consecutive numbers from its first. */
+export function demoNumbers(country: { firstNumber: string }): string[] {
+  const first = BigInt(country.firstNumber.slice(1));
+  return Array.from({ length: demoCatalogue.numbersPerCountry }, (_, index) => `+${first + BigInt(index)}`);
+}
+
 export const demoCatalogue = {
   countries: [
-    { code: "GB", name: "United Kingdom", prefix: "+4477009" },
-    { code: "DE", name: "Germany", prefix: "+4915100" },
-    { code: "US", name: "United States", prefix: "+1555010" },
+    // Each country's numbers run up from `firstNumber`: valid numbers of its numbering plan (the pool
+    // checks imports against it), from ranges that look like examples rather than anyone's number.
+    { code: "GB", name: "United Kingdom", firstNumber: "+447400123000" },
+    { code: "DE", name: "Germany", firstNumber: "+4915100000000" },
+    { code: "US", name: "United States", firstNumber: "+12025550100" },
   ],
   services: [
     { code: "telegram", name: "Telegram" },
@@ -119,8 +127,8 @@ export async function seedDemoData(db: PrismaClient, policyVersion: string, keyR
       });
     }
     await db.virtualNumber.createMany({
-      data: Array.from({ length: demoCatalogue.numbersPerCountry }, (_, index) => ({
-        phoneNumber: `${country.prefix}${String(index).padStart(3, "0")}`,
+      data: demoNumbers(country).map((phoneNumber) => ({
+        phoneNumber,
         countryCode: country.code,
         operatorRoute: demoCatalogue.operatorRoute,
       })),
