@@ -20,21 +20,27 @@
  * entries verified (500,000), each verification BENCH_AUDIT_ROUNDS times after a warm-up (3); loopback only.
  */
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { availableParallelism, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { loadConfig } from "@smsape/api/config";
 import { startTestApp, type TestApp } from "@smsape/api/testing";
 import type { Prisma } from "@smsape/db";
 import { copyOut } from "@smsape/db/copy";
+import pg from "pg";
 import type { StaffActor } from "../../api/src/domain/actors.ts";
 import { appendAuditEntry, auditContentSql, auditHash, genesisHash } from "../../api/src/domain/audit/audit-log.ts";
 import { auditSigningKeys, writeAuditCheckpoint } from "../../api/src/domain/audit/checkpoints.ts";
+import { auditCopySql } from "../../api/src/domain/audit/copy-check.ts";
 import type { AuditEvent } from "../../api/src/domain/audit/events.ts";
-import { auditCopySql } from "../../api/src/domain/audit/streamed-check.ts";
 import { type AuditStreamSource, auditStreamSource, verifyAuditChain } from "../../api/src/domain/audit/verification.ts";
 
 const appends = Number(process.env.BENCH_AUDIT_APPENDS ?? 2_000);
 const entries = Number(process.env.BENCH_AUDIT_ENTRIES ?? 500_000);
 const rounds = Number(process.env.BENCH_AUDIT_ROUNDS ?? 3);
+/** BENCH_AUDIT_ALL=1 adds the check inside the database and the verification before the streamed one (slow). */
+const all = process.env.BENCH_AUDIT_ALL === "1";
 const writers = 8;
 
 interface Row {
@@ -206,6 +212,50 @@ async function verifyAsBefore(db: TestApp["services"]["db"]): Promise<number> {
   }
 }
 
+/** CPU time of this process (every thread: the workers of the streamed check too), in ms. */
+function processCpu(): number {
+  const usage = process.resourceUsage();
+  return (usage.userCPUTime + usage.systemCPUTime) / 1000;
+}
+
+/**
+ * CPU time the server's backends spend on the audit COPYs while `run` runs, in ms: the backends running one
+ * are found in pg_stat_activity every 10 ms and their time on CPU read from /proc (the server is on this
+ * machine: loopback only); a backend's last reading is taken as its total, so each may lose up to 10 ms.
+ * Null when /proc cannot be read.
+ */
+async function serverCpuOf(url: string, run: () => Promise<unknown>): Promise<number | null> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const onCpu = new Map<number, number>();
+  let readable = true;
+  let running = true;
+  const sample = async () => {
+    while (running) {
+      const { rows } = await client.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY (SELECT seq, hash%'`,
+      );
+      for (const { pid } of rows) {
+        try {
+          onCpu.set(pid, Number((await readFile(`/proc/${pid}/schedstat`, "utf8")).split(" ")[0]) / 1e6);
+        } catch {
+          readable = readable && existsSync(`/proc/${process.pid}/schedstat`);
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  const sampling = sample();
+  try {
+    await run();
+  } finally {
+    running = false;
+    await sampling;
+    await client.end();
+  }
+  return readable && onCpu.size > 0 ? [...onCpu.values()].reduce((sum, ms) => sum + ms, 0) : null;
+}
+
 async function verificationRates(app: TestApp): Promise<Row[]> {
   const { db } = app.services;
   const seedStarted = performance.now();
@@ -215,68 +265,104 @@ async function verificationRates(app: TestApp): Promise<Row[]> {
   await db.$executeRawUnsafe(`VACUUM ANALYZE "AuditEntry"`);
   const total = await db.auditEntry.count();
   const publicKey = auditSigningKeys(app.services.config).publicKey;
-  const stream = auditStreamSource(app.services.config);
+  const url = auditStreamSource(app.services.config)?.url ?? app.database.url;
 
-  const perSecond = async (run: () => Promise<number>) => {
-    const started = performance.now();
-    const checked = await run();
-    return (checked / (performance.now() - started)) * 1000;
-  };
   const verify = (options: { stream: AuditStreamSource | null }) => async () => {
     const result = await verifyAuditChain(db, { publicKey, ...options });
     if (!result.valid) throw new Error(`The seeded chain does not verify: ${JSON.stringify(result, (_k, v) => String(v))}`);
     return result.entries;
   };
-  /** The COPY the streamed check reads, read to its end and dropped: what the wire and the server give. */
+  /** The COPY the streamed check reads, whole, read to its end and dropped: what one backend and the wire give. */
   const bareCopy = async () => {
     let bytes = 0;
-    await copyOut(app.database.url, auditCopySql(-1n), (piece) => {
+    await copyOut(url, auditCopySql(-1n), (piece) => {
       bytes += piece.length;
       return true;
     });
     if (bytes === 0) throw new Error("The COPY returned nothing.");
     return total;
   };
-  const streamed = verify({ stream: stream ?? { url: app.database.url } });
-  const inDatabase = verify({ stream: null });
-  const before = () => verifyAsBefore(db);
+  const variants = {
+    /** The service's way on a server: a part per core, each in a worker thread. */
+    workers: verify({ stream: { url } }),
+    /** The same check in one COPY on the calling thread (the way before the workers). */
+    oneThread: verify({ stream: { url, parts: 1 } }),
+    bare: bareCopy,
+    ...(all
+      ? { inDatabase: verify({ stream: null }), before: () => verifyAsBefore(db) }
+      : ({} as Record<"inDatabase" | "before", never>)),
+  };
+  type Variant = keyof typeof variants;
+  const names = Object.keys(variants) as Variant[];
 
-  // Warm each once (page cache, plans), then the best of `rounds` runs of each, interleaved.
-  const runs = { streamed: [] as number[], bare: [] as number[], inDatabase: [] as number[], before: [] as number[] };
+  // The first streamed verification starts the worker threads; its time is reported on its own.
+  const firstStarted = performance.now();
+  await variants.workers();
+  const first = (total / (performance.now() - firstStarted)) * 1000;
+
+  // Warm each once (page cache, plans), then `rounds` runs of each, interleaved: the best, and every round.
+  const runs = new Map<Variant, Array<{ rate: number; cpu: number }>>(names.map((name) => [name, []]));
   for (let round = 0; round <= rounds; round += 1) {
-    const measured = {
-      streamed: await perSecond(streamed),
-      bare: await perSecond(bareCopy),
-      inDatabase: await perSecond(inDatabase),
-      before: await perSecond(before),
-    };
-    if (round === 0) continue;
-    for (const key of Object.keys(runs) as Array<keyof typeof runs>) runs[key].push(measured[key]);
+    for (const name of names) {
+      const cpuBefore = processCpu();
+      const started = performance.now();
+      const checked = await variants[name]();
+      const seconds = (performance.now() - started) / 1000;
+      if (round > 0) runs.get(name)!.push({ rate: checked / seconds, cpu: (processCpu() - cpuBefore) / checked });
+    }
   }
-  const best = (key: keyof typeof runs) => Math.max(...runs[key]);
-  const all = (key: keyof typeof runs) => runs[key].map((rate) => rate.toFixed(0)).join(", ");
-  const ours = best("streamed");
+  // Once more each, for the CPU the server's backends spend (sampling costs a little, so not in the rates).
+  const serverCpu = new Map<Variant, number | null>();
+  for (const name of ["workers", "oneThread", "bare"] as const) {
+    const ms = await serverCpuOf(url, variants[name]);
+    serverCpu.set(name, ms === null ? null : ms / total);
+  }
+
+  const best = (name: Variant) => Math.max(...runs.get(name)!.map((run) => run.rate));
+  const every = (name: Variant) =>
+    runs
+      .get(name)!
+      .map((run) => run.rate.toFixed(0))
+      .join(", ");
+  /** Per entry: this process's CPU (least of the rounds) and the server's, in µs. */
+  const cpu = (name: Variant) => {
+    const node = Math.min(...runs.get(name)!.map((run) => run.cpu)) * 1000;
+    const server = serverCpu.get(name);
+    return `CPU/entry: node ${node.toFixed(2)} µs, server ${server == null ? "?" : (server * 1000).toFixed(2)} µs`;
+  };
+  const ours = best("workers");
   const label = `verify ${total} entries from the first (seeded in ${seeded.toFixed(1)} s), best of ${rounds}`;
-  return [
+  const rows: Row[] = [
     {
-      measurement: `${label}: streamed (binary COPY, checked in Node) [${all("streamed")}]`,
+      measurement: `${label}: streamed, ${availableParallelism()} parts in worker threads [${every("workers")}] (${cpu("workers")}; first verification, threads starting: ${first.toFixed(0)} /s)`,
       result: `${ours.toFixed(0)} entries/s`,
-      baseline: `${best("bare").toFixed(0)} rows/s the same COPY read and dropped [${all("bare")}]`,
+      baseline: `${best("bare").toFixed(0)} rows/s one COPY of it all read and dropped [${every("bare")}] (${cpu("bare")})`,
       ratio: (ours / best("bare")).toFixed(2),
     },
     {
-      measurement: `${label}: inside the database (sha256 and lag, pages of 20,000) [${all("inDatabase")}]`,
-      result: `${best("inDatabase").toFixed(0)} entries/s`,
-      baseline: `${ours.toFixed(0)} entries/s streamed`,
-      ratio: (best("inDatabase") / ours).toFixed(2),
-    },
-    {
-      measurement: `${label}: previous (Prisma pages of printed content, hashed in Node) [${all("before")}]`,
-      result: `${best("before").toFixed(0)} entries/s`,
-      baseline: `${ours.toFixed(0)} entries/s streamed`,
-      ratio: (best("before") / ours).toFixed(2),
+      measurement: `${label}: streamed in one COPY, checked on this thread [${every("oneThread")}] (${cpu("oneThread")})`,
+      result: `${best("oneThread").toFixed(0)} entries/s`,
+      baseline: `${ours.toFixed(0)} entries/s in worker threads`,
+      ratio: (best("oneThread") / ours).toFixed(2),
     },
   ];
+  if (all) {
+    rows.push(
+      {
+        measurement: `${label}: inside the database (sha256 and lag, pages of 20,000) [${every("inDatabase")}]`,
+        result: `${best("inDatabase").toFixed(0)} entries/s`,
+        baseline: `${ours.toFixed(0)} entries/s streamed`,
+        ratio: (best("inDatabase") / ours).toFixed(2),
+      },
+      {
+        measurement: `${label}: previous (Prisma pages of printed content, hashed in Node) [${every("before")}]`,
+        result: `${best("before").toFixed(0)} entries/s`,
+        baseline: `${ours.toFixed(0)} entries/s streamed`,
+        ratio: (best("before") / ours).toFixed(2),
+      },
+    );
+  }
+  return rows;
 }
 
 async function bench(label: string, env: Record<string, string>) {
@@ -292,7 +378,13 @@ async function bench(label: string, env: Record<string, string>) {
 }
 
 const label = loadConfig().database.kind === "server" ? "PostgreSQL server" : "embedded (PGlite)";
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(", ");
+const loadBefore = load();
 const results = await bench(label, {});
+console.log(`\nload average (1, 5, 15 min): ${loadBefore} before, ${load()} after; ${availableParallelism()} cores`);
 
 console.log("\n| database | measurement | result | baseline | ratio |");
 console.log("| --- | --- | ---: | ---: | ---: |");

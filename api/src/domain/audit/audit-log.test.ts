@@ -5,8 +5,8 @@ import { startTestApp, type TestApp, verifyAuditLogOf } from "../../testing/inde
 import type { StaffActor } from "../actors.ts";
 import { appendAuditEntry, auditContentSql, eraseAuditNotesAbout, genesisHash } from "./audit-log.ts";
 import { auditSigningKeys, writeAuditCheckpoint } from "./checkpoints.ts";
+import { auditCopySql, StreamedChainCheck } from "./copy-check.ts";
 import type { AuditEvent } from "./events.ts";
-import { auditCopySql, StreamedChainCheck } from "./streamed-check.ts";
 import { type AuditChainVerification, verifyAuditChain } from "./verification.ts";
 
 let app: TestApp;
@@ -433,7 +433,7 @@ describe("the streamed check", () => {
     await copyOut(app.database.url, auditCopySql(-1n), (piece) => pieces.push(Buffer.from(piece)) > 0);
     const output = Buffer.concat(pieces);
     const checkInPiecesOf = (data: Buffer, size: number) => {
-      const check = new StreamedChainCheck();
+      const check = new StreamedChainCheck(genesisHash);
       for (let at = 0; at < data.length; at += size) if (!check.push(data.subarray(at, at + size))) break;
       return check.result();
     };

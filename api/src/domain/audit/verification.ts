@@ -6,7 +6,8 @@
  * reports the first thing wrong.
  *
  * The entries are checked either as they stream out of the PostgreSQL server
- * (streamed-check.ts: one binary COPY, content and hashes in Node), or inside
+ * (streamed-check.ts: a binary COPY per part of the log, each part checked in a
+ * worker thread, content and hashes in Node), or inside
  * the database through the caller's handle, a page of entries per statement:
  * that is how a transaction sees its own changes, and how the embedded
  * database is checked. Both give the same answer.
