@@ -390,6 +390,13 @@ describe("the customer's rights", () => {
     const support = await staffActor("SUPPORT");
     const reviewer = await staffActor("COMPLIANCE");
     const plan = await planErasure(app.services, support, request.id);
+    // The plan, computed from the inventory, deletes them itself (the account's row cascading is not the mechanism).
+    expect(plan.steps).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ model: "WebhookEndpoint", action: "delete", rows: 1 }),
+        expect.objectContaining({ model: "WebhookDelivery", action: "delete", rows: 3 }),
+      ]),
+    );
     await approveErasure(app.services, reviewer, plan.id);
     const { scan } = await runErasure(app.services, reviewer, plan.id);
 
