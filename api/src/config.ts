@@ -166,6 +166,21 @@ const environment = z.object({
   // An OTLP/HTTP collector (e.g. http://127.0.0.1:4318): GraphQL operations are traced to it; unset, no tracing.
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: "expected the collector's URL, e.g. http://127.0.0.1:4318" }).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default("smsape"),
+  // Customer webhooks (docs/webhooks.md): whether endpoints may point at private, loopback or link-local
+  // addresses (allowed outside production, for a receiver on this machine; refused in production).
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: flag.optional(),
+  // The wait before the first retry of a failed delivery, doubled (with jitter) before each next one.
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce
+    .number({ error: "expected a number of seconds from 0 to 3600" })
+    .min(0, { error: "expected a number of seconds from 0 to 3600" })
+    .max(3600, { error: "expected a number of seconds from 0 to 3600" })
+    .default(30),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce
+    .number({ error: "expected a number of attempts from 1 to 20" })
+    .int({ error: "expected a number of attempts from 1 to 20" })
+    .min(1, { error: "expected a number of attempts from 1 to 20" })
+    .max(20, { error: "expected a number of attempts from 1 to 20" })
+    .default(8),
 });
 
 export type Environment = z.input<typeof environment>;
@@ -213,6 +228,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && e.DEMO_DATA)
     throw new ConfigError("DEMO_DATA: not allowed when NODE_ENV=production (demo logins are public)");
   require("AUDIT_SIGNING_KEY", e.AUDIT_SIGNING_KEY);
+  if (production && e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES)
+    throw new ConfigError("WEBHOOK_ALLOW_PRIVATE_ADDRESSES: not allowed when NODE_ENV=production (server-side request forgery)");
 
   const keys = e.ENCRYPTION_KEYS ?? new Map([[developmentKeyId, developmentKey]]);
   const activeKeyId = e.ENCRYPTION_ACTIVE_KEY ?? [...keys.keys()].at(-1) ?? developmentKeyId;
@@ -271,6 +288,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retention: {
       cron: e.RETENTION_PURGE_CRON === "off" ? null : e.RETENTION_PURGE_CRON,
       batchSize: e.RETENTION_PURGE_BATCH,
+    },
+    /** Deliveries of events to endpoints customers register (domain/webhooks). */
+    customerWebhooks: {
+      allowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES ?? !production,
+      httpsOnly: production,
+      retryBaseSeconds: e.WEBHOOK_RETRY_BASE_SECONDS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      timeoutMs: 10_000,
     },
     observability: {
       metricsToken: e.METRICS_TOKEN ?? null,

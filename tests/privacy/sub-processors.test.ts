@@ -1,9 +1,10 @@
 /**
  * The sub-processor register against what the code does (P13): every TCP
  * connection the service opens during a customer's whole journey goes to its
- * own database or Redis, to itself, or to a destination the register names;
- * and the email vendor, the one outbound sub-processor, receives only the
- * fields its entry lists.
+ * own database or Redis, to itself, or to a destination the register names
+ * (a configured vendor, or an endpoint the customer registered for its own
+ * events); the email vendor receives only the fields its entry lists, and a
+ * customer's endpoint only what its entry says an event carries.
  */
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { AddressInfo, Socket } from "node:net";
@@ -19,7 +20,12 @@ import {
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registeredDestinations, subProcessors } from "../../api/src/domain/privacy/sub-processors.ts";
+import {
+  customerEndpointDestinations,
+  registeredDestinations,
+  subProcessors,
+} from "../../api/src/domain/privacy/sub-processors.ts";
+import { WebhookReceiver } from "../webhooks/receiver.ts";
 
 interface Received {
   envelope: { from: string; to: string[] };
@@ -29,6 +35,7 @@ interface Received {
 
 let vendor: SMTPServer;
 let app: TestApp;
+const customerEndpoint = new WebhookReceiver();
 const received: Received[] = [];
 const connections: string[] = [];
 const watchSocket = (message: unknown) => {
@@ -59,6 +66,7 @@ beforeAll(async () => {
     },
   });
   await new Promise<void>((resolve) => vendor.listen(0, "127.0.0.1", resolve));
+  await customerEndpoint.start();
   const { port } = vendor.server.address() as AddressInfo;
   // Watch from before the service starts: pools connect early.
   subscribe("net.client.socket", watchSocket);
@@ -68,6 +76,7 @@ afterAll(async () => {
   unsubscribe("net.client.socket", watchSocket);
   await app?.close();
   await new Promise<void>((resolve) => vendor?.close(() => resolve()));
+  await customerEndpoint.stop();
 });
 
 const endpoint = (url: string | URL) => {
@@ -87,8 +96,14 @@ describe("the sub-processor register", () => {
       currency: "USD",
     });
     expect(topUp.status).toBe(200);
+    const { createWebhookEndpoint } = await customer.client.data(
+      `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { __typename } }`,
+      { input: { url: customerEndpoint.url("/events"), events: ["SMS_RECEIVED"], includeMessageContent: true } },
+    );
+    expect(createWebhookEndpoint.__typename).toBe("WebhookEndpointWithSecret");
     const activation = await customer.orderNumber();
     expect((await deliverSms(app, { to: activation.phoneNumber })).status).toBe(200);
+    await eventually(() => customerEndpoint.received.length > 0, { what: "the SMS event to reach the customer's endpoint" });
     await new GraphqlClient(app.url).data(
       `mutation($email: String!) { requestPasswordReset(input: { email: $email }) { __typename } }`,
       { email: customer.email },
@@ -99,7 +114,10 @@ describe("the sub-processor register", () => {
 
     const own = [endpoint(app.url), endpoint(app.database.url)];
     if (app.services.config.redisUrl) own.push(endpoint(app.services.config.redisUrl));
-    const registered = registeredDestinations(app.services.config).map((destination) => endpoint(destination.url));
+    const registered = [
+      ...registeredDestinations(app.services.config),
+      ...(await customerEndpointDestinations(app.services.db)),
+    ].map((destination) => endpoint(destination.url));
     const opened = [...new Set(connections)];
     expect(opened.filter((destination) => !own.includes(destination) && !registered.includes(destination))).toEqual([]);
     // The watch saw the relay: it does see outbound connections.
@@ -133,6 +151,20 @@ describe("the sub-processor register", () => {
         ),
       ).toEqual([]);
       expect(mail.text).not.toContain(customer.accountId);
+    }
+  });
+
+  it("P13: a customer's own endpoint receives the fields its entry lists for an event, and none that names the account", async () => {
+    const entry = subProcessors.find((processor) => processor.key === "customer-webhook-endpoints");
+    expect(entry?.direction).toBe("CUSTOMER_ENDPOINT");
+    await eventually(() => customerEndpoint.received.length > 0, { what: "the journey's SMS event" });
+    for (const request of customerEndpoint.received) {
+      const event = JSON.parse(request.body);
+      expect(Object.keys(event).sort()).toEqual(["createdAt", "data", "id", "type"]);
+      expect(Object.keys(event.data.activation).sort()).toEqual(["country", "id", "service", "status"]);
+      if (event.type === "sms.received") expect(Object.keys(event.data.sms).sort()).toEqual(["code", "id", "receivedAt", "text"]);
+      // No account id, email or phone number: the endpoint is the customer's, and the customer knows its activation.
+      expect(request.body).not.toMatch(/accountId|@|\+\d{6,}/);
     }
   });
 });

@@ -313,7 +313,16 @@ describe("resuming and every policy", () => {
     });
     const runs = await runScheduledPurges(app.services);
     expect(runs.map((run) => run.policyKey).sort()).toEqual(
-      ["activation.routing", "email.outbox", "ledger", "privacy.request", "session", "sms.body", "token"].sort(),
+      [
+        "activation.routing",
+        "email.outbox",
+        "ledger",
+        "privacy.request",
+        "session",
+        "sms.body",
+        "token",
+        "webhook.delivery",
+      ].sort(),
     );
     expect(runs.every((run) => run.status === "COMPLETED")).toBe(true);
 

@@ -23,6 +23,7 @@ import "./types/sms.ts";
 import "./types/staff.ts";
 import "./types/staff-accounts.ts";
 import "./types/subscriptions.ts";
+import "./types/webhooks.ts";
 
 let built: { customer: GraphQLSchema; staff: GraphQLSchema } | undefined;
 

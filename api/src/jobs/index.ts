@@ -13,11 +13,14 @@ import { registerAccessExportJobs } from "../domain/privacy/access-export.ts";
 import { registerPrivacyJobs } from "../domain/privacy/reminders.ts";
 import { registerPrivacyReportJobs } from "../domain/privacy/requests.ts";
 import { registerRetentionJobs } from "../domain/retention/purges.ts";
+import { registerWebhookJobs } from "../domain/webhooks/delivery.ts";
 import type { Services } from "../services/index.ts";
 
 export async function registerJobs(services: Services): Promise<void> {
   // First: other jobs queue emails inside their transactions, which needs the email queue to exist.
   await registerEmailJobs(services);
+  // Likewise: activation steps (timeouts included) queue webhook deliveries inside theirs.
+  await registerWebhookJobs(services);
   await registerAccountJobs(services);
   await registerActivationJobs(services);
   await registerPolicyJobs(services);

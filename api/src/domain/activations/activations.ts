@@ -27,6 +27,7 @@ import {
   ledgerCurrency,
   type Tx,
 } from "../ledger/ledger.ts";
+import { queueStatusChangeEvents } from "../webhooks/events.ts";
 import {
   AccountRestrictedError,
   ActivationStatusError,
@@ -147,6 +148,7 @@ export async function orderNumber(services: Services, accountId: string, input: 
         statusChanges: { create: { fromStatus: null, toStatus: "WAITING_SMS", reason: "number ordered", at: now } },
       },
     });
+    await queueStatusChangeEvents(services, tx, [{ activation, from: null, to: "WAITING_SMS", at: now }]);
     await appendLedgerEntry(tx, {
       accountId,
       kind: "HOLD",
@@ -288,12 +290,12 @@ async function endActivationsPass(services: Services, target: ExpiryTarget): Pro
   return ended;
 }
 
-type DueActivation = Pick<Activation, "id" | "accountId" | "status" | "priceMinor" | "numberId" | "serviceCode">;
+type DueActivation = Pick<Activation, "id" | "accountId" | "status" | "priceMinor" | "numberId" | "serviceCode" | "countryCode">;
 
 /** Locks the target's due, unended activations; rows another transaction holds are skipped, never waited for. */
 function lockDueActivations(tx: Tx, target: ExpiryTarget, now: Date): Promise<DueActivation[]> {
   const due = Prisma.sql`"status" IN ('WAITING_SMS', 'SMS_RECEIVED') AND "expiresAt" <= ${now.toISOString()}::timestamp`;
-  const columns = Prisma.sql`"id", "accountId", "status"::text AS "status", "priceMinor", "numberId", "serviceCode"`;
+  const columns = Prisma.sql`"id", "accountId", "status"::text AS "status", "priceMinor", "numberId", "serviceCode", "countryCode"`;
   return "ids" in target
     ? tx.$queryRaw<DueActivation[]>`
         SELECT ${columns} FROM "Activation" WHERE "id" = ANY(${target.ids}::uuid[]) AND ${due}
@@ -354,6 +356,11 @@ async function endDueActivations(services: Services, tx: Tx, target: ExpiryTarge
       ${endings.map(({ to }) => to)}::"ActivationStatus"[],
       ${endings.map(({ reason }) => reason)}::text[]
     ) AS ended("id", "activationId", "fromStatus", "toStatus", "reason")`;
+  await queueStatusChangeEvents(
+    services,
+    tx,
+    endings.map(({ activation, to }) => ({ activation, from: activation.status, to, at: now })),
+  );
   await appendLedgerEntries(
     tx,
     endings.flatMap(({ activation, to }) =>
@@ -486,6 +493,7 @@ async function transition(
   await tx.activationStatusChange.create({
     data: { activationId: current.id, fromStatus: current.status, toStatus: to, reason, at: now },
   });
+  await queueStatusChangeEvents(services, tx, [{ activation: current, from: current.status, to, at: now }]);
   if (ends) {
     if (current.accountId) {
       await appendLedgerEntry(tx, {

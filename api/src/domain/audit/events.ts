@@ -141,6 +141,11 @@ export type AuditEvent =
       string
     >
   | Event<"virtual_number.retired", "VirtualNumber", { countryCode: string; fromStatus: string; liveActivations: number }>
+  // ---------------------------------------------------------------- customer webhooks
+  /** The endpoint's address is not recorded: it may name a person's own domain. */
+  | Event<"webhook_endpoint.created", "WebhookEndpoint", { events: string[]; includeMessageContent: boolean }>
+  | Event<"webhook_endpoint.secret_rotated", "WebhookEndpoint", Record<string, never>>
+  | Event<"webhook_endpoint.deleted", "WebhookEndpoint", { deliveries: number }>
   // ---------------------------------------------------------------- the log itself
   | Event<
       "audit_chain.verified",

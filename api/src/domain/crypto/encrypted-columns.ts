@@ -25,6 +25,16 @@ export const encryptedColumns = {
     column: "contentCiphertext",
     context: (exportId: string) => `privacy.export:${exportId}`,
   },
+  webhookSecret: {
+    model: "webhookEndpoint",
+    column: "secretCiphertext",
+    context: (endpointId: string) => `webhook.secret:${endpointId}`,
+  },
+  webhookPayload: {
+    model: "webhookDelivery",
+    column: "payloadCiphertext",
+    context: (deliveryId: string) => `webhook.payload:${deliveryId}`,
+  },
 } as const;
 
 export type EncryptedColumn = keyof typeof encryptedColumns;

@@ -31,13 +31,13 @@ interface ModelWithCiphertext {
 }
 
 /** Access to one ciphertext column of a model whose rows have a string `id`. */
-function ciphertextColumn(model: ModelWithCiphertext, field: string): ColumnAccess {
+function ciphertextColumn(model: ModelWithCiphertext, field: string, options: { required?: boolean } = {}): ColumnAccess {
   return {
     batchAfter: async (afterId, notPrefix, take) =>
       (
         await model.findMany({
           where: {
-            [field]: { not: null },
+            ...(options.required ? {} : { [field]: { not: null } }),
             NOT: { [field]: { startsWith: notPrefix } },
             ...(afterId ? { id: { gt: afterId } } : {}),
           },
@@ -61,6 +61,8 @@ function columnAccess(db: PrismaClient): Record<EncryptedColumn, ColumnAccess> {
     outboxAddress: ciphertextColumn(model(db.outboxEmail), "toAddressCiphertext"),
     outboxBody: ciphertextColumn(model(db.outboxEmail), "bodyCiphertext"),
     exportContent: ciphertextColumn(model(db.privacyExport), "contentCiphertext"),
+    webhookSecret: ciphertextColumn(model(db.webhookEndpoint), "secretCiphertext", { required: true }),
+    webhookPayload: ciphertextColumn(model(db.webhookDelivery), "payloadCiphertext"),
   };
 }
 
@@ -79,6 +81,8 @@ export async function reencryptAll(
     outboxAddress: 0,
     outboxBody: 0,
     exportContent: 0,
+    webhookSecret: 0,
+    webhookPayload: 0,
   };
   for (const column of Object.keys(encryptedColumns) as EncryptedColumn[]) {
     const { context } = encryptedColumns[column];
@@ -101,17 +105,22 @@ export async function reencryptAll(
 /** How many values of each column are not yet under the active key. */
 export async function countNotUnderActiveKey(db: PrismaClient, ring: KeyRing): Promise<ReencryptionReport> {
   const prefix = encryptedValuePrefix(ring.activeKeyId);
-  const [smsBody, smsCode, activationRouting, outboxAddress, outboxBody, exportContent] = await Promise.all([
-    db.smsMessage.count({ where: { bodyCiphertext: { not: null }, NOT: { bodyCiphertext: { startsWith: prefix } } } }),
-    db.smsMessage.count({ where: { codeCiphertext: { not: null }, NOT: { codeCiphertext: { startsWith: prefix } } } }),
-    db.activation.count({ where: { routingCiphertext: { not: null }, NOT: { routingCiphertext: { startsWith: prefix } } } }),
-    db.outboxEmail.count({
-      where: { toAddressCiphertext: { not: null }, NOT: { toAddressCiphertext: { startsWith: prefix } } },
-    }),
-    db.outboxEmail.count({ where: { bodyCiphertext: { not: null }, NOT: { bodyCiphertext: { startsWith: prefix } } } }),
-    db.privacyExport.count({
-      where: { contentCiphertext: { not: null }, NOT: { contentCiphertext: { startsWith: prefix } } },
-    }),
-  ]);
-  return { smsBody, smsCode, activationRouting, outboxAddress, outboxBody, exportContent };
+  const [smsBody, smsCode, activationRouting, outboxAddress, outboxBody, exportContent, webhookSecret, webhookPayload] =
+    await Promise.all([
+      db.smsMessage.count({ where: { bodyCiphertext: { not: null }, NOT: { bodyCiphertext: { startsWith: prefix } } } }),
+      db.smsMessage.count({ where: { codeCiphertext: { not: null }, NOT: { codeCiphertext: { startsWith: prefix } } } }),
+      db.activation.count({ where: { routingCiphertext: { not: null }, NOT: { routingCiphertext: { startsWith: prefix } } } }),
+      db.outboxEmail.count({
+        where: { toAddressCiphertext: { not: null }, NOT: { toAddressCiphertext: { startsWith: prefix } } },
+      }),
+      db.outboxEmail.count({ where: { bodyCiphertext: { not: null }, NOT: { bodyCiphertext: { startsWith: prefix } } } }),
+      db.privacyExport.count({
+        where: { contentCiphertext: { not: null }, NOT: { contentCiphertext: { startsWith: prefix } } },
+      }),
+      db.webhookEndpoint.count({ where: { NOT: { secretCiphertext: { startsWith: prefix } } } }),
+      db.webhookDelivery.count({
+        where: { payloadCiphertext: { not: null }, NOT: { payloadCiphertext: { startsWith: prefix } } },
+      }),
+    ]);
+  return { smsBody, smsCode, activationRouting, outboxAddress, outboxBody, exportContent, webhookSecret, webhookPayload };
 }

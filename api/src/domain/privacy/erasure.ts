@@ -309,6 +309,7 @@ export async function runErasure(
         where: { accountId: account.id },
         select: { id: true, details: true, resolution: true },
       });
+      const endpoints = await tx.webhookEndpoint.findMany({ where: { accountId: account.id }, select: { url: true } });
       const tickets = await tx.supportTicket.findMany({
         where: { accountId: account.id },
         select: { body: true, messages: { select: { body: true } } },
@@ -371,6 +372,8 @@ export async function runErasure(
               [
                 ...requests.flatMap((item) => [item.details, item.resolution]),
                 ...tickets.flatMap((ticket) => [ticket.body, ...ticket.messages.map((message) => message.body)]),
+                // The addresses of the person's webhook endpoints: gone with the endpoints, secrets and deliveries.
+                ...endpoints.map((endpoint) => endpoint.url),
               ].filter((text): text is string => Boolean(text)),
             ),
           ],

@@ -58,6 +58,8 @@ export const retentionRules = {
     "Abuse signals are kept per UTC day for 30 days (abuseSignalDays), then deleted; each day's keys match no other day's.",
   "legal-hold":
     "A legal hold is evidence of why data was kept past its period: kept for good; an erased account's link is cleared.",
+  "webhook-endpoint":
+    "A webhook endpoint and its signing secret are kept until the customer deletes the endpoint, and erased with the account.",
   "breach-register":
     "The register of personal-data breaches and who was told (GDPR Art. 33(5), P21): kept for good; an erased account's link is cleared.",
 } as const;
@@ -89,6 +91,8 @@ export type DataInventory = { [M in Prisma.ModelName]: { [F in ScalarFieldOf<M>]
 
 const accountLifetime: Retention = { rule: "account-lifetime" };
 const breachRegister: Retention = { rule: "breach-register" };
+const webhookEndpoint: Retention = { rule: "webhook-endpoint" };
+const webhookDelivery: Retention = { policy: "webhook.delivery" };
 
 /** A customer's personal data that the export includes. */
 function customer(
@@ -985,6 +989,55 @@ export const dataInventory: DataInventory = {
     createdAt: notPersonal("technical", "When the incident was registered", breachRegister),
     updatedAt: notPersonal("technical", "When the incident last changed", breachRegister),
   },
+  WebhookEndpoint: {
+    id: customer("technical", recordId, webhookEndpoint, "delete"),
+    accountId: customer("technical", ownerLink, webhookEndpoint, "delete"),
+    url: customer("technical", "Where the customer asked us to send its events", webhookEndpoint, "delete"),
+    events: customer("technical", "Which events the endpoint receives", webhookEndpoint, "delete"),
+    includeMessageContent: customer(
+      "technical",
+      "Whether the customer chose to receive SMS text and code at the endpoint (P7)",
+      webhookEndpoint,
+      "delete",
+    ),
+    secretCiphertext: {
+      ...customerNotExported(
+        "credential",
+        "Signs each event so the endpoint can tell it came from us; encrypted (P20), since signing needs it back",
+        webhookEndpoint,
+        "delete",
+        "a secret shown once; a copy of it would be a key to forge our events",
+      ),
+      encrypted: true,
+    },
+    createdAt: customer("technical", "When the endpoint was registered", webhookEndpoint, "delete"),
+    secretRotatedAt: customer("technical", "When its secret was last replaced", webhookEndpoint, "delete"),
+  },
+  WebhookDelivery: {
+    id: customer("technical", recordId, webhookDelivery, "delete"),
+    endpointId: customer("technical", "The endpoint the event went to", webhookDelivery, "delete"),
+    eventId: customer("technical", "The event's id: retries carry the same, so it is received once", webhookDelivery, "delete"),
+    eventType: customer("technical", "Which event it is", webhookDelivery, "delete"),
+    activationId: customer("activation", "The activation the event is about", webhookDelivery, "delete"),
+    payloadCiphertext: {
+      ...customerNotExported(
+        "message-content",
+        "The event's body, encrypted, while it waits for delivery; cleared once delivered or given up (P8, P20)",
+        webhookDelivery,
+        "delete",
+        "it repeats the activation and SMS the copy already holds, and leaves the record at delivery",
+      ),
+      encrypted: true,
+    },
+    status: customer("technical", "Whether it was delivered, is pending or was given up", webhookDelivery, "delete"),
+    attempts: customer("technical", "Delivery attempts so far", webhookDelivery, "delete"),
+    lastStatusCode: customer("technical", "The HTTP status the endpoint last answered", webhookDelivery, "delete"),
+    lastError: customer("technical", "Why the last attempt failed, as a code", webhookDelivery, "delete"),
+    createdAt: customer("technical", "When the event happened and was queued", webhookDelivery, "delete"),
+    lastAttemptAt: customer("technical", "When it was last attempted", webhookDelivery, "delete"),
+    nextAttemptAt: customer("technical", "When it is tried again", webhookDelivery, "delete"),
+    completedAt: customer("technical", "When it was delivered or given up", webhookDelivery, "delete"),
+  },
   IncidentNotification: {
     id: customer("contact", recordId, breachRegister, "keep-legal-retention"),
     incidentId: customer("contact", "The incident the account was told about (P21)", breachRegister, "keep-legal-retention"),
@@ -1101,6 +1154,8 @@ export const reachFromAccount: Record<InventoriedModel, Reach> = {
   SupportTicketMessage: { kind: "via", relation: "ticket", parent: "SupportTicket" },
   PrivacyRequestTransition: viaRequest,
   PrivacyRequestIdentityToken: viaRequest,
+  WebhookEndpoint: direct,
+  WebhookDelivery: { kind: "via", relation: "endpoint", parent: "WebhookEndpoint" },
 };
 
 /**

@@ -4,8 +4,10 @@
  * code reaches it. The code opens connections only to its own database and
  * Redis and to the destinations named here (a test watches every outbound
  * connection of a full customer journey); each adapter sends only the fields
- * its entry lists.
+ * its entry lists. The one destination no setting names is a customer's own
+ * webhook endpoint, listed with what an event carries.
  */
+import type { PrismaClient } from "@smsape/db";
 import type { Config } from "../../config.ts";
 import type { DataCategory } from "./inventory.ts";
 
@@ -15,7 +17,12 @@ export type SubProcessorDirection =
   /** It calls the service (signed webhooks); the service never calls it. */
   | "INBOUND"
   /** The service connects to it. */
-  | "OUTBOUND";
+  | "OUTBOUND"
+  /**
+   * The service connects to an address the customer registered for its own
+   * events: the customer is the recipient, at its own instruction, not a vendor.
+   */
+  | "CUSTOMER_ENDPOINT";
 
 /**
  * Where what it receives may be processed outside the EEA (GDPR Art. 30(1)(e)):
@@ -110,6 +117,28 @@ export const subProcessors = [
       safeguard: "necessary to give the customer the number they chose in that country and its SMS (GDPR Art. 49(1)(b))",
     },
   },
+  {
+    key: "customer-webhook-endpoints",
+    name: "The customer's own webhook endpoints",
+    purpose:
+      "receive the events of the customer's own activations at the addresses the customer registered; the customer is the recipient, at its own instruction",
+    receives: [
+      "the event's id, type and time",
+      "the activation's id, service, country and status",
+      "the SMS's id and arrival time",
+      "the SMS text and code, only at endpoints the customer opted in",
+    ],
+    neverReceives: ["the phone number", "the account's email or credentials", "payment data", "any other account's data"],
+    categories: ["activation", "message-content"],
+    direction: "CUSTOMER_ENDPOINT",
+    location: "wherever the customer hosts its endpoint",
+    since: "2026-03-20",
+    destinationSetting: null,
+    transfer: {
+      to: "vendor-locations",
+      safeguard: "sent at the customer's own request to the customer's own endpoint (GDPR Art. 49(1)(b))",
+    },
+  },
 ] as const satisfies readonly SubProcessor[];
 
 export type SubProcessorKey = (typeof subProcessors)[number]["key"];
@@ -121,4 +150,12 @@ export function registeredDestinations(config: Config): Array<{ subProcessor: Su
     const value = entry.destinationSetting ? configured[entry.destinationSetting] : null;
     return value ? [{ subProcessor: entry.key, url: new URL(value) }] : [];
   });
+}
+
+/** The endpoints customers registered (their own webhook receivers): outbound destinations no setting names. */
+export async function customerEndpointDestinations(
+  db: Pick<PrismaClient, "webhookEndpoint">,
+): Promise<Array<{ subProcessor: SubProcessorKey; url: URL }>> {
+  const endpoints = await db.webhookEndpoint.findMany({ select: { url: true } });
+  return endpoints.map((endpoint) => ({ subProcessor: "customer-webhook-endpoints", url: new URL(endpoint.url) }));
 }

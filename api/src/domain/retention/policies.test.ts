@@ -72,8 +72,9 @@ describe("retention policies, purges, the inventory and the encrypted columns", 
         continue;
       }
       if (!entry.encrypted) problems.push(`${name}: the inventory does not mark ${model}.${column.column} encrypted`);
-      // The one exception purges itself: an access export is deleted when its link expires (access-export.ts).
-      if (!("policy" in entry.retention) && entry.retention.rule !== "export-download") {
+      // The exceptions go by themselves: an access export is deleted when its link expires (access-export.ts), and
+      // a webhook endpoint's secret lives exactly as long as its endpoint (deleted by the customer or with the account).
+      if (!("policy" in entry.retention) && !["export-download", "webhook-endpoint"].includes(entry.retention.rule)) {
         problems.push(`${name}: ${model}.${column.column} has no purge (${entry.retention.rule})`);
       }
     }

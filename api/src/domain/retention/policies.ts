@@ -21,6 +21,7 @@ export const retentionPolicyKeys = [
   "email.outbox",
   "privacy.request",
   "ledger",
+  "webhook.delivery",
 ] as const;
 export type RetentionPolicyKey = (typeof retentionPolicyKeys)[number];
 
@@ -96,6 +97,15 @@ export const retentionDefaults: readonly RetentionDefault[] = [
     action: "DELETE",
     legalBasis:
       "Accounting and tax law: ten years from the movement (4.5). Entries of accounts that still exist make up their balance and stay.",
+  },
+  {
+    key: "webhook.delivery",
+    description: "Delivery records of customers' webhooks (status, attempts, times; bodies leave at delivery)",
+    retentionSecs: 6 * hour,
+    countedFrom: "RECORD_CREATED",
+    action: "DELETE",
+    legalBasis:
+      "Service delivery: the customer sees recent deliveries to fix its endpoint; an event may carry an SMS, so its record ages out with SMS bodies (4.4). Retries end well within the period.",
   },
 ];
 

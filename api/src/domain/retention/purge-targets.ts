@@ -196,6 +196,18 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
       change: { kind: "delete" },
     },
   ],
+  "webhook.delivery": [
+    {
+      model: "WebhookDelivery",
+      idType: "uuid",
+      at: `r."createdAt"`,
+      order: "time",
+      pending: "TRUE",
+      join: `JOIN "WebhookEndpoint" e ON e.id = r."endpointId"`,
+      accountId: `e."accountId"`,
+      change: { kind: "delete" },
+    },
+  ],
 };
 
 /** Where a target's walk has reached: the last record a committed batch examined. */

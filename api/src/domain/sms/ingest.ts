@@ -11,6 +11,7 @@ import type { Services } from "../../services/index.ts";
 import { recordSmsArrival } from "../activations/activations.ts";
 import { sealColumn, sealRouting } from "../crypto/encrypted-columns.ts";
 import { processingAllowed } from "../privacy/restriction.ts";
+import { queueSmsReceivedEvent, queueStatusChangeEvents } from "../webhooks/events.ts";
 import { extractCode, InvalidCodePatternError } from "./code-extraction.ts";
 
 export interface InboundSms {
@@ -69,7 +70,7 @@ export async function ingestInboundSms(services: Services, sms: InboundSms): Pro
 
       const activation = await tx.activation.findUniqueOrThrow({
         where: { id: held.id },
-        select: { id: true, serviceCode: true, routingCiphertext: true },
+        select: { id: true, accountId: true, serviceCode: true, countryCode: true, status: true, routingCiphertext: true },
       });
       const service = await tx.service.findUnique({ where: { code: activation.serviceCode }, select: { codePattern: true } });
       // P17: a restricted account's SMS is stored, not read for its code.
@@ -95,6 +96,10 @@ export async function ingestInboundSms(services: Services, sms: InboundSms): Pro
           codeCiphertext: code === null ? null : sealColumn(ring, "smsCode", message.id, code),
         },
       });
+      // The owner's webhook endpoints hear of it in this same transaction (webhooks/events.ts).
+      if (arrival.statusChanged)
+        await queueStatusChangeEvents(services, tx, [{ activation, from: "WAITING_SMS", to: "SMS_RECEIVED", at: receivedAt }]);
+      await queueSmsReceivedEvent(services, tx, { activation, messageId: message.id, receivedAt, text: sms.text, code });
       if (!activation.routingCiphertext && (sms.route || sms.sender)) {
         await tx.activation.update({
           where: { id: activation.id },

@@ -91,6 +91,9 @@ const SubProcessorDirectionEnum = builder.enumType("SubProcessorDirection", {
     IN_FRONT: { description: "In front of the service: every request passes through it first." },
     INBOUND: { description: "It calls the service (signed webhooks); the service never calls it." },
     OUTBOUND: { description: "The service connects to it." },
+    CUSTOMER_ENDPOINT: {
+      description: "The service connects to an address the customer registered for its own events (webhooks).",
+    },
   } as const,
 });
 
