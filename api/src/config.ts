@@ -166,6 +166,11 @@ const environment = z.object({
   // An OTLP/HTTP collector (e.g. http://127.0.0.1:4318): GraphQL operations are traced to it; unset, no tracing.
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: "expected the collector's URL, e.g. http://127.0.0.1:4318" }).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default("smsape"),
+  // Where the sms-activate protocol's endpoint answers (docs/compat.md).
+  SMS_ACTIVATE_PATH: z
+    .string()
+    .regex(/^\/[\w./-]*$/, { error: "expected a path such as /stubs/handler_api.php" })
+    .default("/stubs/handler_api.php"),
 });
 
 export type Environment = z.input<typeof environment>;
@@ -272,6 +277,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cron: e.RETENTION_PURGE_CRON === "off" ? null : e.RETENTION_PURGE_CRON,
       batchSize: e.RETENTION_PURGE_BATCH,
     },
+    /** The sms-activate protocol's endpoint (http/sms-activate/). */
+    smsActivate: { path: e.SMS_ACTIVATE_PATH },
     observability: {
       metricsToken: e.METRICS_TOKEN ?? null,
       tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT
