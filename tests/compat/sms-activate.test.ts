@@ -320,7 +320,12 @@ describe("the sms-activate protocol: the key stays out of logs and metrics", () 
   });
 
   it("never writes any key it was sent to the log or a metric label", async () => {
-    expect(keysSent.length).toBeGreaterThan(10);
+    // Its own traffic too, so the scan has keys to look for when this test runs alone.
+    const { client } = await protocolCustomer();
+    await client.getNumber("tg", US);
+    await client.call("getRentNumber");
+    await new SmsActivateClient({ baseUrl: endpoint, apiKey: "sk_not-a-key-of-ours", method: "POST" }).call("getBalance");
+    keysSent.push("sk_not-a-key-of-ours");
     const response = await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
     const metrics = await response.text();
     expect(metrics).toContain('smsape_sms_activate_requests_total{action="getNumber",answer="ACCESS_NUMBER"}');
