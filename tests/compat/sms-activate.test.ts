@@ -5,9 +5,11 @@ import {
   createStaffMember,
   deliverSms,
   minutes,
+  order,
   startTestApp,
   type TestApp,
   type TestCustomer,
+  testRateLimits,
 } from "@smsape/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StaffActor } from "../../api/src/domain/actors.ts";
@@ -303,7 +305,7 @@ describe("the sms-activate protocol: the key stays out of logs and metrics", () 
     await app.services.db.$executeRawUnsafe(`ALTER TABLE "Price" RENAME TO "PriceAway"`);
     try {
       const answer = await client.call("getPrices");
-      expect(answer).toEqual({ status: 500, body: "ERROR_SQL" });
+      expect(answer).toMatchObject({ status: 500, body: "ERROR_SQL" });
     } finally {
       await app.services.db.$executeRawUnsafe(`ALTER TABLE "PriceAway" RENAME TO "Price"`);
     }
@@ -338,6 +340,30 @@ describe("the sms-activate protocol: the key stays out of logs and metrics", () 
         expect(logs).not.toContain(form);
         expect(metrics).not.toContain(form);
       }
+    }
+  });
+});
+
+describe("the sms-activate protocol: order limits", () => {
+  it("counts protocol and GraphQL orders under the same limits, refusing with 429 RATE_LIMITED and Retry-After", async () => {
+    const limited = await startTestApp({ RATE_LIMITS: `${testRateLimits},order.account=3/60` });
+    try {
+      const customer = await createCustomer(limited, { balanceMinor: 1_000 });
+      const { secret } = await customer.createApiKey();
+      keysSent.push(secret);
+      const client = new SmsActivateClient({
+        baseUrl: `${limited.url}${limited.services.config.smsActivate.path}`,
+        apiKey: secret,
+      });
+      await client.getNumber("tg", US);
+      expect((await order(customer.client, { service: "telegram", country: "US" })).__typename).toBe("OrderNumberPayload");
+      await client.getNumber("wa", US);
+      const refused = await client.call("getNumber", { service: "ot", country: US });
+      expect(refused).toMatchObject({ status: 429, body: "RATE_LIMITED" });
+      expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+      expect(await client.getBalance()).toBe("9.25");
+    } finally {
+      await limited.close();
     }
   });
 });

@@ -55,11 +55,11 @@ export interface SmsActivateClientOptions {
 export class SmsActivateClient {
   constructor(private readonly options: SmsActivateClientOptions) {}
 
-  /** The raw answer of one action: HTTP status and body text. */
+  /** The raw answer of one action: HTTP status, body text, and the Retry-After header if any. */
   async call(
     action: string,
     params: Record<string, string | number | undefined> = {},
-  ): Promise<{ status: number; body: string }> {
+  ): Promise<{ status: number; body: string; retryAfter: string | null }> {
     const all = new URLSearchParams({ api_key: this.options.apiKey, action });
     for (const [name, value] of Object.entries(params)) if (value !== undefined) all.set(name, String(value));
     const method = this.options.method ?? "GET";
@@ -71,7 +71,7 @@ export class SmsActivateClient {
             headers: { "content-type": "application/x-www-form-urlencoded" },
             body: all.toString(),
           });
-    return { status: response.status, body: await response.text() };
+    return { status: response.status, body: await response.text(), retryAfter: response.headers.get("retry-after") };
   }
 
   private async word(action: string, params: Record<string, string | number | undefined> = {}): Promise<string> {
