@@ -181,6 +181,11 @@ const environment = z.object({
     .min(1, { error: "expected a number of attempts from 1 to 20" })
     .max(20, { error: "expected a number of attempts from 1 to 20" })
     .default(8),
+  // Where the sms-activate protocol's endpoint answers (docs/compat.md).
+  SMS_ACTIVATE_PATH: z
+    .string()
+    .regex(/^\/[\w./-]*$/, { error: "expected a path such as /stubs/handler_api.php" })
+    .default("/stubs/handler_api.php"),
 });
 
 export type Environment = z.input<typeof environment>;
@@ -297,6 +302,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
       timeoutMs: 10_000,
     },
+    /** The sms-activate protocol's endpoint (http/sms-activate/). */
+    smsActivate: { path: e.SMS_ACTIVATE_PATH },
     observability: {
       metricsToken: e.METRICS_TOKEN ?? null,
       tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT

@@ -17,6 +17,7 @@ import { createGraphqlServer, type Yoga } from "./graphql.ts";
 import { metricsPath, serveMetrics } from "./metrics.ts";
 import { loadPersistedOperations, socketDocument } from "./persisted-operations.ts";
 import { accessExportPath, serveAccessExport } from "./privacy-export.ts";
+import { createSmsActivateHandler } from "./sms-activate/handler.ts";
 
 export interface WebhookRoute {
   path: string;
@@ -69,6 +70,7 @@ export function createHttpServer(options: {
     persistedOperations: staffOperations,
     tracing: options.tracing,
   });
+  const smsActivate = createSmsActivateHandler(services);
   /** Set once shutdown begins: /readyz then answers 503 so a load balancer stops sending new requests. */
   let draining = false;
   const consoleFiles =
@@ -110,6 +112,10 @@ export function createHttpServer(options: {
       return yoga(body, res, { req });
     }
     if (path.startsWith(accessExportPath)) return serveAccessExport(services, req, res, path);
+    if (path === services.config.smsActivate.path) {
+      if (req.method !== "GET" && req.method !== "POST") return sendJson(res, 405, { error: "Use GET or POST." });
+      return smsActivate(req, res);
+    }
     if (path === "/healthz") {
       const checks = await options.checkHealth();
       const healthy = Object.values(checks).every((status) => status === "ok");

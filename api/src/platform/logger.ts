@@ -16,6 +16,8 @@ export const redactedKeys = [
   "token",
   "sessionToken",
   "apiKey",
+  // The sms-activate protocol's name for it, which travels in a URL.
+  "api_key",
   "key",
   "secret",
   "authorization",

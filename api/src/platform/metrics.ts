@@ -27,6 +27,8 @@ export interface Metrics {
   openSubscriptions: Gauge<"audience">;
   /** From the SMS webhook's arrival to the subscriber's event being resolved, across instances. */
   smsDeliverySeconds: Histogram;
+  /** sms-activate protocol requests, by action (known names only) and the answer's word. */
+  smsActivateRequests: Counter<"action" | "answer">;
   /** The label for an operation name: itself when kept, else "other" or "anonymous". */
   operationLabel(audience: string, name: string | null | undefined): string;
   /** The scrape's text, with the database-held gauges read first. */
@@ -67,6 +69,12 @@ export function createMetrics(): Metrics {
     name: "smsape_sms_delivery_seconds",
     help: "From the SMS webhook's arrival to the event reaching a subscriber (any instance)",
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
+  const smsActivateRequests = new Counter({
+    name: "smsape_sms_activate_requests_total",
+    help: "sms-activate protocol requests, by action (names we answer, else other) and the answer's word",
+    labelNames: ["action", "answer"] as const,
     registers,
   });
 
@@ -203,6 +211,7 @@ export function createMetrics(): Metrics {
     errors,
     openSubscriptions,
     smsDeliverySeconds,
+    smsActivateRequests,
     operationLabel,
     async scrape(db) {
       await readDatabase(db);

@@ -454,6 +454,18 @@ export function findOwnActivations(
   });
 }
 
+/**
+ * One of the account's own activations by its numeric id (the id sms-activate
+ * protocol clients see), or null: another account's reads as an unknown one.
+ */
+export function findOwnActivationByNumericId(
+  services: Services,
+  accountId: string,
+  numericId: bigint,
+): Promise<Activation | null> {
+  return services.db.activation.findFirst({ where: { numericId, accountId } });
+}
+
 /** Whether the activation is the actor's own; nobody's when there is no actor. */
 export function isOwnActivation(actor: AccountActor | null, activation: Pick<Activation, "accountId">): boolean {
   return actor !== null && activation.accountId === actor.accountId;

@@ -55,3 +55,20 @@ export function availableNumberCount(db: Db, countryCode: string, serviceCode: s
     },
   });
 }
+
+/** Prices by country and service, optionally of one country and/or one service, with their country and service. */
+export function findPrices(db: Db, filter: { countryCode?: string | null; serviceCode?: string | null }) {
+  return db.price.findMany({
+    where: {
+      ...(filter.countryCode ? { countryCode: filter.countryCode } : {}),
+      ...(filter.serviceCode ? { serviceCode: filter.serviceCode } : {}),
+    },
+    include: { country: true, service: true },
+    orderBy: [{ countryCode: "asc" }, { serviceCode: "asc" }],
+  });
+}
+
+/** Every country of the catalogue, by code. */
+export function findCountries(db: Db) {
+  return db.country.findMany({ orderBy: { code: "asc" } });
+}

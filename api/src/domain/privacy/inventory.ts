@@ -399,6 +399,12 @@ export const dataInventory: DataInventory = {
   },
   Activation: {
     id: customer("activation", recordId, accountLifetime, "delete"),
+    numericId: customer(
+      "activation",
+      "The activation's id for sms-activate protocol clients, which read ids as integers",
+      accountLifetime,
+      "delete",
+    ),
     accountId: customer("activation", "The ordering account: the only one that may read its SMS (P7)", accountLifetime, "delete"),
     idempotencyKey: customer("technical", "Makes a retried order place one activation", accountLifetime, "delete"),
     serviceCode: customer("activation", "The service the number was ordered for (P6)", accountLifetime, "delete"),

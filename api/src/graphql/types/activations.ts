@@ -7,17 +7,14 @@
  * Activation.
  */
 import type { Activation } from "@smsape/db";
-import { enforceLimits } from "../../domain/abuse/limits.ts";
-import { countAbuseSignal } from "../../domain/abuse/signals.ts";
 import {
   type ActivationStep,
-  cancelActivation,
   findOwnActivation,
   findOwnActivations,
   finishActivation,
-  orderNumber,
   requestAnotherSms,
 } from "../../domain/activations/activations.ts";
+import { type CustomerCall, cancelActivationFor, orderNumberFor } from "../../domain/activations/customer-steps.ts";
 import {
   AccountRestrictedError,
   ActivationStatusError,
@@ -225,48 +222,41 @@ builder.mutationField("orderNumber", (t) =>
       union: { name: "OrderNumberResult", subGraphs: customer },
     },
     resolve: async (_root, { input }, { services, viewer, client }) => {
-      const account = signedInAccount(viewer);
-      const source = { accountId: account.accountId, network: client.network, apiKeyId: account.apiKeyId };
-      const { limits } = services;
-      await enforceLimits(
-        services,
-        [
-          ["order.account", limits.hashKey("order.account", account.accountId)],
-          ["order.api-key", account.apiKeyId ? limits.hashKey("order.api-key", account.apiKeyId) : null],
-          ["order.network", client.network],
-        ],
-        "Too many numbers ordered in a short time",
-        source,
-      );
-      const result = await orderNumber(services, account.accountId, {
+      const call = { account: signedInAccount(viewer), network: client.network };
+      const result = await orderNumberFor(services, call, {
         serviceCode: input.service,
         countryCode: input.country,
         maxPriceMinor: input.maxPriceMinor,
         idempotencyKey: input.idempotencyKey,
       });
-      await countAbuseSignal(services, "order", { ...source, serviceCode: result.activation.serviceCode });
       return toPayload(services)(result);
     },
   }),
 );
 
+/** Each step as a customer call: requestAnotherSms and finish take only the account; cancel also counts its signal. */
+const byAccount =
+  (step: (services: Services, accountId: string, id: string) => Promise<ActivationStep>) =>
+  (services: Services, call: CustomerCall, id: string) =>
+    step(services, call.account.accountId, id);
+
 const steps = [
   [
     "requestAnotherSms",
     "RequestAnotherSms",
-    requestAnotherSms,
+    byAccount(requestAnotherSms),
     "Asks for another SMS on the same number, after one arrived; the price stays held.",
   ],
   [
     "finishActivation",
     "FinishActivation",
-    finishActivation,
+    byAccount(finishActivation),
     "Finishes an activation whose SMS arrived; the held price is charged.",
   ],
   [
     "cancelActivation",
     "CancelActivation",
-    cancelActivation,
+    cancelActivationFor,
     "Cancels an activation no SMS arrived for, once its cancel lock has passed; the held price is released.",
   ],
 ] as const;
@@ -290,16 +280,8 @@ for (const [field, name, step, description] of steps) {
         union: { name: `${name}Result`, subGraphs: customer },
       },
       resolve: async (_root, { id }, { services, viewer, client }) => {
-        const account = signedInAccount(viewer);
-        const result = await step(services, account.accountId, String(id));
-        if (field === "cancelActivation") {
-          await countAbuseSignal(services, "cancel", {
-            accountId: account.accountId,
-            network: client.network,
-            apiKeyId: account.apiKeyId,
-            serviceCode: result.activation.serviceCode,
-          });
-        }
+        const call = { account: signedInAccount(viewer), network: client.network };
+        const result = await step(services, call, String(id));
         return toPayload(services)(result);
       },
     }),
