@@ -1,6 +1,8 @@
 /**
  * `pnpm --filter @smsape/api build`: the service as one JavaScript file,
- * api/dist/main.js, for `pnpm start:prod` (node without a TypeScript loader).
+ * api/dist/main.js, and the database commands as another, api/dist/db.js
+ * (`node api/dist/db.js migrate`, the release step before a start), for
+ * `pnpm start:prod` (node without a TypeScript loader; api/scripts/start-prod.sh).
  *
  * Everything is bundled but packages with native addons, which stay where
  * pnpm installed them. Modules that find their files next to themselves
@@ -10,14 +12,14 @@
  * the bundle: the bundle runs inside the checkout it was built from (or a copy
  * of it with node_modules), never on its own.
  */
+import { rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, relative } from "node:path";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const apiDir = fileURLToPath(new URL("..", import.meta.url));
-const outfile = `${apiDir}dist/main.js`;
-const outDir = dirname(outfile);
+const outDir = `${apiDir}dist`;
 
 /** Native addons (and what loads them) are loaded from node_modules at run time. */
 const external = ["argon2"];
@@ -38,13 +40,20 @@ const ownImportMetaUrl = {
   },
 };
 
+// Chunks are named by their hash: old ones would pile up.
+rmSync(outDir, { recursive: true, force: true });
 await build({
-  entryPoints: [`${apiDir}src/main.ts`],
-  outfile,
+  entryPoints: { main: `${apiDir}src/main.ts`, db: `${apiDir}src/cli/db.ts` },
+  outdir: outDir,
   bundle: true,
   platform: "node",
   target: "node20",
   format: "esm",
+  // Modules imported only when needed (import()) go into files of their own, read from disk only then:
+  // PGlite for the embedded database, the schema engine's bindings, OpenTelemetry when tracing is on,
+  // the QR encoder. Chunks sit beside the bundles, so the import.meta.url rewrite above holds for them.
+  splitting: true,
+  chunkNames: "[name]-[hash]",
   sourcemap: "linked",
   external,
   plugins: [ownImportMetaUrl],
@@ -54,4 +63,4 @@ await build({
   },
   logLevel: "warning",
 });
-process.stdout.write(`built ${relative(process.cwd(), outfile)}\n`);
+for (const file of ["main.js", "db.js"]) process.stdout.write(`built ${relative(process.cwd(), `${outDir}/${file}`)}\n`);

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { type Database, EmbeddedDatabaseInUseError, openDatabase } from "@smsape/db";
-import { applyMigrations } from "@smsape/db/migrations";
+import { unappliedMigrations } from "@smsape/db/migration-state";
 import { Redis } from "ioredis";
 import type { Config } from "./config.ts";
 import { buildSchemas } from "./graphql/schema.ts";
@@ -61,7 +61,7 @@ export async function createApp(
   try {
     const database = await openDatabaseOrExplain(config);
     cleanups.push(() => database.close());
-    const migrationsApplied = await applyMigrations(database.url);
+    const migrationsApplied = await migrateIfNeeded(config, database.url);
     if (migrationsApplied.length) logger.info({ migrations: migrationsApplied }, "database migrated");
 
     await seedReferenceData(database.prisma);
@@ -169,6 +169,27 @@ export async function createApp(
     await closeAll();
     throw error;
   }
+}
+
+/**
+ * Plain SQL says whether anything is pending; the schema engine (WebAssembly that stays resident once loaded)
+ * is loaded only to apply something, and only where the configuration lets a start migrate.
+ */
+async function migrateIfNeeded(config: Config, databaseUrl: string): Promise<string[]> {
+  const { pending, failed } = await unappliedMigrations(databaseUrl);
+  if (!pending.length && !failed.length) return [];
+  if (!config.migrateOnStart) {
+    if (failed.length)
+      throw new StartupError(
+        `The migration ${failed.join(", ")} failed part way; see \`pnpm db status\`, resolve it, then run \`pnpm db migrate\`.`,
+      );
+    throw new StartupError(
+      `The database lacks ${pending.length} migration${pending.length === 1 ? "" : "s"} (${pending.join(", ")}). ` +
+        "Run `pnpm db migrate` (or `node api/dist/db.js migrate`) before starting the service, or set MIGRATE_ON_START=true.",
+    );
+  }
+  const { applyMigrations } = await import("@smsape/db/migrations");
+  return applyMigrations(databaseUrl);
 }
 
 function activeEncryptionKey(config: Config): Buffer {

@@ -91,6 +91,9 @@ const environment = z.object({
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   DATA_DIR: z.string().min(1).default(".data"),
+  // Apply pending migrations when the service starts (development, tests, `pnpm start`). Off in production:
+  // `pnpm db migrate` runs first in a process of its own, and a service that finds one pending refuses to start.
+  MIGRATE_ON_START: flag.optional(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "expected a redis:// URL")
@@ -266,6 +269,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database: (e.DATABASE_URL
       ? { kind: "server", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: "embedded", dataDir: resolve(cwd, e.DATA_DIR, "postgres") }) as DatabaseTarget,
+    /** Whether a start applies pending migrations itself (loading the schema engine) or refuses to run without them. */
+    migrateOnStart: e.MIGRATE_ON_START ?? !production,
     redisUrl: e.REDIS_URL ?? null,
     logLevel: e.LOG_LEVEL,
     encryption: { keys, activeKeyId, developmentKeys: !e.ENCRYPTION_KEYS },

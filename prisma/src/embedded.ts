@@ -1,6 +1,5 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import type { PGlite } from "@electric-sql/pglite";
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL that `pg` and Prisma's adapter connect to like any server. */
@@ -27,6 +26,11 @@ export async function startEmbeddedPostgres(options: { dataDir: string | null })
   const release = options.dataDir ? lockDataDir(options.dataDir) : () => {};
   try {
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    // Loaded here, not at import: a service on a PostgreSQL server never carries PGlite.
+    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+      import("@electric-sql/pglite"),
+      import("@electric-sql/pglite-socket"),
+    ]);
     const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
     keepQueriesWhole(db);
     const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 16 });

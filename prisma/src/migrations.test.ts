@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded.ts";
-import { applyMigrations, migrationStatus, pendingSchemaChanges, readMigrations } from "./migrations.ts";
+import { applyMigrations, migrationStatus, pendingSchemaChanges, readMigrations, unappliedMigrations } from "./migrations.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 
 // Runs on the embedded database, and on the PostgreSQL server too when DATABASE_URL is set.
@@ -31,7 +31,10 @@ describe("migrations without Prisma's native engines", () => {
   it("applies pending migrations once and records them as prisma migrate does", async () => {
     const all = readMigrations().map((m) => m.name);
     expect((await migrationStatus(url)).pending).toEqual(all);
+    // The service's own check, plain SQL without the engine, agrees with the engine before and after.
+    expect(await unappliedMigrations(url)).toEqual({ pending: all, failed: [] });
     expect(await applyMigrations(url)).toEqual(all);
+    expect(await unappliedMigrations(url)).toEqual({ pending: [], failed: [] });
     expect(await applyMigrations(url)).toEqual([]);
     expect(await migrationStatus(url)).toEqual({ applied: all, pending: [], failed: [], edited: [] });
 

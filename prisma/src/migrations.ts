@@ -4,7 +4,7 @@
  * keep Prisma's layout and are recorded in `_prisma_migrations`, so
  * `prisma migrate deploy` elsewhere sees them as applied.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,10 +13,12 @@ import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapte
 import type * as Engine from "@prisma/schema-engine-wasm";
 import pg from "pg";
 import { startEmbeddedPostgres } from "./embedded.ts";
+import { migrationsDir, readMigrations } from "./migration-state.ts";
+
+export { type MigrationFolder, migrationsDir, readMigrations, unappliedMigrations } from "./migration-state.ts";
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const schemaPath = join(packageDir, "schema.prisma");
-export const migrationsDir = join(packageDir, "migrations");
 const lockfileName = "migration_lock.toml";
 const noFilters = { externalTables: [], externalEnums: [] };
 
@@ -53,19 +55,6 @@ function loadEngineModule(): Promise<typeof Engine> {
     return bindings as unknown as typeof Engine;
   })();
   return engineModule;
-}
-
-export interface MigrationFolder {
-  name: string;
-  sql: string;
-}
-
-export function readMigrations(dir = migrationsDir): MigrationFolder[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, "migration.sql")))
-    .map((entry) => ({ name: entry.name, sql: readFileSync(join(dir, entry.name, "migration.sql"), "utf8") }))
-    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function migrationsList(dir = migrationsDir): Engine.MigrationList {

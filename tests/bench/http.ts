@@ -28,6 +28,7 @@ const { values: flags } = parseArgs({
     only: { type: "string" },
     database: { type: "string" },
     profile: { type: "string" },
+    "node-flags": { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -40,7 +41,8 @@ if (flags.help) {
   --numbers N       numbers in the pool for the order scenario (BENCH_NUMBERS, default 2000)
   --only a,b        scenarios to run: typename, balance, order-cancel (the baseline always runs)
   --database D      embedded or postgres only (default: embedded, and postgres when DATABASE_URL is set)
-  --profile S       take a CPU profile of the server during scenario S and summarise where its time went`);
+  --profile S       take a CPU profile of the server during scenario S and summarise where its time went
+  --node-flags F    node/V8 flags for the service's process (not the baseline's), e.g. "--no-wasm-tier-up"`);
   process.exit(0);
 }
 
@@ -56,6 +58,7 @@ const connections = positive("connections", flags.connections);
 const duration = positive("duration", flags.duration);
 const warmup = Number(flags.warmup) || 0;
 const numbers = positive("numbers", flags.numbers);
+const serviceNodeFlags = flags["node-flags"]?.split(/\s+/).filter(Boolean) ?? [];
 
 /** Start-up work of the service (job queue maintenance, schedules) settles before anything is measured. */
 const settleSeconds = 3;
@@ -282,7 +285,12 @@ async function withServer<T>(
   env: Record<string, string | undefined>,
   use: (server: ServerProcess) => Promise<T>,
 ) {
-  const server = await ServerProcess.start(new URL(script, import.meta.url), { ...process.env, ...env });
+  const server = await ServerProcess.start(
+    new URL(script, import.meta.url),
+    { ...process.env, ...env },
+    undefined,
+    script.includes("service-server") ? serviceNodeFlags : [],
+  );
   running.add(server);
   try {
     return await use(server);

@@ -7,14 +7,24 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm bench memory
  *
- * Builds api/dist first (so it measures the current source). Each service runs
+ * Builds api/dist first (so it measures the current source). The compiled
+ * service is measured three ways: as `pnpm start:prod` starts it
+ * (api/scripts/start-prod.sh: migrations applied first by a process of their
+ * own, MALLOC_ARENA_MAX=2, --no-wasm-tier-up), the same without the two
+ * runtime settings, and plain `node api/dist/main.js` migrating its fresh
+ * database itself (the schema engine loaded in the service). Each service runs
  * on a fresh database of that server (created and dropped by the run), in
  * development mode with its demo data, simulator off, LOG_LEVEL warn. For each
  * process: RSS (VmRSS) at rest (median of 5 samples, 10 s after start); then
  * `--subscriptions` (10,000) subscriptions over `--sockets` (100) graphql-ws
  * connections, RSS once all are open (the service's own gauge says so), then
  * all closed and RSS 10 s later. For the services the V8 heap and external
- * memory come from their /metrics (prom-client's process metrics).
+ * memory come from their /metrics (prom-client's process metrics); at rest and
+ * after the close they are also read after a forced full collection
+ * (tests/bench/memory/collect-on-signal.mjs, preloaded; taken after the RSS
+ * samples), which is what the process still reaches: a leak shows there.
+ * `--rounds N` opens and closes the subscriptions N times in the services, with the collected heap after
+ * each round. `--only a,b` measures the targets whose names contain a or b (the baseline always runs).
  * Loopback only; bounded by the subscription count.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -32,10 +42,13 @@ const { values: flags } = parseArgs({
   options: {
     subscriptions: { type: "string", default: "10000" },
     sockets: { type: "string", default: "100" },
+    only: { type: "string" },
+    rounds: { type: "string", default: "1" },
   },
 });
 const subscriptionCount = Number(flags.subscriptions);
 const socketCount = Number(flags.sockets);
+const rounds = Number(flags.rounds);
 const serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) {
   console.error("Set DATABASE_URL to a PostgreSQL server: the memory at rest is measured on PostgreSQL.");
@@ -44,6 +57,7 @@ if (!serverUrl) {
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+const collector = fileURLToPath(new URL("./memory/collect-on-signal.mjs", import.meta.url));
 const metricsToken = "memory-bench-metrics-token";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -73,28 +87,52 @@ async function freePort(): Promise<number> {
 
 interface Target {
   name: string;
+  /** What runs: node with these arguments, or a shell script (which ends by exec-ing node). */
   argv: string[];
+  shell?: boolean;
   service: boolean;
+  env?: Record<string, string>;
 }
 
-const targets: Target[] = [
+const allTargets: Target[] = [
   {
     name: "bare graphql-yoga + graphql-ws (baseline)",
-    argv: [fileURLToPath(new URL("./memory/bare-yoga.mjs", import.meta.url))],
+    argv: ["--import", collector, fileURLToPath(new URL("./memory/bare-yoga.mjs", import.meta.url))],
     service: false,
   },
-  { name: "service, compiled (node api/dist/main.js)", argv: ["api/dist/main.js"], service: true },
+  {
+    name: "service, pnpm start:prod (migrate step, MALLOC_ARENA_MAX=2, --no-wasm-tier-up)",
+    argv: ["api/scripts/start-prod.sh"],
+    shell: true,
+    service: true,
+    env: { NODE_OPTIONS: `--import ${collector}` },
+  },
+  {
+    name: "service, compiled, migrate step, no runtime settings",
+    argv: ["-c", "cd api && node dist/db.js migrate && exec node dist/main.js"],
+    shell: true,
+    service: true,
+    env: { NODE_OPTIONS: `--import ${collector}` },
+  },
+  {
+    name: "service, compiled, migrating its database itself (node api/dist/main.js)",
+    argv: ["--import", collector, "api/dist/main.js"],
+    service: true,
+  },
   {
     name: "service, through tsx (node --import tsx api/src/main.ts)",
-    argv: ["--import", tsxLoader, "api/src/main.ts"],
+    argv: ["--import", collector, "--import", tsxLoader, "api/src/main.ts"],
     service: true,
   },
 ];
+const only = flags.only?.split(",").filter(Boolean);
+const targets = allTargets.filter((target, index) => index === 0 || !only || only.some((word) => target.name.includes(word)));
 
 async function start(target: Target, port: number, database: TestDatabase | null): Promise<ChildProcess> {
-  const child = spawn(process.execPath, target.argv, {
+  const child = spawn(target.shell ? "sh" : process.execPath, target.argv, {
     cwd: root,
     env: {
+      ...target.env,
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: "development",
@@ -141,6 +179,13 @@ async function scrape(url: string): Promise<Record<string, number>> {
   };
 }
 
+/** The V8 heap once a full collection ran (SIGUSR2 to the preloaded collector). */
+async function collectedHeap(pid: number, url: string): Promise<Record<string, number>> {
+  process.kill(pid, "SIGUSR2");
+  await sleep(2_000);
+  return scrape(url);
+}
+
 async function demoToken(url: string): Promise<string> {
   const response = await fetch(`${url}/graphql`, {
     method: "POST",
@@ -163,28 +208,33 @@ async function measure(target: Target) {
     await sleep(10_000);
     const rest = await restingRss(pid);
     const restHeap = target.service ? await scrape(url) : null;
+    const restCollected = target.service ? await collectedHeap(pid, url) : null;
 
     const token = target.service ? await demoToken(url) : null;
     const query = target.service ? "subscription { balanceChanged { availableMinor } }" : "subscription { tick }";
-    const clients: Client[] = [];
+    const openAll = async () => {
+      const clients: Client[] = [];
+      for (let s = 0; s < socketCount; s++) {
+        const client = createClient({
+          url: `ws://127.0.0.1:${port}/graphql`,
+          webSocketImpl: WebSocket,
+          connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+          lazy: false,
+          retryAttempts: 0,
+          onNonLazyError: () => {},
+        });
+        clients.push(client);
+        await new Promise<void>((resolve) => client.on("connected", () => resolve()));
+        for (let i = 0; i < subscriptionCount / socketCount; i++)
+          client.subscribe({ query }, { next: () => {}, error: () => {}, complete: () => {} });
+      }
+      if (target.service) {
+        for (let waited = 0; ((await scrape(url)).open ?? 0) < subscriptionCount && waited < 300; waited++) await sleep(1_000);
+      } else await sleep(5_000);
+      return clients;
+    };
     const opened = Date.now();
-    for (let s = 0; s < socketCount; s++) {
-      const client = createClient({
-        url: `ws://127.0.0.1:${port}/graphql`,
-        webSocketImpl: WebSocket,
-        connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-        lazy: false,
-        retryAttempts: 0,
-        onNonLazyError: () => {},
-      });
-      clients.push(client);
-      await new Promise<void>((resolve) => client.on("connected", () => resolve()));
-      for (let i = 0; i < subscriptionCount / socketCount; i++)
-        client.subscribe({ query }, { next: () => {}, error: () => {}, complete: () => {} });
-    }
-    if (target.service) {
-      for (let waited = 0; ((await scrape(url)).open ?? 0) < subscriptionCount && waited < 300; waited++) await sleep(1_000);
-    } else await sleep(5_000);
+    const clients = await openAll();
     const openSeconds = (Date.now() - opened) / 1000;
     const peak = rssMb(pid);
     const peakHeap = target.service ? await scrape(url) : null;
@@ -192,7 +242,29 @@ async function measure(target: Target) {
     await sleep(10_000);
     const after = rssMb(pid);
     const afterHeap = target.service ? await scrape(url) : null;
-    return { name: target.name, rest, restHeap, peak, peakHeap, after, afterHeap, openSeconds };
+    const afterCollected = target.service ? await collectedHeap(pid, url) : null;
+    const afterCollectedRss = rssMb(pid);
+    // More rounds: a heap that keeps growing round after round holds something per subscription.
+    const laterRounds: Array<{ rss: number; heap: Record<string, number> }> = [];
+    for (let round = 2; target.service && round <= rounds; round++) {
+      for (const client of await openAll()) await client.dispose();
+      await sleep(10_000);
+      laterRounds.push({ heap: await collectedHeap(pid, url), rss: rssMb(pid) });
+    }
+    return {
+      laterRounds,
+      name: target.name,
+      rest,
+      restHeap,
+      restCollected,
+      peak,
+      peakHeap,
+      after,
+      afterHeap,
+      afterCollected,
+      afterCollectedRss,
+      openSeconds,
+    };
   } finally {
     child.kill("SIGTERM");
     await new Promise((resolve) => child.once("exit", resolve));
@@ -225,10 +297,19 @@ for (const result of results) {
   );
   for (const [when, heap] of [
     ["rest", result.restHeap],
+    ["rest, collected", result.restCollected],
     ["open", result.peakHeap],
     ["closed", result.afterHeap],
+    ["closed, collected", result.afterCollected],
   ] as const) {
     if (heap)
-      console.log(`    ${when.padEnd(6)} V8 heap used ${f(heap.heapUsed)} of ${f(heap.heapTotal)}, external ${f(heap.external)}`);
+      console.log(
+        `    ${when.padEnd(17)} V8 heap used ${f(heap.heapUsed)} of ${f(heap.heapTotal)}, external ${f(heap.external)}, subscriptions open ${heap.open}`,
+      );
   }
+  if (result.afterCollected) console.log(`    RSS after the collection ${f(result.afterCollectedRss)}`);
+  for (const [index, { heap, rss }] of result.laterRounds.entries())
+    console.log(
+      `    round ${index + 2}: opened and closed, collected: V8 heap used ${f(heap.heapUsed)} of ${f(heap.heapTotal)}, RSS ${f(rss)}, open ${heap.open}`,
+    );
 }

@@ -151,4 +151,33 @@ describe("the service process", () => {
       stop(second.child);
     }
   }, 180_000);
+
+  it("without MIGRATE_ON_START (production's default) refuses a database lacking migrations, and starts once `pnpm db migrate` applied them in its own process", async () => {
+    const dataDir = freshDataDir();
+    const refused = startService({ PORT: "0", DATA_DIR: dataDir, MIGRATE_ON_START: "false" });
+    expect(await refused.exited).toBe(1);
+    expect(refused.output().stderr).toMatch(/^Cannot start: The database lacks \d+ migrations \(\d+_init, /);
+    expect(refused.output().stderr).toContain("Run `pnpm db migrate`");
+
+    // The release step: the migrations are applied by a short-lived process of their own.
+    const migrate = spawn(process.execPath, ["--import", tsxLoader, "api/src/cli/db.ts", "migrate"], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "development", DATA_DIR: dataDir },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let migrateOutput = "";
+    migrate.stdout.on("data", (chunk) => (migrateOutput += chunk));
+    expect(await new Promise((resolve) => migrate.on("exit", resolve))).toBe(0);
+    expect(migrateOutput).toMatch(/^Applied: \d+_init, /);
+
+    const service = startService({ PORT: "0", DATA_DIR: dataDir, MIGRATE_ON_START: "false", LOG_LEVEL: "info" });
+    try {
+      await service.running;
+      expect(service.output().stdout).not.toContain('"msg":"database migrated"');
+      service.child.kill("SIGTERM");
+      expect(await service.exited).toBe(0);
+    } finally {
+      stop(service.child);
+    }
+  }, 180_000);
 });

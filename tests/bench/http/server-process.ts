@@ -72,11 +72,19 @@ export class ServerProcess {
     });
   }
 
-  /** Starts `script` with tsx and waits until it listens. Its log goes to stderr, away from the report. */
-  static start(script: URL, env: Record<string, string | undefined>, timeoutMs = 180_000): Promise<ServerProcess> {
+  /**
+   * Starts `script` with tsx (and `nodeFlags`, e.g. V8 options) and waits until it listens. Its log goes to
+   * stderr, away from the report.
+   */
+  static start(
+    script: URL,
+    env: Record<string, string | undefined>,
+    timeoutMs = 180_000,
+    nodeFlags: string[] = [],
+  ): Promise<ServerProcess> {
     const child = fork(script, [], {
       env,
-      execArgv: ["--import", import.meta.resolve("tsx")],
+      execArgv: [...nodeFlags, "--import", import.meta.resolve("tsx")],
       stdio: ["ignore", 2, 2, "ipc"],
     });
     return new Promise((resolve, reject) => {

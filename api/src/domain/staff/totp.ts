@@ -5,7 +5,6 @@
  * caller keeps the last step used and refuses any step not after it.
  */
 import { Secret, TOTP } from "otpauth";
-import QRCode from "qrcode";
 
 const issuer = "SMSAPE";
 const period = 30;
@@ -27,6 +26,8 @@ export function totpUri(secretBase32: string, email: string): string {
 
 /** The URI as a QR code image (SVG, as a data URL), drawn on the server so the console needs no library for it. */
 export async function totpQrCode(uri: string): Promise<string> {
+  // Enrolment is rare: the encoder is loaded when first needed, not carried by every process.
+  const { default: QRCode } = await import("qrcode");
   const svg = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
 }
