@@ -14,7 +14,10 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm bench export [--activations N] [--runs N] [--quick]
  */
 import { randomUUID } from "node:crypto";
-import { cpus, loadavg } from "node:os";
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { loadConfig } from "@smsape/api/config";
@@ -23,6 +26,7 @@ import type { StaffActor } from "../../api/src/domain/actors.ts";
 import { sealColumn } from "../../api/src/domain/crypto/encrypted-columns.ts";
 import { newRecordId } from "../../api/src/domain/ids.ts";
 import { prepareAccessExport } from "../../api/src/domain/privacy/access-export.ts";
+import { summariseProfile } from "./http/profile.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -30,6 +34,7 @@ const { values: flags } = parseArgs({
     runs: { type: "string" },
     database: { type: "string" },
     quick: { type: "boolean" },
+    profile: { type: "boolean" },
   },
 });
 const activations = Number(flags.activations ?? (flags.quick ? 2_000 : 10_000));
@@ -49,6 +54,7 @@ interface Result {
   bytes: number;
   cpuMsPerRun: number;
   uptime: string;
+  profile?: string;
 }
 
 /** Writes the account's history in batches, each table one INSERT … SELECT FROM unnest(…) per batch. */
@@ -125,6 +131,13 @@ async function bench(label: string, env: Record<string, string>): Promise<Result
     // One more run than counted: the first compiles the code paths.
     for (let run = 0; run <= runs; run++) {
       const request = await customer.requestPrivacy({ kind: "ACCESS" });
+      // --profile: a CPU profile of the last run (service and client share this process).
+      const profiler = flags.profile && run === runs ? new Session() : null;
+      if (profiler) {
+        profiler.connect();
+        await profiler.post("Profiler.enable");
+        await profiler.post("Profiler.start");
+      }
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
       await prepareAccessExport(app.services, support, request.id);
@@ -139,10 +152,18 @@ async function bench(label: string, env: Record<string, string>): Promise<Result
       const text = await response.text();
       const downloaded = performance.now();
       const used = process.cpuUsage(cpuBefore);
+      if (profiler) {
+        const { profile } = await profiler.post("Profiler.stop");
+        profiler.disconnect();
+        result.profile = join(tmpdir(), `smsape-bench-export-${Date.now()}.cpuprofile`);
+        writeFileSync(result.profile, JSON.stringify(profile));
+      }
       if (response.status !== 200) throw new Error(`download answered ${response.status}: ${text.slice(0, 300)}`);
       const copy = JSON.parse(text);
       const got = copy.data.records.SmsMessage?.length ?? 0;
       if (got !== activations + 0) throw new Error(`the copy holds ${got} SMS, expected ${activations}`);
+      // The request stays open after the copy is sent (staff close it); closed here so the next run can file one.
+      await app.services.db.privacyRequest.update({ where: { id: request.id }, data: { status: "COMPLETED" } });
       if (run === 0) continue;
       result.prepare.push(prepared - started);
       result.download.push(downloaded - linked);
@@ -188,5 +209,14 @@ for (const r of results) {
       `${ms(median(r.download))} | ${ms(median(r.total))} (${ms(Math.min(...r.total))}–${ms(Math.max(...r.total))}) | ` +
       `${(r.bytes / 1e6).toFixed(1)} MB | ${ms(r.cpuMsPerRun)} | ${r.uptime} |`,
   );
+}
+for (const r of results.filter((r) => r.profile)) {
+  const summary = summariseProfile(r.profile ?? "", 25);
+  const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+  console.log(
+    `\nCPU profile of one run on ${r.database} (${r.profile}): ${summary.samples} samples, idle ${percent(summary.idle)}.`,
+  );
+  for (const entry of summary.packages) console.log(`  ${percent(entry.share).padStart(6)}  ${entry.name}`);
+  for (const entry of summary.functions) console.log(`  ${percent(entry.share).padStart(6)}  ${entry.name}`);
 }
 process.exit(0);
