@@ -412,17 +412,33 @@ export type SmsArrival =
 export async function recordSmsArrival(tx: Tx, activationId: string, at: Date): Promise<SmsArrival> {
   const current = isUuid(activationId) ? await tx.activation.findUnique({ where: { id: activationId } }) : null;
   if (!current) return { accepted: false, reason: "unknown" };
+  return acceptSmsArrival(tx, current, at);
+}
+
+/** What `acceptSmsArrival` needs of the activation, read (and locked `FOR UPDATE`) in the caller's transaction. */
+export type SmsArrivalTarget = Pick<Activation, "id" | "accountId" | "status" | "expiresAt">;
+
+/**
+ * `recordSmsArrival` for an activation the caller has already read and locked
+ * in this transaction (the SMS ingest reads it with everything else it needs in
+ * one statement). The move to SMS_RECEIVED and its history row are one
+ * statement; its WHERE still carries WAITING_SMS, so a concurrent change wins
+ * and the SMS is refused as for an ended activation.
+ */
+export async function acceptSmsArrival(tx: Tx, current: SmsArrivalTarget, at: Date): Promise<SmsArrival> {
   if (terminalStatuses.has(current.status)) return { accepted: false, reason: "ended" };
   if (at >= current.expiresAt) return { accepted: false, reason: "expired" };
   if (current.status === "SMS_RECEIVED") return { accepted: true, accountId: current.accountId, statusChanged: false };
-  const { count } = await tx.activation.updateMany({
-    where: { id: current.id, status: "WAITING_SMS" },
-    data: { status: "SMS_RECEIVED" },
-  });
-  if (count !== 1) return { accepted: false, reason: "ended" };
-  await tx.activationStatusChange.create({
-    data: { activationId: current.id, fromStatus: "WAITING_SMS", toStatus: "SMS_RECEIVED", reason: "SMS received", at },
-  });
+  const moved = await tx.$executeRaw`
+    WITH moved AS (
+      UPDATE "Activation" SET "status" = 'SMS_RECEIVED', "updatedAt" = ${at.toISOString()}::timestamp
+      WHERE "id" = ${current.id}::uuid AND "status" = 'WAITING_SMS'
+      RETURNING "id"
+    )
+    INSERT INTO "ActivationStatusChange" ("id", "activationId", "fromStatus", "toStatus", "reason", "at")
+    SELECT ${newRecordId()}::uuid, "id", 'WAITING_SMS', 'SMS_RECEIVED', 'SMS received', ${at.toISOString()}::timestamp
+    FROM moved`;
+  if (moved !== 1) return { accepted: false, reason: "ended" };
   return { accepted: true, accountId: current.accountId, statusChanged: true };
 }
 

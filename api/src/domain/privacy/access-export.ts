@@ -137,16 +137,17 @@ export async function buildAccessExport(
     const fields = exportedFields(model);
     if (fields.length === 0) continue;
     const rows = await rowsOf(tx, ring, model, account, related);
+    // Each field's name in the copy and encrypted column, worked out once per model rather than once per row.
+    const plan = fields.map((field) => ({ field, name: exportedName(model, field), column: encryptedColumnOf(model, field) }));
     records[model] = rows.map((row) => {
       const copy: ExportRow = {};
-      for (const field of fields) {
+      for (const { field, name, column } of plan) {
         const value = row[field];
-        const column = encryptedColumnOf(model, field);
         if (column && typeof value === "string") {
           const opened = openColumn(ring, column, String(row.id), value);
-          copy[exportedName(model, field)] = column === "activationRouting" ? plain(JSON.parse(opened)) : opened;
+          copy[name] = column === "activationRouting" ? plain(JSON.parse(opened)) : opened;
         } else {
-          copy[exportedName(model, field)] = plain(value);
+          copy[name] = plain(value);
         }
       }
       return copy;

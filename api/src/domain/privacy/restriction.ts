@@ -5,7 +5,7 @@
  * and record objections for a request; only COMPLIANCE lifts a restriction,
  * and the person is told first.
  */
-import type { Prisma, ProcessingObjection } from "@smsape/db";
+import { Prisma, type ProcessingObjection } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import type { Actor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
@@ -38,6 +38,18 @@ export async function processingAllowed(
   const account = await tx.account.findUnique({ where: { id: accountId }, select: { restrictedAt: true } });
   if (account?.restrictedAt) return false;
   return (await tx.processingObjection.count({ where: { accountId, path } })) === 0;
+}
+
+/**
+ * `processingAllowed` as an SQL condition, for a statement that reads the
+ * account's row with others in one round trip (the SMS ingest): the same two
+ * rules, kept here beside the function. `accountId` is the SQL expression of
+ * the account's id; no account (NULL) is allowed, as above.
+ */
+export function processingAllowedCondition(accountId: Prisma.Sql, path: ProcessingPath): Prisma.Sql {
+  return Prisma.sql`(${accountId} IS NULL OR (
+    NOT EXISTS (SELECT 1 FROM "Account" r WHERE r."id" = ${accountId} AND r."restrictedAt" IS NOT NULL)
+    AND NOT EXISTS (SELECT 1 FROM "ProcessingObjection" o WHERE o."accountId" = ${accountId} AND o."path" = ${path})))`;
 }
 
 /**

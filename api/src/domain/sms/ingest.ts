@@ -6,11 +6,12 @@
  * the owner's own). The operator retries deliveries, so an SMS is identified
  * by the operator's message id: a retry stores nothing new and tells no one.
  */
-import { Prisma } from "@smsape/db";
+import { type ActivationStatus, Prisma } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
-import { recordSmsArrival } from "../activations/activations.ts";
+import { acceptSmsArrival } from "../activations/activations.ts";
 import { sealColumn, sealRouting } from "../crypto/encrypted-columns.ts";
-import { processingAllowed } from "../privacy/restriction.ts";
+import { newRecordId } from "../ids.ts";
+import { processingAllowedCondition } from "../privacy/restriction.ts";
 import { queueSmsReceivedEvent, queueStatusChangeEvents } from "../webhooks/events.ts";
 import { extractCode, InvalidCodePatternError } from "./code-extraction.ts";
 
@@ -33,6 +34,22 @@ export type IngestOutcome =
   /** No activation is waiting on that number: the SMS is stored nowhere. */
   | { outcome: "no-live-activation" };
 
+/** The live activation holding the number, as the ingest's one read gives it. */
+interface HeldActivation {
+  id: string;
+  accountId: string | null;
+  status: ActivationStatus;
+  expiresAt: Date | string;
+  serviceCode: string;
+  countryCode: string;
+  hasRouting: boolean;
+  codePattern: string | null;
+  /** Whether the account allows reading the code out of its SMS (P17: not while restricted or objected to). */
+  codeAllowed: boolean;
+  /** Whether a message with this operator id is stored already. */
+  duplicate: boolean;
+}
+
 const liveStatuses = ["WAITING_SMS", "SMS_RECEIVED"] as const;
 /** Exactly the predicate of the index on live activations' numbers (migration 20261126120000). */
 const liveStatusFilter = Prisma.raw(`"status" IN (${liveStatuses.map((status) => `'${status}'`).join(", ")})`);
@@ -45,69 +62,87 @@ export async function ingestInboundSms(services: Services, sms: InboundSms): Pro
   const ring = services.config.encryption;
 
   const dropped = { outcome: { outcome: "no-live-activation" } as const, accountId: null, statusChanged: false };
+  const duplicate = { outcome: { outcome: "duplicate" } as const, accountId: null, statusChanged: false };
   let result: { outcome: IngestOutcome; accountId: string | null; statusChanged: boolean };
   try {
     result = await services.db.$transaction(async (tx) => {
-      const existing = await tx.smsMessage.findUnique({
-        where: { upstreamMessageId: sms.upstreamMessageId },
-        select: { id: true },
-      });
-      if (existing) return { outcome: { outcome: "duplicate" } as const, accountId: null, statusChanged: false };
-
-      // Lock the activation holding the number, so a concurrent cancel or finish waits for this SMS or wins before it.
+      // One statement reads everything the SMS needs: the activation holding the number, locked so a concurrent
+      // cancel or finish waits for this SMS or wins before it; its service's code pattern; whether its account
+      // allows reading the code (P17); and whether this message was stored before (an operator's retry).
       // The statuses are written out, not parameters: the planner then sees the partial index's own predicate
       // ("Activation_live_phoneNumber_idx") and reads the few live activations of the number, not every one.
-      const [held] = await tx.$queryRaw<Array<{ id: string }>>`
-        SELECT "id" FROM "Activation"
+      const [held] = await tx.$queryRaw<HeldActivation[]>`
+        SELECT "id", "accountId", "status"::text AS "status", "expiresAt", "serviceCode", "countryCode",
+               "routingCiphertext" IS NOT NULL AS "hasRouting",
+               (SELECT s."codePattern" FROM "Service" s WHERE s."code" = "Activation"."serviceCode") AS "codePattern",
+               ${processingAllowedCondition(Prisma.raw(`"Activation"."accountId"`), "sms-code-extraction")} AS "codeAllowed",
+               EXISTS (SELECT 1 FROM "SmsMessage" m WHERE m."upstreamMessageId" = ${sms.upstreamMessageId}) AS "duplicate"
+        FROM "Activation"
         WHERE "phoneNumber" = ${sms.to} AND ${liveStatusFilter}
         ORDER BY "createdAt" DESC
         LIMIT 1
-        FOR UPDATE`;
-      if (!held) return dropped;
+        FOR UPDATE OF "Activation"`;
+      if (held?.duplicate) return duplicate;
+      if (!held) {
+        // No live activation: a retry of a message stored before the activation ended is still a duplicate.
+        const existing = await tx.smsMessage.findUnique({
+          where: { upstreamMessageId: sms.upstreamMessageId },
+          select: { id: true },
+        });
+        return existing ? duplicate : dropped;
+      }
       // The activation's own rules decide whether it takes an SMS now (not ended, not past its window).
-      const arrival = await recordSmsArrival(tx, held.id, now);
+      const arrival = await acceptSmsArrival(
+        tx,
+        { id: held.id, accountId: held.accountId, status: held.status, expiresAt: new Date(held.expiresAt) },
+        now,
+      );
       if (!arrival.accepted) return dropped;
 
-      const activation = await tx.activation.findUniqueOrThrow({
-        where: { id: held.id },
-        select: { id: true, accountId: true, serviceCode: true, countryCode: true, status: true, routingCiphertext: true },
-      });
-      const service = await tx.service.findUnique({ where: { code: activation.serviceCode }, select: { codePattern: true } });
       // P17: a restricted account's SMS is stored, not read for its code.
-      const code = (await processingAllowed(tx, arrival.accountId, "sms-code-extraction"))
-        ? extractCodeOrDefault(sms.text, service?.codePattern ?? null, (error) =>
+      const code = held.codeAllowed
+        ? extractCodeOrDefault(sms.text, held.codePattern, (error) =>
             log.warn(
-              { serviceCode: activation.serviceCode, reason: error.message },
+              { serviceCode: held.serviceCode, reason: error.message },
               "service code pattern is invalid; using the default",
             ),
           )
         : null;
 
       const receivedAt = sms.receivedAt && sms.receivedAt < now ? sms.receivedAt : now;
-      // The ciphertexts are bound to the message's id, which exists only once the row does.
-      const message = await tx.smsMessage.create({
-        data: { activationId: activation.id, upstreamMessageId: sms.upstreamMessageId, receivedAt },
+      // The ciphertexts are bound to the message's id, chosen here so the row is written once, sealed.
+      const messageId = newRecordId();
+      await tx.smsMessage.create({
+        data: {
+          id: messageId,
+          activationId: held.id,
+          upstreamMessageId: sms.upstreamMessageId,
+          receivedAt,
+          bodyCiphertext: sealColumn(ring, "smsBody", messageId, sms.text),
+          codeCiphertext: code === null ? null : sealColumn(ring, "smsCode", messageId, code),
+        },
         select: { id: true },
       });
-      await tx.smsMessage.update({
-        where: { id: message.id },
-        data: {
-          bodyCiphertext: sealColumn(ring, "smsBody", message.id, sms.text),
-          codeCiphertext: code === null ? null : sealColumn(ring, "smsCode", message.id, code),
-        },
-      });
       // The owner's webhook endpoints hear of it in this same transaction (webhooks/events.ts).
+      const activation = {
+        id: held.id,
+        accountId: held.accountId,
+        serviceCode: held.serviceCode,
+        countryCode: held.countryCode,
+        status: arrival.statusChanged ? ("SMS_RECEIVED" as const) : held.status,
+      };
       if (arrival.statusChanged)
         await queueStatusChangeEvents(services, tx, [{ activation, from: "WAITING_SMS", to: "SMS_RECEIVED", at: receivedAt }]);
-      await queueSmsReceivedEvent(services, tx, { activation, messageId: message.id, receivedAt, text: sms.text, code });
-      if (!activation.routingCiphertext && (sms.route || sms.sender)) {
+      await queueSmsReceivedEvent(services, tx, { activation, messageId, receivedAt, text: sms.text, code });
+      if (!held.hasRouting && (sms.route || sms.sender)) {
         await tx.activation.update({
-          where: { id: activation.id },
-          data: { routingCiphertext: sealRouting(ring, activation.id, { route: sms.route ?? null, sender: sms.sender ?? null }) },
+          where: { id: held.id },
+          data: { routingCiphertext: sealRouting(ring, held.id, { route: sms.route ?? null, sender: sms.sender ?? null }) },
+          select: { id: true },
         });
       }
       return {
-        outcome: { outcome: "delivered", activationId: activation.id, messageId: message.id } as const,
+        outcome: { outcome: "delivered", activationId: held.id, messageId } as const,
         accountId: arrival.accountId,
         statusChanged: arrival.statusChanged,
       };
