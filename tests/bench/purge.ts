@@ -311,13 +311,18 @@ async function barePurge(app: App, batchSize: number): Promise<PurgeOutcome> {
     const after: Prisma.Sql = last
       ? Prisma.sql`("receivedAt", id) > (${last.at}::timestamp, ${last.id}::uuid)`
       : Prisma.sql`TRUE`;
-    const [batch]: Array<{ changed: number; at: Date | null; id: string | null }> = await app.services.db.$queryRaw`
+    const { db } = app.services;
+    const [, [batch]] = await db.$transaction([
+      // As the engine's batch: nested loops over the keys, no JIT (purge-targets.ts).
+      db.$executeRaw`SELECT set_config('jit', 'off', true), set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`,
+      db.$queryRaw<Array<{ changed: number; at: Date | null; id: string | null }>>`
       WITH batch AS (
         SELECT id, "receivedAt" FROM "SmsMessage" WHERE ${Prisma.raw(due)} AND ${after}
         ORDER BY "purgedAt", "receivedAt", id LIMIT ${batchSize}),
       done AS (UPDATE "SmsMessage" t SET ${Prisma.raw(clears)} FROM batch WHERE t.id = batch.id RETURNING t.id),
       last AS (SELECT "receivedAt", id FROM batch ORDER BY "receivedAt" DESC, id DESC LIMIT 1)
-      SELECT (SELECT count(*) FROM done)::int AS changed, (SELECT "receivedAt" FROM last) AS at, (SELECT id::text FROM last) AS id`;
+      SELECT (SELECT count(*) FROM done)::int AS changed, (SELECT "receivedAt" FROM last) AS at, (SELECT id::text FROM last) AS id`,
+    ]);
     batches++;
     rows += batch?.changed ?? 0;
     if (!batch?.at || !batch.id || batch.changed < batchSize) return { rows, batches };
@@ -338,7 +343,11 @@ async function bareNowPurge(app: App, batchSize: number): Promise<PurgeOutcome> 
     const after: Prisma.Sql = last
       ? Prisma.sql`("receivedAt", "smsId") > (${last.at}::timestamp, ${last.id}::uuid)`
       : Prisma.sql`TRUE`;
-    const [batch]: Array<{ changed: number; at: Date | null; id: string | null }> = await app.services.db.$queryRaw`
+    const { db } = app.services;
+    const [, [batch]] = await db.$transaction([
+      // As the engine's batch: nested loops over the keys, no JIT (purge-targets.ts).
+      db.$executeRaw`SELECT set_config('jit', 'off', true), set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`,
+      db.$queryRaw<Array<{ changed: number; at: Date | null; id: string | null }>>`
       WITH batch AS MATERIALIZED (
         SELECT "smsId" AS id, "receivedAt" FROM "SmsAwaitingPurge"
         WHERE "receivedAt" < (now() AT TIME ZONE 'UTC') - interval '6 hours' AND ${after}
@@ -346,7 +355,8 @@ async function bareNowPurge(app: App, batchSize: number): Promise<PurgeOutcome> 
       done AS (UPDATE "SmsMessage" t SET ${Prisma.raw(clears)} FROM batch WHERE t.id = batch.id RETURNING t.id),
       listed AS (DELETE FROM "SmsAwaitingPurge" w USING batch WHERE w."smsId" = batch.id),
       last AS (SELECT "receivedAt", id FROM batch ORDER BY "receivedAt" DESC, id DESC LIMIT 1)
-      SELECT (SELECT count(*) FROM done)::int AS changed, (SELECT "receivedAt" FROM last) AS at, (SELECT id::text FROM last) AS id`;
+      SELECT (SELECT count(*) FROM done)::int AS changed, (SELECT "receivedAt" FROM last) AS at, (SELECT id::text FROM last) AS id`,
+    ]);
     batches++;
     rows += batch?.changed ?? 0;
     if (!batch?.at || !batch.id || batch.changed < batchSize) return { rows, batches };

@@ -294,7 +294,11 @@ export async function purgeBatch(
   if (target.permit) await tx.$executeRaw`SELECT set_config('smsape.retention_purge', ${target.permit}, true)`;
   // The branch not taken still counts in the plan's cost, which then passes jit_above_cost at large
   // batches: compiling the statement each time took longer than running what JIT would speed up.
-  await tx.$executeRaw`SELECT set_config('jit', 'off', true)`;
+  // A batch changes at most `limit` rows found by key: nested loops over the key's index. A hash or
+  // merge join would read the whole table (or the whole list of SMS awaiting purge) for every batch,
+  // and the planner picked one at a million rows, making the purge quadratic.
+  await tx.$executeRaw`SELECT set_config('jit', 'off', true), set_config('enable_hashjoin', 'off', true),
+    set_config('enable_mergejoin', 'off', true)`;
   const table = Prisma.raw(`"${target.model}"`);
   const change =
     target.change.kind === "delete"
