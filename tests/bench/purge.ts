@@ -26,7 +26,8 @@
  * every 10 ms, PostgreSQL only), and this process's RSS before, at most during,
  * and after. Loopback only; bounded by `--rows` and the purge itself.
  */
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -42,18 +43,31 @@ import { createLogger } from "../../api/src/platform/logger.ts";
 import { accounts, activations, liveNumbers, seedBacklog, seedOwners } from "./purge/backlog.ts";
 import type { Delivery, SenderReport, SenderStart } from "./purge/sms-sender.ts";
 
-const { values: flags } = parseArgs({
+const { values: given } = parseArgs({
   options: {
-    rows: { type: "string", default: process.env.BENCH_PURGE_ROWS ?? "1000000" },
-    "embedded-rows": { type: "string", default: process.env.BENCH_PURGE_EMBEDDED_ROWS ?? "100000" },
-    batches: { type: "string", default: process.env.BENCH_PURGE_BATCHES ?? "2000,5000,20000" },
-    rate: { type: "string", default: process.env.BENCH_PURGE_SMS_RATE ?? "20" },
-    alone: { type: "string", default: process.env.BENCH_PURGE_ALONE ?? "15" },
+    rows: { type: "string" },
+    "embedded-rows": { type: "string" },
+    batches: { type: "string" },
+    rate: { type: "string" },
+    alone: { type: "string" },
     only: { type: "string" },
     database: { type: "string" },
+    quick: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
 });
+/** A flag, else its environment variable, else the full run's or the quick run's default. */
+const option = (name: keyof typeof given, variable: string, full: string, quick: string) =>
+  (given[name] as string | undefined) ?? process.env[variable] ?? (given.quick ? quick : full);
+const flags = {
+  ...given,
+  rows: option("rows", "BENCH_PURGE_ROWS", "1000000", "100000"),
+  "embedded-rows": option("embedded-rows", "BENCH_PURGE_EMBEDDED_ROWS", "100000", "20000"),
+  batches: option("batches", "BENCH_PURGE_BATCHES", "2000,5000,20000", "5000"),
+  rate: option("rate", "BENCH_PURGE_SMS_RATE", "20", "5"),
+  alone: option("alone", "BENCH_PURGE_ALONE", "15", "5"),
+  only: (given.only as string | undefined) ?? (given.quick ? "engine,bare,bare-now" : undefined),
+};
 
 if (flags.help) {
   console.log(`pnpm bench purge [options]
@@ -62,8 +76,12 @@ if (flags.help) {
   --batches a,b       batch sizes of the engine and the bare batched UPDATE (BENCH_PURGE_BATCHES, default 2000,5000,20000)
   --rate N            SMS delivered per second through the webhook throughout (BENCH_PURGE_SMS_RATE, default 20)
   --alone S           seconds of deliveries measured without a purge (BENCH_PURGE_ALONE, default 15)
-  --only a,b          purges to run: engine, held (the engine with one account on hold), bare, single (default all)
-  --database D        embedded or postgres only (default: embedded, and postgres when DATABASE_URL is set)`);
+  --only a,b          purges to run: engine, held (the engine with one account on hold), bare (the bare batched
+                      UPDATE on the table as it was before SmsAwaitingPurge), bare-now (the same bare SQL on
+                      today's tables), single (one set-based UPDATE, as before) (default all)
+  --database D        embedded or postgres only (default: embedded, and postgres when DATABASE_URL is set)
+  --quick             100,000 SMS (20,000 embedded), batches of 5,000, 5 SMS/s, 5 s alone, engine and both bare
+                      purges only; any option given explicitly still wins`);
   process.exit(0);
 }
 
@@ -78,7 +96,7 @@ const whole = (name: string, value: string | undefined) => {
 const rate = whole("rate", flags.rate);
 const aloneSeconds = whole("alone", flags.alone);
 const batchSizes = (flags.batches ?? "").split(",").map((size) => whole("batches", size.trim()));
-const purgeKinds = ["engine", "held", "bare", "single"] as const;
+const purgeKinds = ["engine", "held", "bare", "bare-now", "single"] as const;
 type PurgeKind = (typeof purgeKinds)[number];
 const only = flags.only?.split(",").map((name) => name.trim());
 if (only?.some((name) => !purgeKinds.includes(name as PurgeKind))) {
@@ -126,7 +144,8 @@ class Sender {
 }
 
 /** The statements of a purge, ours or a baseline's, as pg_stat_activity shows them. */
-const purgeStatement = /"PurgeRun"|"LegalHold"|WITH (holds|c|batch) AS|UPDATE "SmsMessage" (t )?SET "bodyCiphertext"/;
+const purgeStatement =
+  /"PurgeRun"|"LegalHold"|"SmsAwaitingPurge"|WITH (holds|c|batch) AS|UPDATE "SmsMessage" (t )?SET "bodyCiphertext"/;
 
 interface LockWaits {
   /** Waits behind a session whose statement is a purge's, and the longest of them (ms, upper bound). */
@@ -277,7 +296,9 @@ const clears = `"bodyCiphertext" = NULL, "codeCiphertext" = NULL, "purgedAt" = n
 const due = `"purgedAt" IS NULL AND "receivedAt" < (now() AT TIME ZONE 'UTC') - interval '6 hours'`;
 
 /**
- * A bare batched purge: the next `batchSize` due rows after the last one, in the index's order, updated by
+ * A bare batched purge on the table as it was before SmsAwaitingPurge (the backlog is seeded with the
+ * walk's index (purgedAt, receivedAt, id) and fillfactor 100 for it): the next `batchSize` due rows
+ * after the last one, in that index's order, updated by
  * one statement each (its own transaction), with no run, no holds and no counts. The walk goes on from
  * the last row as the engine's does: restarting from the first due row would pass over every earlier
  * batch's dead index entries again.
@@ -290,13 +311,52 @@ async function barePurge(app: App, batchSize: number): Promise<PurgeOutcome> {
     const after: Prisma.Sql = last
       ? Prisma.sql`("receivedAt", id) > (${last.at}::timestamp, ${last.id}::uuid)`
       : Prisma.sql`TRUE`;
-    const [batch]: Array<{ changed: number; at: Date | null; id: string | null }> = await app.services.db.$queryRaw`
+    const { db } = app.services;
+    const [, [batch]] = await db.$transaction([
+      // As the engine's batch: nested loops over the keys, no JIT (purge-targets.ts).
+      db.$executeRaw`SELECT set_config('jit', 'off', true), set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`,
+      db.$queryRaw<Array<{ changed: number; at: Date | null; id: string | null }>>`
       WITH batch AS (
         SELECT id, "receivedAt" FROM "SmsMessage" WHERE ${Prisma.raw(due)} AND ${after}
         ORDER BY "purgedAt", "receivedAt", id LIMIT ${batchSize}),
       done AS (UPDATE "SmsMessage" t SET ${Prisma.raw(clears)} FROM batch WHERE t.id = batch.id RETURNING t.id),
       last AS (SELECT "receivedAt", id FROM batch ORDER BY "receivedAt" DESC, id DESC LIMIT 1)
-      SELECT (SELECT count(*) FROM done)::int AS changed, (SELECT "receivedAt" FROM last) AS at, (SELECT id::text FROM last) AS id`;
+      SELECT (SELECT count(*) FROM done)::int AS changed, (SELECT "receivedAt" FROM last) AS at, (SELECT id::text FROM last) AS id`,
+    ]);
+    batches++;
+    rows += batch?.changed ?? 0;
+    if (!batch?.at || !batch.id || batch.changed < batchSize) return { rows, batches };
+    last = { at: batch.at, id: batch.id };
+  }
+}
+
+/**
+ * The same bare batched purge on today's tables: the next `batchSize` SMS of the list awaiting purge,
+ * in its index's order, cleared (a HOT update: no index holds what changes) and taken off the list, by
+ * one statement each. What the engine's batch costs without a run, holds or counts.
+ */
+async function bareNowPurge(app: App, batchSize: number): Promise<PurgeOutcome> {
+  let rows = 0;
+  let batches = 0;
+  let last: { at: Date; id: string } | null = null;
+  for (;;) {
+    const after: Prisma.Sql = last
+      ? Prisma.sql`("receivedAt", "smsId") > (${last.at}::timestamp, ${last.id}::uuid)`
+      : Prisma.sql`TRUE`;
+    const { db } = app.services;
+    const [, [batch]] = await db.$transaction([
+      // As the engine's batch: nested loops over the keys, no JIT (purge-targets.ts).
+      db.$executeRaw`SELECT set_config('jit', 'off', true), set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`,
+      db.$queryRaw<Array<{ changed: number; at: Date | null; id: string | null }>>`
+      WITH batch AS MATERIALIZED (
+        SELECT "smsId" AS id, "receivedAt" FROM "SmsAwaitingPurge"
+        WHERE "receivedAt" < (now() AT TIME ZONE 'UTC') - interval '6 hours' AND ${after}
+        ORDER BY "receivedAt", "smsId" LIMIT ${batchSize}),
+      done AS (UPDATE "SmsMessage" t SET ${Prisma.raw(clears)} FROM batch WHERE t.id = batch.id RETURNING t.id),
+      listed AS (DELETE FROM "SmsAwaitingPurge" w USING batch WHERE w."smsId" = batch.id),
+      last AS (SELECT "receivedAt", id FROM batch ORDER BY "receivedAt" DESC, id DESC LIMIT 1)
+      SELECT (SELECT count(*) FROM done)::int AS changed, (SELECT "receivedAt" FROM last) AS at, (SELECT id::text FROM last) AS id`,
+    ]);
     batches++;
     rows += batch?.changed ?? 0;
     if (!batch?.at || !batch.id || batch.changed < batchSize) return { rows, batches };
@@ -326,7 +386,38 @@ interface Row {
   locks: LockWaits | null;
   rss: { before: number; peak: number; after: number };
   heapPeak: number;
+  /** CPU seconds of the bench database's server backends during the purge (PostgreSQL on this host only). */
+  databaseCpu: number | null;
   load: number;
+}
+
+/**
+ * CPU time (user + system) of the server processes serving the bench database, read from /proc: the
+ * purge's own cost, apart from the other work sharing the machine. Null when the server is not a local
+ * process this one can read.
+ */
+async function databaseCpuSeconds(client: pg.Client | null): Promise<Map<number, number> | null> {
+  if (!client) return null;
+  const { rows } = await client.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+  );
+  const ticks = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const stat = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]?.split(" ") ?? [];
+      ticks.set(pid, (Number(stat[11]) + Number(stat[12])) / 100);
+    } catch {
+      return null;
+    }
+  }
+  return ticks;
+}
+
+function cpuBetween(before: Map<number, number> | null, after: Map<number, number> | null): number | null {
+  if (!before || !after) return null;
+  let seconds = 0;
+  for (const [pid, value] of after) seconds += value - (before.get(pid) ?? 0);
+  return seconds;
 }
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
@@ -382,7 +473,8 @@ async function benchDatabase(label: string, databaseUrl: string | undefined, row
       batchSize: number | null,
       work: () => Promise<PurgeOutcome>,
     ) => {
-      const seededSeconds = kind === "alone" ? 0 : await seedBacklog(app, rows, server);
+      const layout = kind === "bare" || kind === "single" ? "before" : "now";
+      const seededSeconds = kind === "alone" ? 0 : await seedBacklog(app, rows, server, layout);
       const load = loadavg()[0] ?? 0;
       console.error(`${label}: ${purge}${kind === "alone" ? "" : ` (backlog seeded in ${seededSeconds.toFixed(1)} s)`}…`);
       sender = await Sender.start({ url: app.url, secret: config.webhooks.smsSecret, numbers, perSecond: rate, maxInFlight });
@@ -390,10 +482,12 @@ async function benchDatabase(label: string, databaseUrl: string | undefined, row
       const locks = sampler ? new LockWaitSampler(sampler) : null;
       const rssBefore = process.memoryUsage().rss;
       const memory = new MemorySampler();
+      const cpuBefore = await databaseCpuSeconds(sampler);
       const from = Date.now();
       const started = performance.now();
       const outcome = await work();
       const seconds = (performance.now() - started) / 1000;
+      const databaseCpu = cpuBetween(cpuBefore, await databaseCpuSeconds(sampler));
       const to = Date.now();
       const peaks = memory.stop();
       const lockWaits = (await locks?.stop()) ?? null;
@@ -413,6 +507,7 @@ async function benchDatabase(label: string, databaseUrl: string | undefined, row
         locks: lockWaits,
         rss: { before: rssBefore, peak: peaks.peakRss, after: process.memoryUsage().rss },
         heapPeak: peaks.peakHeap,
+        databaseCpu,
         load,
       };
       results.push(row);
@@ -430,6 +525,8 @@ async function benchDatabase(label: string, databaseUrl: string | undefined, row
     });
     for (const batchSize of batchSizes) {
       if (runs("bare")) await measure(`bare batched UPDATE, ${batchSize}`, "bare", batchSize, () => barePurge(app, batchSize));
+      if (runs("bare-now"))
+        await measure(`bare batched UPDATE now, ${batchSize}`, "bare-now", batchSize, () => bareNowPurge(app, batchSize));
       if (runs("engine")) await measure(`engine, batch ${batchSize}`, "engine", batchSize, () => enginePurge(app, batchSize));
     }
     if (runs("held")) await measure("engine, batch 5000, one account held", "held", 5_000, () => heldPurge(app, 5_000));
@@ -463,10 +560,13 @@ if (selected.length === 0) {
   process.exit(2);
 }
 
+const uptime = () => execFileSync("uptime", { encoding: "utf8" }).trim();
+const uptimeBefore = uptime();
 const loadBefore = loadavg();
 const rows: Row[] = [];
 for (const database of selected) rows.push(...(await benchDatabase(database.label, database.url, database.rows)));
 const loadAfter = loadavg();
+const uptimeAfter = uptime();
 
 const fixed = (value: number, digits = 0) => value.toFixed(digits);
 const thousands = (value: number) => Math.round(value).toLocaleString("en-GB");
@@ -474,10 +574,12 @@ console.log(`
 Machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}; load average ${loadBefore.map((value) => fixed(value, 2)).join(" ")} before, ${loadAfter.map((value) => fixed(value, 2)).join(" ")} after.
 Deliveries: ${rate} SMS/s through POST /webhooks/sms (signed), open loop from a process of their own, timed from when each was due; ${settleMs / 1000} s before and after each purge not counted.
 Backlog: ${selected.map((database) => `${database.label} ${thousands(database.rows)} SMS`).join(", ")} over ${thousands(activations)} activations of ${thousands(accounts)} accounts, all due; seeded afresh before each purge.
-Ratio: rows/s over the bare batched UPDATE of the same batch size (the bare 5,000 for the set-based UPDATE).
+uptime: ${uptimeBefore} (before); ${uptimeAfter} (after).
+Ratio: rows/s over the bare batched UPDATE on the former table layout, of the same batch size (the bare 5,000 for the set-based UPDATE).
+Database CPU: user + system CPU of the bench database's server backends during the purge, per row; "rows per CPU s" is the rate one core given wholly to the purge's backend would reach (PostgreSQL on this host only).
 
-| database | purge | rows | batches | s | rows/s | × bare | delivery p50 / p99 / max ms | deliveries | lock waits behind the purge / others (longest ms) | RSS MB before / peak / after | load 1 min |
-| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
+| database | purge | rows | batches | s | rows/s | × bare | DB CPU µs/row | rows per DB CPU s | delivery p50 / p99 / max ms | deliveries | lock waits behind the purge / others (longest ms) | RSS MB before / peak / after | load 1 min |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
 for (const row of rows) {
   const bare = rows.find(
     (other) => other.database === row.database && other.kind === "bare" && other.batchSize === (row.batchSize ?? 5_000),
@@ -488,9 +590,13 @@ for (const row of rows) {
   const locks = row.locks
     ? `${row.locks.behindPurge} (${fixed(row.locks.behindPurgeMs)}) / ${row.locks.other} (${fixed(row.locks.otherMs)})`
     : "—";
+  const cpu =
+    row.kind === "alone" || row.databaseCpu === null || row.rows === 0
+      ? "— | —"
+      : `${fixed((row.databaseCpu * 1e6) / row.rows, 1)} | ${row.databaseCpu > 0 ? thousands(row.rows / row.databaseCpu) : "—"}`;
   console.log(
     `| ${row.database} | ${row.purge} | ${row.kind === "alone" ? "—" : thousands(row.rows)} | ${row.kind === "alone" ? "—" : row.batches} | ` +
-      `${fixed(row.seconds, 1)} | ${row.kind === "alone" ? "—" : thousands(perSecond)} | ${ratio} | ` +
+      `${fixed(row.seconds, 1)} | ${row.kind === "alone" ? "—" : thousands(perSecond)} | ${ratio} | ${cpu} | ` +
       `${fixed(row.latency.p50, 1)} / ${fixed(row.latency.p99, 1)} / ${fixed(row.latency.max, 1)} | ${deliveries} | ${locks} | ` +
       `${mb(row.rss.before)} / ${mb(row.rss.peak)} / ${mb(row.rss.after)} | ${fixed(row.load, 2)} |`,
   );

@@ -49,20 +49,33 @@ export async function seedOwners(app: App) {
 }
 
 /**
+ * The table layouts a purge can be measured on: "now", as the migrations leave it (no index holds
+ * purgedAt, fillfactor 70, the list of SMS awaiting purge filled by its trigger), and "before", as it
+ * was until migration 20261126140000_sms_awaiting_purge (the walk's index (purgedAt, receivedAt, id),
+ * fillfactor 100): the bare UPDATE baseline runs on that one.
+ */
+export type Layout = "now" | "before";
+const formerWalkIndex = `"SmsMessage_purgedAt_receivedAt_id_idx"`;
+
+/**
  * The backlog, afresh: `rows` SMS, all due, with ciphertext-sized bodies (~150 bytes) and codes (~60),
- * in the order they were received (ids follow time, as UUID v7 do). The table's secondary indexes are
+ * in the order they were received (ids follow time, as UUID v7 do). The tables' secondary indexes are
  * dropped for the insert and built again after it, which takes a fraction of the time of maintaining
  * them row by row; the purge then meets them as a REINDEX would leave them.
  */
-export async function seedBacklog(app: App, rows: number, server: boolean) {
+export async function seedBacklog(app: App, rows: number, server: boolean, layout: Layout = "now") {
   const { db } = app.services;
   const started = performance.now();
   // The rows of the previous purge go (the webhook's rows too), so each purge starts from the same table.
-  await db.$executeRawUnsafe(`TRUNCATE "SmsMessage"`);
+  await db.$executeRawUnsafe(`TRUNCATE "SmsMessage", "SmsAwaitingPurge"`);
+  await db.$executeRawUnsafe(`DROP INDEX IF EXISTS ${formerWalkIndex}`);
+  // Applies to the pages the insert below writes (TRUNCATE left none).
+  await db.$executeRawUnsafe(`ALTER TABLE "SmsMessage" SET (fillfactor = ${layout === "before" ? 100 : 70})`);
   const indexes = await db.$queryRawUnsafe<Array<{ name: string; definition: string }>>(`
     SELECT indexname AS name, indexdef AS definition FROM pg_indexes
-    WHERE schemaname = current_schema() AND tablename = 'SmsMessage' AND indexname <> 'SmsMessage_pkey'`);
+    WHERE schemaname = current_schema() AND tablename IN ('SmsMessage', 'SmsAwaitingPurge') AND indexname NOT LIKE '%_pkey'`);
   for (const index of indexes) await db.$executeRawUnsafe(`DROP INDEX "${index.name}"`);
+  // The trigger on SmsMessage lists every row in SmsAwaitingPurge, as it does for the webhook's.
   await db.$executeRawUnsafe(`
     INSERT INTO "SmsMessage" (id, "activationId", "upstreamMessageId", "bodyCiphertext", "codeCiphertext", "receivedAt")
     SELECT ${uuid7("at", "'sms-' || i")}, ${activationId(`i % ${activations}`)}, 'seed-' || i,
@@ -71,7 +84,11 @@ export async function seedBacklog(app: App, rows: number, server: boolean) {
            at
     FROM (SELECT i, base, base + (i * interval '6 days') / ${rows} AS at FROM generate_series(0, ${rows - 1}) i, ${base}) s`);
   for (const index of indexes) await db.$executeRawUnsafe(index.definition);
+  if (layout === "before") {
+    await db.$executeRawUnsafe(`CREATE INDEX ${formerWalkIndex} ON "SmsMessage" ("purgedAt", "receivedAt", id)`);
+  }
   await db.$executeRawUnsafe(`VACUUM ANALYZE "SmsMessage"`);
+  await db.$executeRawUnsafe(`VACUUM ANALYZE "SmsAwaitingPurge"`);
   // Dirty pages written out now, so no checkpoint from the seeding lands in the middle of the purge.
   if (server) await db.$executeRawUnsafe(`CHECKPOINT`);
   return (performance.now() - started) / 1000;

@@ -56,6 +56,8 @@ export const retentionRules = {
     "A rate limit's count lives for its window or lockout (minutes to an hour); expired counts are swept within the hour after.",
   "abuse-signal-days":
     "Abuse signals are kept per UTC day for 30 days (abuseSignalDays), then deleted; each day's keys match no other day's.",
+  "purge-queue":
+    "Lists an SMS until its text is purged: the sms.body purge deletes the row as it clears the text, erasure with the SMS.",
   "legal-hold":
     "A legal hold is evidence of why data was kept past its period: kept for good; an erased account's link is cleared.",
   "webhook-endpoint":
@@ -461,6 +463,22 @@ export const dataInventory: DataInventory = {
     ),
     receivedAt: customer("message-content", "When the SMS arrived", accountLifetime, "delete"),
     purgedAt: customer("message-content", "When the text was removed by the retention purge (P8)", accountLifetime, "delete"),
+  },
+  SmsAwaitingPurge: {
+    smsId: customerNotExported(
+      "message-content",
+      "Lists an SMS not yet purged, for the sms.body purge (P8)",
+      { rule: "purge-queue" },
+      "delete",
+      "a copy of the SMS's id, which the export carries with the SMS",
+    ),
+    receivedAt: customerNotExported(
+      "message-content",
+      "When that SMS arrived: the order the purge walks",
+      { rule: "purge-queue" },
+      "delete",
+      "a copy of the SMS's time, which the export carries with the SMS",
+    ),
   },
   LedgerEntry: {
     id: customer("payment", recordId, { policy: "ledger" }, "keep-legal-retention"),
@@ -1142,6 +1160,7 @@ export const reachFromAccount: Record<InventoriedModel, Reach> = {
   Activation: direct,
   ActivationStatusChange: viaActivation,
   SmsMessage: viaActivation,
+  SmsAwaitingPurge: { kind: "via", relation: "sms", parent: "SmsMessage" },
   LedgerEntry: direct,
   PaymentEvent: direct,
   PrivacyRequest: direct,

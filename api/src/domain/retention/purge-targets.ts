@@ -19,6 +19,13 @@ export interface PurgeTarget {
   idColumn?: string;
   idType: "uuid" | "text";
   /**
+   * A table listing exactly the model's records that still hold what the policy removes, keyed by
+   * the record's id, walked instead of the model's table: `r` below is then a row of it. The purge
+   * deletes a record's row there when it changes the record, so the walk never passes over purged
+   * records, and the model's table needs no index on what the purge changes (its UPDATE can be HOT).
+   */
+  walk?: { table: string; key: string };
+  /**
    * The instant the policy's clock counts from, as SQL over the row `r`.
    * "time" targets are walked in (at, id) order, over an index that has both;
    * "id" targets in id order (UUID v7 ids are in creation order), for clocks
@@ -26,14 +33,6 @@ export interface PurgeTarget {
    */
   at: string;
   order: "time" | "id";
-  /**
-   * Leading columns of the index a "time" walk reads, before (at, id), that are one value for every
-   * pending row (`r."purgedAt"`, NULL until purged). Ordering by them too changes nothing in the order
-   * but lets PostgreSQL read that index in order: it treats `IS NULL` as a filter, not as a constant
-   * that would make the index's order (purgedAt, receivedAt, id) the walk's (receivedAt, id), and would
-   * otherwise sort every due row for each batch.
-   */
-  indexLead?: string;
   /** Rows that still hold what the policy removes (not yet purged). */
   pending: string;
   /**
@@ -58,11 +57,11 @@ export const purgeTargets: Record<RetentionPolicyKey, readonly PurgeTarget[]> = 
     {
       model: "SmsMessage",
       idType: "uuid",
+      walk: { table: "SmsAwaitingPurge", key: "smsId" },
       at: `r."receivedAt"`,
       order: "time",
-      indexLead: `r."purgedAt"`,
-      pending: `r."purgedAt" IS NULL`,
-      join: `JOIN "Activation" a ON a.id = r."activationId"`,
+      pending: "TRUE",
+      join: `JOIN "SmsMessage" m ON m.id = r."smsId" JOIN "Activation" a ON a.id = m."activationId"`,
       accountId: `a."accountId"`,
       change: {
         kind: "anonymise",
@@ -243,16 +242,26 @@ function ts(date: Date): Prisma.Sql {
   return Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 }
 
+/** The changed record's key, in the model's table. */
 function keyOf(target: PurgeTarget, alias: string): Prisma.Sql {
   return Prisma.raw(`${alias}."${target.idColumn ?? "id"}"`);
+}
+
+/** The walked table (the model's own, or the list of its records still due) and its key column, over `r`. */
+function walkOf(target: PurgeTarget): { table: Prisma.Sql; key: string } {
+  return {
+    table: Prisma.raw(`"${target.walk?.table ?? target.model}"`),
+    key: `r."${target.walk?.key ?? target.idColumn ?? "id"}"`,
+  };
 }
 
 function afterSql(target: PurgeTarget, cursor: PurgeCursor | null): Prisma.Sql {
   if (!cursor?.id) return Prisma.sql`TRUE`;
   const id = target.idType === "uuid" ? Prisma.sql`${cursor.id}::uuid` : Prisma.sql`${cursor.id}::text`;
-  if (target.order === "id") return Prisma.sql`${keyOf(target, "r")} > ${id}`;
+  const key = Prisma.raw(walkOf(target).key);
+  if (target.order === "id") return Prisma.sql`${key} > ${id}`;
   const at = ts(new Date(cursor.at ?? 0));
-  return Prisma.sql`${Prisma.raw(target.at)} >= ${at} AND (${Prisma.raw(target.at)}, ${keyOf(target, "r")}) > (${at}, ${id})`;
+  return Prisma.sql`${Prisma.raw(target.at)} >= ${at} AND (${Prisma.raw(target.at)}, ${key}) > (${at}, ${id})`;
 }
 
 /** The walk's order reversed, every key descending (a lone trailing DESC would reverse only the id). */
@@ -268,9 +277,8 @@ function reverseOrderSql(target: PurgeTarget, alias: string): string {
  * `holds` (one row: `any_hold`) is defined by the statement this is part of.
  */
 function candidatesSql(target: PurgeTarget, options: { cutoff: Date; cursor: PurgeCursor | null; limit: number }): Prisma.Sql {
-  const table = Prisma.raw(`"${target.model}"`);
-  const key = `r."${target.idColumn ?? "id"}"`;
-  const order = target.order === "id" ? key : [target.indexLead, target.at, key].filter(Boolean).join(", ");
+  const { table, key } = walkOf(target);
+  const order = target.order === "id" ? key : `${target.at}, ${key}`;
   const read = (join: string, accountId: string, when: Prisma.Sql) => Prisma.sql`
     SELECT ${Prisma.raw(key)} AS id, ${Prisma.raw(target.at)} AS at, ${Prisma.raw(accountId)} AS account_id
     FROM ${table} r ${Prisma.raw(join)}
@@ -298,19 +306,27 @@ export async function purgeBatch(
   if (target.permit) await tx.$executeRaw`SELECT set_config('smsape.retention_purge', ${target.permit}, true)`;
   // The branch not taken still counts in the plan's cost, which then passes jit_above_cost at large
   // batches: compiling the statement each time took longer than running what JIT would speed up.
-  await tx.$executeRaw`SELECT set_config('jit', 'off', true)`;
+  // A batch changes at most `limit` rows found by key: nested loops over the key's index. A hash or
+  // merge join would read the whole table (or the whole list of SMS awaiting purge) for every batch,
+  // and the planner picked one at a million rows, making the purge quadratic.
+  await tx.$executeRaw`SELECT set_config('jit', 'off', true), set_config('enable_hashjoin', 'off', true),
+    set_config('enable_mergejoin', 'off', true)`;
   const table = Prisma.raw(`"${target.model}"`);
   const change =
     target.change.kind === "delete"
       ? Prisma.sql`DELETE FROM ${table} t USING go WHERE ${keyOf(target, "t")} = go.id RETURNING 1`
       : Prisma.sql`UPDATE ${table} t SET ${target.change.set(ts(now))} FROM go WHERE ${keyOf(target, "t")} = go.id RETURNING 1`;
+  // A changed record leaves the list of those still due, in the same statement (a cascade does it for a delete).
+  const walked = target.walk
+    ? Prisma.sql`, walked AS (DELETE FROM ${Prisma.raw(`"${target.walk.table}"`)} w USING go WHERE w.${Prisma.raw(`"${target.walk.key}"`)} = go.id)`
+    : Prisma.empty;
   const [row] = await tx.$queryRaw<
     Array<{ examined: number; changed: number; held: number; last_at: Date | null; last_id: string | null }>
   >`
     WITH holds AS MATERIALIZED (SELECT ${accountHoldsSql(now)} AS any_hold),
     c AS MATERIALIZED (${candidatesSql(target, options)}),
     go AS (SELECT c.id FROM c WHERE NOT ${heldSql(now, categoryHeld)}),
-    done AS (${change}),
+    done AS (${change})${walked},
     last AS (SELECT c.at, c.id FROM c ORDER BY ${Prisma.raw(reverseOrderSql(target, "c"))} LIMIT 1)
     SELECT (SELECT count(*) FROM c)::int AS examined,
            (SELECT count(*) FROM done)::int AS changed,
@@ -332,7 +348,7 @@ export async function purgeTargetImpact(
   target: PurgeTarget,
   options: { cutoff: Date; now: Date; categoryHeld: boolean },
 ): Promise<{ due: number; heldBack: number; oldest: Date | null }> {
-  const table = Prisma.raw(`"${target.model}"`);
+  const { table } = walkOf(target);
   const [row] = await db.$queryRaw<Array<{ due: number; held: number; oldest: Date | null }>>`
     WITH c AS (
       SELECT ${Prisma.raw(target.at)} AS at, ${Prisma.raw(target.accountId)} AS account_id
