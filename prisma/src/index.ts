@@ -49,7 +49,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   // (on the embedded database: the same single connection).
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   const prisma = new PrismaClient({
-    adapter: new PrismaPg(pool),
+    // Prisma ends the pool when it disconnects, as it ends one it made itself.
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
     // A transaction waits for a free connection. On the embedded database every
     // request queues for its one connection, so a burst waits longer than on a server.
     transactionOptions: { maxWait: embedded ? 20_000 : 5_000 },
@@ -62,7 +63,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     embedded: Boolean(embedded),
     async close() {
       await prisma.$disconnect();
-      await pool.end();
+      // Ended already, unless only plain SQL ever used it.
+      if (!pool.ending) await pool.end();
       await embedded?.stop();
     },
   };
