@@ -100,6 +100,7 @@ export async function createApp(
     });
     const services: Services = {
       db: database.prisma,
+      sql: database.sql,
       config,
       logger,
       events: bus.pubsub,

@@ -50,6 +50,19 @@ describe(`the database (${process.env.DATABASE_URL ? "PostgreSQL server" : "embe
     expect(row?.value).toBe(21);
   });
 
+  it("answers plain SQL on the same pool with the values Prisma would give: UTC timestamps, bigint", async () => {
+    await database.prisma.$executeRawUnsafe(
+      `CREATE TABLE stamped (id int PRIMARY KEY, at timestamp(3) NOT NULL, amount bigint NOT NULL)`,
+    );
+    const at = new Date("2026-03-29T01:30:00.123Z");
+    const amount = 2n ** 60n + 1n;
+    await database.prisma.$executeRaw`INSERT INTO stamped VALUES (1, ${at.toISOString()}::timestamp, ${amount})`;
+    const [fromPrisma] = await database.prisma.$queryRaw<Array<{ at: Date; amount: bigint }>>`SELECT at, amount FROM stamped`;
+    const [fromSql] = await database.sql.rows<{ at: Date; amount: bigint }>(`SELECT at, amount FROM stamped WHERE id = $1`, [1]);
+    expect(fromSql).toEqual({ at, amount });
+    expect(fromSql).toEqual(fromPrisma);
+  });
+
   it("keeps each connection's queries whole while they wait behind another connection's transaction", async () => {
     const connect = async () => {
       const client = new pg.Client({ connectionString: database.url });

@@ -25,6 +25,8 @@ const { values: flags } = parseArgs({
     duration: { type: "string", default: process.env.BENCH_DURATION ?? "10" },
     warmup: { type: "string", default: process.env.BENCH_WARMUP ?? "3" },
     numbers: { type: "string", default: process.env.BENCH_NUMBERS ?? "2000" },
+    "shared-orders": { type: "string", default: process.env.BENCH_SHARED_ORDERS ?? "500" },
+    "shared-connections": { type: "string", default: process.env.BENCH_SHARED_CONNECTIONS ?? "32" },
     only: { type: "string" },
     database: { type: "string" },
     profile: { type: "string" },
@@ -39,7 +41,9 @@ if (flags.help) {
   --duration S      seconds measured per scenario (BENCH_DURATION, default 10)
   --warmup S        seconds of load before each measurement, not counted (BENCH_WARMUP, default 3)
   --numbers N       numbers in the pool for the order scenario (BENCH_NUMBERS, default 2000)
-  --only a,b        scenarios to run: typename, balance, order-cancel (the baseline always runs)
+  --shared-orders N orders one shared balance pays for in order-one-balance (BENCH_SHARED_ORDERS, default 500)
+  --shared-connections N  concurrent clients of order-one-balance (BENCH_SHARED_CONNECTIONS, default 32)
+  --only a,b        scenarios to run: typename, balance, order-cancel, order-one-balance (the baseline always runs)
   --database D      embedded or postgres only (default: embedded, and postgres when DATABASE_URL is set)
   --profile S       take a CPU profile of the server during scenario S and summarise where its time went
   --node-flags F    node/V8 flags for the service's process (not the baseline's), e.g. "--no-wasm-tier-up"`);
@@ -59,6 +63,8 @@ const duration = positive("duration", flags.duration);
 const warmup = Number(flags.warmup) || 0;
 const numbers = positive("numbers", flags.numbers);
 const serviceNodeFlags = flags["node-flags"]?.split(/\s+/).filter(Boolean) ?? [];
+const sharedOrders = positive("shared-orders", flags["shared-orders"]);
+const sharedConnections = positive("shared-connections", flags["shared-connections"]);
 
 /** Start-up work of the service (job queue maintenance, schedules) settles before anything is measured. */
 const settleSeconds = 3;
@@ -75,6 +81,15 @@ interface Scenario {
   title: string;
   /** The requests one connection sends, in a loop; `failures` counts answers that are not what the scenario expects. */
   requests(server: ServerReady, connection: number, failures: Failures): autocannon.Request[];
+  /**
+   * A scenario that uses something up (the shared balance) runs once, without
+   * warm-up: this many requests over `connections` connections, then `after` checks the result.
+   */
+  once?: {
+    requests: (server: ServerReady) => number;
+    connections: number;
+    after(server: ServerProcess, row: Row): Promise<{ report: string[]; failures: string[] }>;
+  };
 }
 
 const graphql = (body: object, token?: string): autocannon.Request => ({
@@ -162,7 +177,79 @@ const scenarios: Scenario[] = [
       return [order, cancel];
     },
   },
+  {
+    name: "order-one-balance",
+    title: "`orderNumber` by many clients on one balance until it runs out",
+    requests: (server, _connection, failures) => {
+      const shared = server.sharedAccount;
+      if (!shared) throw new Error("the server made no shared account");
+      const accept = expect(
+        failures,
+        (data) => data.orderNumber?.__typename === "OrderNumberPayload" || data.orderNumber?.code === "INSUFFICIENT_BALANCE",
+      );
+      return [
+        {
+          ...graphql(
+            { query: orderMutation, variables: { input: { service: shared.service, country: sharedOrdersCountry } } },
+            shared.token,
+          ),
+          onResponse: (status, body) => {
+            if (accept(status, body)?.orderNumber.__typename === "OrderNumberPayload") {
+              sharedRun.placed++;
+              sharedRun.lastPlacedAt = performance.now();
+            } else if (status === 200) sharedRun.refused++;
+          },
+        },
+      ];
+    },
+    once: {
+      // Every client keeps ordering after the money ran out, so the last orders race the first refusals.
+      requests: () => sharedOrders + sharedConnections * 4,
+      connections: sharedConnections,
+      async after(server, row) {
+        const shared = server.ready.sharedAccount;
+        if (!shared) throw new Error("the server made no shared account");
+        const books = await server.audit();
+        const seconds = (sharedRun.lastPlacedAt - sharedRun.startedAt) / 1000;
+        const failures: string[] = [];
+        const check = (ok: boolean, what: string) => {
+          if (!ok) failures.push(what);
+        };
+        // The books are the truth: an answer the client gave up waiting for (timeout) may still have placed its order.
+        check(
+          books.liveActivations === shared.orders,
+          `${books.liveActivations} orders placed, expected exactly ${shared.orders}`,
+        );
+        check(sharedRun.placed <= books.liveActivations, `${sharedRun.placed} orders answered, more than the books hold`);
+        check(books.lowestAvailableMinor >= 0, `the available balance went down to ${books.lowestAvailableMinor}`);
+        check(books.availableMinor === shared.priceMinor - 1, `${books.availableMinor} left, expected ${shared.priceMinor - 1}`);
+        check(books.heldMinor === shared.orders * shared.priceMinor, `${books.heldMinor} held for ${shared.orders} orders`);
+        check(books.heldMinor === books.liveActivationPricesMinor, "the held balance is not the live activations' prices");
+        check(
+          books.holds === books.liveActivations && books.activationsWithoutOneHold === 0,
+          "an activation without exactly one HOLD",
+        );
+        const ordersPerSecond = seconds > 0 ? sharedRun.placed / seconds : 0;
+        return {
+          report: [
+            `${row.database}: ${sharedRun.placed} orders on one balance by ${sharedConnections} clients in ` +
+              `${seconds.toFixed(2)} s = ${ordersPerSecond.toFixed(1)} orders/s (${books.liveActivations} in the books), ` +
+              `then ${sharedRun.refused} refused ` +
+              `(INSUFFICIENT_BALANCE). Books: available ${books.availableMinor} (lowest ever ${books.lowestAvailableMinor}), ` +
+              `held ${books.heldMinor} = ${books.liveActivations} live activations' prices ${books.liveActivationPricesMinor}, ` +
+              `${books.holds} HOLD entries.`,
+          ],
+          failures,
+        };
+      },
+    },
+  },
 ];
+
+/** Orders of `order-one-balance` go to a country of their own (see service-server.ts). */
+const sharedOrdersCountry = "ZB";
+/** What `order-one-balance` has seen so far (one run per database; reset before each). */
+const sharedRun = { placed: 0, refused: 0, startedAt: 0, lastPlacedAt: 0 };
 
 const cpuSeconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
 
@@ -189,12 +276,14 @@ async function measure(server: ServerProcess, database: string, scenario: Scenar
     let connection = 0;
     return autocannon({
       url: server.ready.url,
-      connections,
-      duration: seconds,
+      ...(scenario.once
+        ? { connections: scenario.once.connections, amount: scenario.once.requests(server.ready), timeout: 60 }
+        : { connections, duration: seconds }),
       setupClient: (client) => client.setRequests(scenario.requests(server.ready, connection++, failures)),
     });
   };
-  if (warmup > 0) await run(warmup, { count: 0 });
+  if (warmup > 0 && !scenario.once) await run(warmup, { count: 0 });
+  Object.assign(sharedRun, { placed: 0, refused: 0, startedAt: performance.now(), lastPlacedAt: 0 });
 
   const failures: Failures = { count: 0 };
   if (profilePath) await server.startProfile();
@@ -211,7 +300,7 @@ async function measure(server: ServerProcess, database: string, scenario: Scenar
   const machineCores = systemBefore && systemAfter && span > 0 ? (systemAfter.machine - systemBefore.machine) / span : null;
   const postgresCores =
     systemBefore && systemAfter && span > 0 ? postgresSeconds(systemBefore.postgres, systemAfter.postgres) / span : null;
-  return {
+  const row: Row = {
     database,
     scenario,
     requestsPerSecond: result.requests.total / seconds,
@@ -229,7 +318,20 @@ async function measure(server: ServerProcess, database: string, scenario: Scenar
     transportErrors: result.errors + result.timeouts + result.non2xx,
     profiled: Boolean(profilePath),
   };
+  if (scenario.once) {
+    const checked = await scenario.once.after(server, row);
+    reports.push(...checked.report);
+    for (const failure of checked.failures) {
+      failures.count++;
+      failures.example ??= failure;
+      reports.push(`${database}: NOT AS EXPECTED: ${failure}`);
+    }
+  }
+  return row;
 }
+
+/** Lines a scenario adds below the table. */
+const reports: string[] = [];
 
 function boundBy(row: Row): string {
   if (row.serverCores >= saturated) return "server CPU";
@@ -311,6 +413,7 @@ for (const database of selectedDatabases) {
     RATE_LIMITS: testRateLimits,
     BENCH_CUSTOMERS: String(connections),
     BENCH_NUMBERS: String(numbers),
+    BENCH_SHARED_ORDERS: String(sharedOrders),
   };
   await withServer("./http/service-server.ts", env, async (server) => {
     descriptions.push(`${database.label}: ${server.ready.description}`);
@@ -364,6 +467,8 @@ if (busiest > 0.25) {
 for (const row of rows.filter((row) => row.scenario.name === "order-cancel")) {
   console.log(`\n${row.database}: ${fixed(row.requestsPerSecond / 2)} order + cancel pairs/s.`);
 }
+
+if (reports.length) console.log(`\n${reports.join("\n")}`);
 
 for (const profile of profiles) {
   const summary = summariseProfile(profile.path);

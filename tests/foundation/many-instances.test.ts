@@ -138,6 +138,30 @@ describe.skipIf(why !== null)(`many instances on one PostgreSQL and Redis${why ?
     expect(viewer).toEqual({ id: customer.accountId });
   });
 
+  it("P5: a session signed out on A is refused by B on the very next request, and an API key revoked on A too", async () => {
+    const signedIn = await new GraphqlClient(a.url).data(signInMutation, {
+      input: { email: customer.email, password: customer.password },
+    });
+    const token: string = signedIn.signIn.token;
+    const onB = bearer(b, token);
+    // B has just served this session: nothing it may have kept of it can outlive the sign-out.
+    expect((await onB.data(`{ balance { availableMinor } }`)).balance.availableMinor).toEqual(expect.any(Number));
+    expect(await bearer(a, token).data(`mutation { signOut }`)).toEqual({ signOut: true });
+    const refused = await onB.request(`{ balance { availableMinor } }`);
+    expect(refused.data?.balance ?? null).toBeNull();
+    expect(refused.errors?.[0]?.extensions?.code).toBe("NOT_AUTHORIZED");
+
+    const key = await customer.createApiKey("two instances");
+    const keyOnB = bearer(b, key.secret);
+    expect((await keyOnB.data(`{ balance { availableMinor } }`)).balance.availableMinor).toEqual(expect.any(Number));
+    const revoked = await bearer(a, customer.token).data(
+      `mutation($id: ID!) { revokeApiKey(input: { id: $id }) { __typename } }`,
+      { id: key.apiKeyId },
+    );
+    expect(revoked.revokeApiKey.__typename).toBe("RevokeApiKeyPayload");
+    expect((await keyOnB.request(`{ balance { availableMinor } }`)).errors?.[0]?.extensions?.code).toBe("NOT_AUTHORIZED");
+  });
+
   it("an SMS delivered to A through the signed webhook reaches a subscriber connected to B", async () => {
     const activation = await customer.orderNumber();
     const probe = await activation.receiveSms("Your code is 101010");

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@smsape/db";
+import type { PrismaClient, Sql } from "@smsape/db";
 import type { Config } from "../config.ts";
 import type { JobQueue } from "../platform/jobs.ts";
 import type { Logger } from "../platform/logger.ts";
@@ -13,6 +13,8 @@ import type { RateLimits } from "../platform/rate-limits.ts";
  */
 export interface Services {
   db: PrismaClient;
+  /** Plain SQL on the same pool, for the hottest reads only (never inside a transaction). */
+  sql: Sql;
   config: Config;
   logger: Logger;
   events: PubSub;

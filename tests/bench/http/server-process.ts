@@ -17,16 +17,32 @@ export interface ServerReady {
   /** Service codes that can be ordered in `country`. */
   services: string[];
   country: string;
+  /** One more customer, whose balance every connection of `order-one-balance` orders against. */
+  sharedAccount?: { token: string; service: string; priceMinor: number; orders: number };
   /** How the server is set up, for the report. */
   description: string;
 }
 
-type Question = { type: "cpu" } | { type: "profile-start" } | { type: "profile-stop"; path: string };
+type Question = { type: "cpu" } | { type: "profile-start" } | { type: "profile-stop"; path: string } | { type: "audit" };
 type Request = Question & { id: number };
-type Reply = { id: number; cpu?: NodeJS.CpuUsage };
+type Reply = { id: number; cpu?: NodeJS.CpuUsage; audit?: BalanceAudit };
+
+/** The shared account's books after `order-one-balance`, read from the database by the server process. */
+export interface BalanceAudit {
+  availableMinor: number;
+  heldMinor: number;
+  /** The lowest available balance after any entry, in the order the entries were written. */
+  lowestAvailableMinor: number;
+  /** Activations of the account still holding their price, and the sum of those prices. */
+  liveActivations: number;
+  liveActivationPricesMinor: number;
+  /** HOLD entries, and activations whose HOLD entries are not exactly one of their price. */
+  holds: number;
+  activationsWithoutOneHold: number;
+}
 
 /** The server side: announce `ready`, then answer the harness until it says stop or goes away. */
-export function serveHarness(ready: Omit<ServerReady, "type">, close: () => Promise<void>) {
+export function serveHarness(ready: Omit<ServerReady, "type">, close: () => Promise<void>, audit?: () => Promise<BalanceAudit>) {
   let profiler: Session | null = null;
   let closing: Promise<void> | null = null;
   const stop = () => {
@@ -37,6 +53,7 @@ export function serveHarness(ready: Omit<ServerReady, "type">, close: () => Prom
     if (message.type === "stop") return stop();
     const reply: Reply = { id: message.id };
     if (message.type === "cpu") reply.cpu = process.cpuUsage();
+    if (message.type === "audit") reply.audit = await audit?.();
     if (message.type === "profile-start") {
       profiler = new Session();
       profiler.connect();
@@ -121,6 +138,13 @@ export class ServerProcess {
     const reply = await this.ask({ type: "cpu" });
     if (!reply.cpu) throw new Error("the server did not report its CPU usage");
     return reply.cpu;
+  }
+
+  /** The shared account's books, as the database has them. */
+  async audit(): Promise<BalanceAudit> {
+    const reply = await this.ask({ type: "audit" });
+    if (!reply.audit) throw new Error("the server did not report the shared account's books");
+    return reply.audit;
   }
 
   async startProfile() {

@@ -8,19 +8,37 @@ export const apiKeyPrefix = "sk";
 
 export type CustomerCredential = { accountId: string; sessionId: string | null; apiKeyId: string | null };
 
+type SessionRow = {
+  id: string;
+  accountId: string;
+  lastSeenAt: Date;
+  idleExpiresAt: Date;
+  absoluteExpiresAt: Date;
+  revokedAt: Date | null;
+};
+
 /** Resolves a customer's session token or API key to its account, or null when it is unknown, expired or revoked. */
 export async function resolveCustomerToken(services: Services, token: string): Promise<CustomerCredential | null> {
   const now = services.now();
   const tokenHash = hashToken(token);
   if (token.startsWith(`${apiKeyPrefix}_`)) {
-    const key = await services.db.apiKey.findUnique({ where: { keyHash: tokenHash } });
+    const [key] = await services.sql.rows<{ id: string; accountId: string; lastUsedAt: Date | null; revokedAt: Date | null }>(
+      `SELECT "id", "accountId", "lastUsedAt", "revokedAt" FROM "ApiKey" WHERE "keyHash" = $1`,
+      [tokenHash],
+    );
     if (!key || key.revokedAt) return null;
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
       await services.db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } });
     }
     return { accountId: key.accountId, sessionId: null, apiKeyId: key.id };
   }
-  const session = await services.db.session.findUnique({ where: { tokenHash } });
+  // Every signed-in request starts here, so it is plain SQL (see Sql in @smsape/db). No session
+  // is cached: a revocation on any instance holds from the very next request.
+  const [session] = await services.sql.rows<SessionRow>(
+    `SELECT "id", "accountId", "lastSeenAt", "idleExpiresAt", "absoluteExpiresAt", "revokedAt"
+       FROM "Session" WHERE "tokenHash" = $1`,
+    [tokenHash],
+  );
   if (!session || !isSessionLive(session, now)) return null;
   if (shouldTouch(session, now)) {
     await services.db.session.update({

@@ -49,6 +49,20 @@ export async function balanceOf(db: Tx | PrismaClient, accountId: string): Promi
   };
 }
 
+/**
+ * The balance as a request reads it, outside any transaction: the same sum as
+ * balanceOf in one plain SQL statement (see Sql in @smsape/db), since every
+ * balance field runs it. Inside a transaction, use balanceOf with the transaction.
+ */
+export async function currentBalance(services: Pick<Services, "sql">, accountId: string): Promise<Balance> {
+  const [sums] = await services.sql.rows<{ available: bigint; held: bigint }>(
+    `SELECT COALESCE(SUM("availableDelta"), 0)::bigint AS "available", COALESCE(SUM("heldDelta"), 0)::bigint AS "held"
+       FROM "LedgerEntry" WHERE "accountId" = $1::uuid`,
+    [accountId],
+  );
+  return { availableMinor: sums?.available ?? 0n, heldMinor: sums?.held ?? 0n, currency: ledgerCurrency };
+}
+
 /** The account's own ledger entries, newest first. `query` carries the caller's selection and paging. */
 export function findOwnLedgerEntries(
   services: Services,

@@ -27,7 +27,7 @@ import {
 } from "../../domain/activations/errors.ts";
 import { ServiceNotOfferedError, UnknownCountryError, UnknownServiceError } from "../../domain/catalogue/catalogue.ts";
 import { NotFoundError, ValidationError } from "../../domain/errors.ts";
-import { balanceOf } from "../../domain/ledger/ledger.ts";
+import { currentBalance } from "../../domain/ledger/ledger.ts";
 import type { Services } from "../../services/index.ts";
 import { builder } from "../builder.ts";
 import { signedInAccount } from "../viewer.ts";
@@ -173,7 +173,7 @@ function activationPayload(name: string) {
       activation: t.field({ type: ActivationType, resolve: (payload) => payload.activation }),
       balance: t.field({
         type: BalanceType,
-        resolve: (payload) => balanceOf(payload.services.db, payload.activation.accountId ?? ""),
+        resolve: (payload) => currentBalance(payload.services, payload.activation.accountId ?? ""),
       }),
     }),
   });

@@ -2,7 +2,7 @@
  * The balance and its ledger (P9): the balance is derived from the entries on
  * every read; entries are listed newest first.
  */
-import { type Balance, balanceOf, findOwnLedgerEntries } from "../../domain/ledger/ledger.ts";
+import { type Balance, currentBalance, findOwnLedgerEntries } from "../../domain/ledger/ledger.ts";
 import { builder } from "../builder.ts";
 import { signedInAccount } from "../viewer.ts";
 
@@ -50,7 +50,7 @@ builder.queryFields((t) => ({
     subGraphs: ["customer"],
     authScopes: { account: true },
     description: "The signed-in account's balance.",
-    resolve: (_root, _args, { services, viewer }) => balanceOf(services.db, signedInAccount(viewer).accountId),
+    resolve: (_root, _args, { services, viewer }) => currentBalance(services, signedInAccount(viewer).accountId),
   }),
   ledgerEntries: t.prismaConnection({
     type: "LedgerEntry",

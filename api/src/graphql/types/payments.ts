@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { ValidationError } from "../../domain/errors.ts";
-import { balanceOf } from "../../domain/ledger/ledger.ts";
+import { currentBalance } from "../../domain/ledger/ledger.ts";
 import type { Services } from "../../services/index.ts";
 import { SimulatedPaymentFailedError, SimulatorDisabledError, simulateTopUp } from "../../simulators/payment-processor.ts";
 import { builder } from "../builder.ts";
@@ -23,7 +23,7 @@ const SimulateTopUpPayload = builder
     subGraphs: ["customer"],
     fields: (t) => ({
       paymentEventId: t.exposeString("paymentEventId", { description: "The simulated processor's event id." }),
-      balance: t.field({ type: BalanceType, resolve: (payload) => balanceOf(payload.services.db, payload.accountId) }),
+      balance: t.field({ type: BalanceType, resolve: (payload) => currentBalance(payload.services, payload.accountId) }),
     }),
   });
 

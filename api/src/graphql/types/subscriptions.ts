@@ -14,7 +14,7 @@
 import { filter, pipe } from "graphql-yoga";
 import { credentialStillValid } from "../../domain/accounts/credentials.ts";
 import { findOwnActivation } from "../../domain/activations/activations.ts";
-import { balanceOf } from "../../domain/ledger/ledger.ts";
+import { currentBalance } from "../../domain/ledger/ledger.ts";
 import { findOwnSmsMessage } from "../../domain/sms/messages.ts";
 import type { LiveEvents } from "../../platform/pubsub.ts";
 import { builder } from "../builder.ts";
@@ -109,6 +109,6 @@ builder.subscriptionField("balanceChanged", (t) =>
     subscribe: (_root, _args, context) =>
       ownEvents(context, "balanceChanged", async (payload, accountId) => payload.accountId === accountId),
     // The balance is computed afresh for the subscriber, never taken from the event.
-    resolve: (_payload, _args, context) => balanceOf(context.services.db, signedInAccount(context.viewer).accountId),
+    resolve: (_payload, _args, context) => currentBalance(context.services, signedInAccount(context.viewer).accountId),
   }),
 );
