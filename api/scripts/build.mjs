@@ -43,7 +43,14 @@ const ownImportMetaUrl = {
 // Chunks are named by their hash: old ones would pile up.
 rmSync(outDir, { recursive: true, force: true });
 await build({
-  entryPoints: { main: `${apiDir}src/main.ts`, db: `${apiDir}src/cli/db.ts` },
+  entryPoints: {
+    main: `${apiDir}src/main.ts`,
+    db: `${apiDir}src/cli/db.ts`,
+    // The audit verification's worker threads load this file (domain/audit/streamed-check.ts).
+    "audit-check-worker": `${apiDir}src/domain/audit/copy-check-worker.ts`,
+  },
+  // Tells the code it runs bundled: the worker threads then start from dist/, not from the TypeScript sources.
+  define: { __SMSAPE_BUNDLE__: "true" },
   outdir: outDir,
   bundle: true,
   platform: "node",
@@ -63,4 +70,4 @@ await build({
   },
   logLevel: "warning",
 });
-for (const file of ["main.js", "db.js"]) process.stdout.write(`built ${relative(process.cwd(), `${outDir}/${file}`)}\n`);
+for (const file of ["main.js", "db.js", "audit-check-worker.js"]) process.stdout.write(`built ${relative(process.cwd(), `${outDir}/${file}`)}\n`);

@@ -97,12 +97,20 @@ async function checkInWorker(index: number, task: Omit<ChainPartTask, "id">): Pr
   return worker.check(task);
 }
 
+/** True in the production build (api/scripts/build.mjs defines it); undeclared when run from the sources. */
+declare const __SMSAPE_BUNDLE__: boolean | undefined;
+
 /**
- * The worker's modules are TypeScript, as the rest of the service: the thread
- * first registers tsx's loader (worker threads do not inherit the loader hooks
- * of the thread that starts them), then imports copy-check-worker.ts.
+ * What a worker thread runs. Built, it is the worker's own bundle beside the
+ * service's (`import.meta.url` is this source file's place, which the build
+ * keeps, so the path goes from src/domain/audit/ to dist/). From the sources,
+ * the modules are TypeScript: the thread first registers tsx's loader (worker
+ * threads do not inherit the loader hooks of the thread that starts them),
+ * then imports copy-check-worker.ts.
  */
 function workerBoot(): URL {
+  if (typeof __SMSAPE_BUNDLE__ !== "undefined" && __SMSAPE_BUNDLE__)
+    return new URL("../../../dist/audit-check-worker.js", import.meta.url);
   const loader = import.meta.resolve("tsx/esm/api");
   const entry = new URL("./copy-check-worker.ts", import.meta.url).href;
   const code = `const { register } = await import(${JSON.stringify(loader)}); register(); await import(${JSON.stringify(entry)});`;
