@@ -70,4 +70,5 @@ await build({
   },
   logLevel: "warning",
 });
-for (const file of ["main.js", "db.js", "audit-check-worker.js"]) process.stdout.write(`built ${relative(process.cwd(), `${outDir}/${file}`)}\n`);
+for (const file of ["main.js", "db.js", "audit-check-worker.js"])
+  process.stdout.write(`built ${relative(process.cwd(), `${outDir}/${file}`)}\n`);
