@@ -50,6 +50,10 @@ export function createGraphqlServer(options: {
     graphiql: edge.graphiql,
     // No file uploads: a multipart body is a form a foreign page can send without asking (CSRF).
     multipart: false,
+    // The body's size is limited before Yoga sees it (MAX_BODY_BYTES, http/server.ts: a declared length is
+    // checked, a chunked body read within the limit), so Yoga's own 25 MB limit, which pipes every body
+    // through a counting stream, would only cost CPU on every request.
+    maxRequestBodySize: false,
     // Only configured origins, never the one a request names; anything else gets no CORS headers at all.
     cors: (request) => {
       const origin = request.headers.get("origin");
@@ -112,8 +116,16 @@ export function createGraphqlServer(options: {
     context: async (initial) => {
       const token = presentedToken(initial, sessionCookieOf(audience, services.config).name);
       const viewer = await resolveViewer(services, audience, token);
-      const network = services.limits.networkKey(clientAddress(initial.req, edge.trustProxyHops), services.now());
-      return { services, viewer, client: { network }, connection: initial.connection } satisfies RequestContext;
+      // The client's network key (two HMACs) only for the operations that count something under it.
+      const req = initial.req;
+      let network: string | undefined;
+      const client = {
+        get network() {
+          network ??= services.limits.networkKey(clientAddress(req, edge.trustProxyHops), services.now());
+          return network;
+        },
+      };
+      return { services, viewer, client, connection: initial.connection } satisfies RequestContext;
     },
   });
 }

@@ -137,8 +137,16 @@ export function createRateLimits(options: {
   );
   const limiterOf = (name: RateLimitName) => limiters.get(name)!;
   const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
-  const hashSecret = (purpose: string) =>
-    Buffer.from(hkdfSync("sha256", options.secret, Buffer.alloc(0), `rate-limit:${purpose}`, 32));
+  // Each purpose's key is derived once: the purposes are a handful of fixed names.
+  const secrets = new Map<string, Buffer>();
+  const hashSecret = (purpose: string) => {
+    let secret = secrets.get(purpose);
+    if (!secret) {
+      secret = Buffer.from(hkdfSync("sha256", options.secret, Buffer.alloc(0), `rate-limit:${purpose}`, 32));
+      secrets.set(purpose, secret);
+    }
+    return secret;
+  };
   const networkSecret = hashSecret("client-network");
 
   return {
@@ -190,9 +198,20 @@ export function createRateLimits(options: {
  * today's (only the secret's holder, given the value, could compute both).
  */
 function dailyKeyOn(secret: Buffer, value: string, at: Date): string {
-  const day = at.toISOString().slice(0, 10);
-  const dayKey = createHmac("sha256", secret).update(`day:${day}`).digest();
-  return createHmac("sha256", dayKey).update(value).digest("base64url");
+  return createHmac("sha256", dayKeyOf(secret, at.toISOString().slice(0, 10)))
+    .update(value)
+    .digest("base64url");
+}
+
+/** The last day's key of each secret: derived once a day, not once a request. */
+const dayKeys = new WeakMap<Buffer, { day: string; key: Buffer }>();
+
+function dayKeyOf(secret: Buffer, day: string): Buffer {
+  const known = dayKeys.get(secret);
+  if (known?.day === day) return known.key;
+  const key = createHmac("sha256", secret).update(`day:${day}`).digest();
+  dayKeys.set(secret, { day, key });
+  return key;
 }
 
 /** `203.0.113.0/24`, `2001:db8:1:2::/64`; an IPv4-mapped IPv6 address counts as its IPv4 one. */
