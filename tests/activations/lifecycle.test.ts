@@ -153,11 +153,13 @@ describe("timing out", () => {
     const customer = await createCustomer(app, { balanceMinor: 100 });
     const { activation: ordered } = await order(customer.client, { service: "telegram", country: "GB" });
 
-    app.clock.advance(minutes(app.services.config.activations.timeoutMinutes) - 1000);
+    // A minute short of its window: the service's clock runs on in real time, and a loaded machine can take
+    // seconds between these lines.
+    app.clock.advance(minutes(app.services.config.activations.timeoutMinutes) - 60_000);
     await expireOverdueActivations(app.services);
     expect((await activation(customer.client, ordered.id)).status).toBe("WAITING_SMS");
 
-    app.clock.advance(1000);
+    app.clock.advance(60_000);
     await expireOverdueActivations(app.services);
     const ended = await activation(customer.client, ordered.id);
     expect(ended.status).toBe("TIMED_OUT");
@@ -201,17 +203,19 @@ describe("timing out", () => {
     const window = minutes(app.services.config.activations.timeoutMinutes);
     // Ordered now: its own job starts when its window closes, a full window from now.
     const { activation: later } = await order(customer.client, { service: "other", country: "US" });
-    // Ordered "in the past": its job is due 10 s from now, in real time. Not at once: its worker
-    // must not run before the next line has moved the service's clock past both windows.
+    // Ordered "in the past": its job is due 20 s from now, in real time. Not at once: its worker
+    // must not run before the next line has moved the service's clock past both windows (an order
+    // answered slowly on a loaded machine once took longer than a shorter delay).
+    const delay = 20_000;
     const offset = app.services.now().getTime() - Date.now();
-    app.clock.advance(-offset - window + 10_000);
+    app.clock.advance(-offset - window + delay);
     const { activation: dueNow } = await order(customer.client, { service: "telegram", country: "US" });
     // The service's clock passes the first one's window too; its job still waits for the real time.
-    app.clock.advance(offset + 2 * window - 10_000 + 2000);
+    app.clock.advance(offset + 2 * window - delay + 2000);
 
     let ended: Array<{ id: string; endedAt: Date | null }> = [];
-    for (let attempt = 0; attempt < 180 && ended.length < 2; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
+    for (let attempt = 0; attempt < 200 && ended.length < 2; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 400));
       ended = await app.services.db.activation.findMany({
         where: { id: { in: [dueNow.id, later.id] }, endedAt: { not: null } },
         select: { id: true, endedAt: true },
@@ -221,7 +225,7 @@ describe("timing out", () => {
     }
     expect(ended.map(({ id }) => id).sort()).toEqual([dueNow.id, later.id].sort());
     expect(await balance(customer.client)).toEqual({ availableMinor: 100, heldMinor: 0, currency: "USD" });
-  }, 120_000);
+  }, 150_000);
 });
 
 describe("timing out many at once", () => {
