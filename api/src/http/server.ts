@@ -17,6 +17,7 @@ import { createGraphqlServer, type Yoga } from "./graphql.ts";
 import { metricsPath, serveMetrics } from "./metrics.ts";
 import { loadPersistedOperations, socketDocument } from "./persisted-operations.ts";
 import { accessExportPath, serveAccessExport } from "./privacy-export.ts";
+import { readBody } from "./request-body.ts";
 import { createSmsActivateHandler } from "./sms-activate/handler.ts";
 
 export interface WebhookRoute {
@@ -310,37 +311,6 @@ export function createHttpServer(options: {
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers });
   res.end(JSON.stringify(body));
-}
-
-/**
- * The request body, or null as soon as it is known to exceed `limit` bytes
- * (declared or counted). Reading then stops and the stream is paused, not
- * destroyed: destroying it resets the connection before the client can read
- * the 413. The caller answers with `Connection: close`, and Node ends the
- * connection once that answer is sent, without reading the rest.
- */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  if (Number(req.headers["content-length"]) > limit) {
-    req.pause();
-    return Promise.resolve(null);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off("data", onData);
-        req.pause();
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on("data", onData);
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 /**

@@ -26,6 +26,7 @@ import { ServiceNotOfferedError, UnknownCountryError, UnknownServiceError } from
 import { DomainError, NotFoundError, RateLimitedError, ValidationError } from "../../domain/errors.ts";
 import type { Services } from "../../services/index.ts";
 import { clientAddress } from "../edge.ts";
+import { readBody } from "../request-body.ts";
 import { type Answer, actionNames, actions, text } from "./actions.ts";
 import { decimalFromMinor } from "./amounts.ts";
 
@@ -134,27 +135,7 @@ async function readParams(req: IncomingMessage): Promise<URLSearchParams | null>
   const query = (req.url ?? "").split("?")[1] ?? "";
   const params = new URLSearchParams(query);
   if (req.method !== "POST") return params;
-  if (Number(req.headers["content-length"] ?? 0) > maxFormBytes) {
-    req.pause();
-    return null;
-  }
-  const body = await new Promise<Buffer | null>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxFormBytes) {
-        req.off("data", onData);
-        req.pause();
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on("data", onData);
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
+  const body = await readBody(req, maxFormBytes);
   if (body === null) return null;
   if ((req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) {
     for (const [name, value] of new URLSearchParams(body.toString("utf8"))) params.set(name, value);
