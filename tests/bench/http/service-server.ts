@@ -11,11 +11,9 @@
  * (`order-one-balance`), in a country of its own with more numbers than that,
  * so that the money runs out first.
  */
-import { createApp, loadConfig } from "@smsape/api";
 import { createCustomer } from "@smsape/api/testing";
-import type { DatabaseTarget } from "@smsape/db";
-import { createTestDatabase } from "@smsape/db/testing";
 import { type BalanceAudit, serveHarness } from "./server-process.ts";
+import { serviceOnFreshDatabase } from "./service-on-fresh-database.ts";
 
 const country = "GB";
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 8);
@@ -24,17 +22,7 @@ const sharedOrders = Number(process.env.BENCH_SHARED_ORDERS ?? 500);
 const sharedCountry = "ZB";
 const sharedPriceMinor = 25;
 
-const config = loadConfig();
-const database = await createTestDatabase(config.database.kind === "server" ? config.database.url : undefined);
-// The pool size the service would have in production (DATABASE_POOL_SIZE), not the test harness's smaller one.
-const target: DatabaseTarget =
-  database.target.kind === "server" && config.database.kind === "server"
-    ? { ...database.target, poolSize: config.database.poolSize }
-    : database.target;
-const app = await createApp({ ...config, database: target }).catch(async (error: unknown) => {
-  await database.drop();
-  throw error;
-});
+const { app, database, config, target } = await serviceOnFreshDatabase();
 
 const { db } = app.services;
 // In batches: one createMany of thousands of rows fails on the embedded database (08P01, bind message parameters).

@@ -15,27 +15,16 @@
  * The harness rebuilds the tokens and numbers from BENCH_RUN and the count,
  * so nothing large crosses the IPC channel.
  */
-import { createApp, loadConfig } from "@smsape/api";
 import { latestPolicyVersion } from "@smsape/api/testing";
-import type { DatabaseTarget } from "@smsape/db";
-import { createTestDatabase } from "@smsape/db/testing";
 import { serveHarness } from "../http/server-process.ts";
+import { serviceOnFreshDatabase } from "../http/service-on-fresh-database.ts";
 
 const accounts = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
 const past = Number(process.env.BENCH_PAST ?? 1_000_000);
 const run = process.env.BENCH_RUN ?? "bench";
 const pastNumbers = 20_000;
 
-const config = loadConfig();
-const database = await createTestDatabase(config.database.kind === "server" ? config.database.url : undefined);
-const target: DatabaseTarget =
-  database.target.kind === "server" && config.database.kind === "server"
-    ? { ...database.target, poolSize: config.database.poolSize }
-    : database.target;
-const app = await createApp({ ...config, database: target }).catch(async (error: unknown) => {
-  await database.drop();
-  throw error;
-});
+const { app, database, config, target } = await serviceOnFreshDatabase();
 
 const { db } = app.services;
 const started = performance.now();
