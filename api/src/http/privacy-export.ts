@@ -21,7 +21,8 @@ export async function serveAccessExport(services: Services, req: IncomingMessage
       "referrer-policy": "no-referrer",
       ...headers,
     });
-    res.end(JSON.stringify(body));
+    // The copy is JSON text already (as it was sealed); anything else is written as JSON here.
+    res.end(Buffer.isBuffer(body) ? body : JSON.stringify(body));
   };
   if (req.method !== "GET") return send(405, { error: "Use GET." });
   const linkToken = decodeURIComponent(path.slice(accessExportPath.length));

@@ -4,7 +4,7 @@
  * context (the row's id and the column's purpose) is spelt in one place, and the
  * re-encryption command knows every column there is.
  */
-import { decryptField, encryptField, type KeyRing } from "./field-encryption.ts";
+import { decryptField, decryptFieldBytes, encryptField, type KeyRing } from "./field-encryption.ts";
 
 export const encryptedColumns = {
   smsBody: { model: "smsMessage", column: "bodyCiphertext", context: (messageId: string) => `sms.body:${messageId}` },
@@ -45,6 +45,11 @@ export function sealColumn(ring: KeyRing, column: EncryptedColumn, rowId: string
 
 export function openColumn(ring: KeyRing, column: EncryptedColumn, rowId: string, value: string): string {
   return decryptField(ring, value, encryptedColumns[column].context(rowId));
+}
+
+/** A column's opened value as UTF-8 bytes, for a large value served as it is (the access copy). */
+export function openColumnBytes(ring: KeyRing, column: EncryptedColumn, rowId: string, value: string): Buffer {
+  return decryptFieldBytes(ring, value, encryptedColumns[column].context(rowId));
 }
 
 /** Upstream routing details of an activation (which operator route served it), encrypted as JSON. */

@@ -50,13 +50,18 @@ export function encryptField(ring: KeyRing, plaintext: string, context: string):
 }
 
 export function decryptField(ring: KeyRing, value: string, context: string): string {
+  return decryptFieldBytes(ring, value, context).toString("utf8");
+}
+
+/** The plaintext's UTF-8 bytes, for a large value handed on as it is (no string made of it). */
+export function decryptFieldBytes(ring: KeyRing, value: string, context: string): Buffer {
   const { keyId, iv, tag, ciphertext } = parseValue(value);
   const key = keyFor(ring, keyId);
   const decipher = createDecipheriv(algorithm, key, iv, { authTagLength: tagBytes });
   decipher.setAAD(Buffer.from(context, "utf8"));
   decipher.setAuthTag(tag);
   try {
-    return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString("utf8");
+    return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
   } catch {
     throw new FieldDecryptionError("An encrypted value failed its integrity check: it was altered or belongs elsewhere.");
   }
