@@ -39,7 +39,7 @@ export const encryptedColumns = {
 
 export type EncryptedColumn = keyof typeof encryptedColumns;
 
-export function sealColumn(ring: KeyRing, column: EncryptedColumn, rowId: string, plaintext: string): string {
+export function sealColumn(ring: KeyRing, column: EncryptedColumn, rowId: string, plaintext: string | Uint8Array): string {
   return encryptField(ring, plaintext, encryptedColumns[column].context(rowId));
 }
 

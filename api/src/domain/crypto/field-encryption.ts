@@ -37,14 +37,16 @@ export class FieldDecryptionError extends Error {
   override name = "FieldDecryptionError";
 }
 
-export function encryptField(ring: KeyRing, plaintext: string, context: string): string {
+/** Seals a string (as UTF-8) or bytes as they are. */
+export function encryptField(ring: KeyRing, plaintext: string | Uint8Array, context: string): string {
   const keyId = ring.activeKeyId;
   if (keyId.includes(".")) throw new Error(`Encryption key id "${keyId}" must not contain a dot.`);
   const key = keyFor(ring, keyId);
   const iv = randomBytes(ivBytes);
   const cipher = createCipheriv(algorithm, key, iv, { authTagLength: tagBytes });
   cipher.setAAD(Buffer.from(context, "utf8"));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  const body = typeof plaintext === "string" ? cipher.update(plaintext, "utf8") : cipher.update(plaintext);
+  const ciphertext = Buffer.concat([body, cipher.final()]);
   const tag = cipher.getAuthTag();
   return [version, keyId, iv.toString("base64url"), tag.toString("base64url"), ciphertext.toString("base64url")].join(".");
 }
