@@ -290,8 +290,8 @@ export async function prepareAccessExport(
   const { accountId } = await services.db.$transaction((tx) => requestToFulfil(tx, requestId, ["ACCESS"]));
   const copy = await buildAccessExport(services, accountId, now);
   const exportId = newRecordId();
-  // Compressed (JSON of this shape shrinks about fifteen-fold), so sealing, storing and reading it back
-  // handle a fifteenth of the bytes; the download hands the compressed bytes on as they are.
+  // Compressed (rows of this shape shrink more than tenfold), so sealing, storing and reading it back
+  // handle a tenth of the bytes; the download hands the compressed bytes on as they are.
   const content = await gzipped(JSON.stringify({ data: copy, summary: exportSummary(copy) }), { level: 1 });
   const contentCiphertext = sealColumn(ring, "exportContent", exportId, content);
   return services.db.$transaction(
