@@ -42,8 +42,8 @@ async function emailedLink(customer: TestCustomer): Promise<string> {
   return new URL(link).pathname;
 }
 
-function download(path: string, token?: string) {
-  return fetch(new URL(path, app.url), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+function download(path: string, token?: string, headers: Record<string, string> = {}) {
+  return fetch(new URL(path, app.url), { headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
 }
 
 describe("access: a copy of one's data (P14)", () => {
@@ -99,6 +99,54 @@ describe("access: a copy of one's data (P14)", () => {
     expect(secrets.length).toBeGreaterThan(4);
     for (const secret of secrets) expect(text).not.toContain(secret);
     expect(summary).toContain(customer.email);
+  });
+
+  it("P14, P7: the copy holds the holder's rows only, none of another account with the same kinds of data", async () => {
+    const { customer, request, activation } = await customerWithHistory();
+    const other = await customerWithHistory();
+    await other.activation.receiveSms("Your Telegram code is 771234");
+    await prepareAccessExport(app.services, support, request.id);
+    const text = await (await download(await emailedLink(customer), customer.token)).text();
+    const { data } = JSON.parse(text);
+
+    const otherActivations = await app.services.db.activation.findMany({ where: { accountId: other.customer.accountId } });
+    const otherLedger = await app.services.db.ledgerEntry.findMany({ where: { accountId: other.customer.accountId } });
+    for (const value of [
+      other.customer.accountId,
+      other.customer.email,
+      other.request.id,
+      "771234",
+      ...otherActivations.map((row) => row.id),
+      ...otherLedger.map((row) => row.id),
+    ]) {
+      expect(text).not.toContain(value);
+    }
+    const own = { accountId: customer.accountId };
+    expect(data.records.Activation.map((row: { id: string }) => row.id)).toEqual([activation.id]);
+    expect(data.records.SmsMessage).toHaveLength(1);
+    expect(data.records.ActivationStatusChange).toHaveLength(
+      await app.services.db.activationStatusChange.count({ where: { activation: own } }),
+    );
+    expect(data.records.LedgerEntry).toHaveLength(await app.services.db.ledgerEntry.count({ where: own }));
+    expect(data.records.AuditEntry.length).toBeGreaterThan(0);
+  });
+
+  it("is sent compressed to a client that accepts gzip, and as plain JSON to one that does not: the same copy", async () => {
+    const { customer, request } = await customerWithHistory();
+    await prepareAccessExport(app.services, support, request.id);
+    const compressed = await download(await emailedLink(customer), customer.token);
+    expect(compressed.headers.get("content-encoding")).toBe("gzip");
+    expect(compressed.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const first = JSON.parse(await compressed.text());
+
+    await prepareAccessExport(app.services, support, request.id);
+    const plain = await download(await emailedLink(customer), customer.token, { "accept-encoding": "identity" });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(plain.headers.get("content-disposition")).toBe('attachment; filename="smsape-data.json"');
+    const second = JSON.parse(await plain.text());
+    expect(second.data.records.SmsMessage).toEqual(first.data.records.SmsMessage);
+    expect(second.data.records.Activation).toEqual(first.data.records.Activation);
   });
 
   it("P14: the link works once, only for the signed-in holder, and not after it expires; the copy is then deleted", async () => {

@@ -365,9 +365,7 @@ describe("the customer's rights", () => {
     const { customer, path, endpoint } = await customerWithEndpoint({ events: ["ACTIVATION_STATUS_CHANGED"] });
     await customer.orderNumber();
     await eventually(() => receiver.at(path).length === 1, { what: "the event" });
-    const copy = await app.services.db.$transaction((tx) =>
-      buildAccessExport(tx, app.services.config.encryption, customer.accountId, app.services.now()),
-    );
+    const copy = await buildAccessExport(app.services, customer.accountId, app.services.now());
     expect(copy.records.WebhookEndpoint).toEqual([expect.objectContaining({ id: endpoint.id, url: receiver.url(path) })]);
     expect(copy.records.WebhookDelivery).toEqual([expect.objectContaining({ eventType: "activation.status_changed" })]);
     const text = JSON.stringify(copy);

@@ -5,6 +5,9 @@
  * before it expires.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
+import Negotiator from "negotiator";
 import { resolveCustomerToken } from "../domain/accounts/credentials.ts";
 import { downloadAccessExport, ExportLinkError } from "../domain/privacy/access-export.ts";
 import { customerSessionCookie } from "../graphql/session-cookies.ts";
@@ -12,6 +15,7 @@ import type { Services } from "../services/index.ts";
 import { presentedToken } from "./credentials.ts";
 
 export const accessExportPath = "/privacy/export/";
+const gunzipped = promisify(gunzip);
 
 export async function serveAccessExport(services: Services, req: IncomingMessage, res: ServerResponse, path: string) {
   const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -21,7 +25,8 @@ export async function serveAccessExport(services: Services, req: IncomingMessage
       "referrer-policy": "no-referrer",
       ...headers,
     });
-    res.end(JSON.stringify(body));
+    // The copy is JSON text already (as it was sealed); anything else is written as JSON here.
+    res.end(Buffer.isBuffer(body) ? body : JSON.stringify(body));
   };
   if (req.method !== "GET") return send(405, { error: "Use GET." });
   const linkToken = decodeURIComponent(path.slice(accessExportPath.length));
@@ -32,7 +37,13 @@ export async function serveAccessExport(services: Services, req: IncomingMessage
   }
   try {
     const copy = await downloadAccessExport(services, { kind: "account", ...credential }, linkToken);
-    return send(200, copy, { "content-disposition": 'attachment; filename="smsape-data.json"' });
+    const attachment = { "content-disposition": 'attachment; filename="smsape-data.json"', vary: "accept-encoding" };
+    if (!copy.gzip) return send(200, copy.bytes, attachment);
+    // Stored compressed: handed on as it is to a client that accepts gzip, decompressed for one that does not.
+    if (new Negotiator(req).encodings(["gzip", "identity"])[0] === "gzip") {
+      return send(200, copy.bytes, { ...attachment, "content-encoding": "gzip" });
+    }
+    return send(200, await gunzipped(copy.bytes), attachment);
   } catch (error) {
     if (error instanceof ExportLinkError) return send(error.status, { code: error.code, error: error.message });
     throw error;

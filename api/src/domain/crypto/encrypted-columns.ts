@@ -4,7 +4,7 @@
  * context (the row's id and the column's purpose) is spelt in one place, and the
  * re-encryption command knows every column there is.
  */
-import { decryptField, encryptField, type KeyRing } from "./field-encryption.ts";
+import { decryptField, decryptFieldBytes, encryptField, type KeyRing } from "./field-encryption.ts";
 
 export const encryptedColumns = {
   smsBody: { model: "smsMessage", column: "bodyCiphertext", context: (messageId: string) => `sms.body:${messageId}` },
@@ -39,12 +39,17 @@ export const encryptedColumns = {
 
 export type EncryptedColumn = keyof typeof encryptedColumns;
 
-export function sealColumn(ring: KeyRing, column: EncryptedColumn, rowId: string, plaintext: string): string {
+export function sealColumn(ring: KeyRing, column: EncryptedColumn, rowId: string, plaintext: string | Uint8Array): string {
   return encryptField(ring, plaintext, encryptedColumns[column].context(rowId));
 }
 
 export function openColumn(ring: KeyRing, column: EncryptedColumn, rowId: string, value: string): string {
   return decryptField(ring, value, encryptedColumns[column].context(rowId));
+}
+
+/** A column's opened value as UTF-8 bytes, for a large value served as it is (the access copy). */
+export function openColumnBytes(ring: KeyRing, column: EncryptedColumn, rowId: string, value: string): Buffer {
+  return decryptFieldBytes(ring, value, encryptedColumns[column].context(rowId));
 }
 
 /** Upstream routing details of an activation (which operator route served it), encrypted as JSON. */

@@ -37,26 +37,33 @@ export class FieldDecryptionError extends Error {
   override name = "FieldDecryptionError";
 }
 
-export function encryptField(ring: KeyRing, plaintext: string, context: string): string {
+/** Seals a string (as UTF-8) or bytes as they are. */
+export function encryptField(ring: KeyRing, plaintext: string | Uint8Array, context: string): string {
   const keyId = ring.activeKeyId;
   if (keyId.includes(".")) throw new Error(`Encryption key id "${keyId}" must not contain a dot.`);
   const key = keyFor(ring, keyId);
   const iv = randomBytes(ivBytes);
   const cipher = createCipheriv(algorithm, key, iv, { authTagLength: tagBytes });
   cipher.setAAD(Buffer.from(context, "utf8"));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  const body = typeof plaintext === "string" ? cipher.update(plaintext, "utf8") : cipher.update(plaintext);
+  const ciphertext = Buffer.concat([body, cipher.final()]);
   const tag = cipher.getAuthTag();
   return [version, keyId, iv.toString("base64url"), tag.toString("base64url"), ciphertext.toString("base64url")].join(".");
 }
 
 export function decryptField(ring: KeyRing, value: string, context: string): string {
+  return decryptFieldBytes(ring, value, context).toString("utf8");
+}
+
+/** The plaintext's UTF-8 bytes, for a large value handed on as it is (no string made of it). */
+export function decryptFieldBytes(ring: KeyRing, value: string, context: string): Buffer {
   const { keyId, iv, tag, ciphertext } = parseValue(value);
   const key = keyFor(ring, keyId);
   const decipher = createDecipheriv(algorithm, key, iv, { authTagLength: tagBytes });
   decipher.setAAD(Buffer.from(context, "utf8"));
   decipher.setAuthTag(tag);
   try {
-    return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString("utf8");
+    return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
   } catch {
     throw new FieldDecryptionError("An encrypted value failed its integrity check: it was altered or belongs elsewhere.");
   }

@@ -8,7 +8,7 @@
  */
 import type { PrismaClient } from "@smsape/db";
 import { type EncryptedColumn, encryptedColumns } from "./encrypted-columns.ts";
-import { decryptField, encryptedValuePrefix, encryptField, type KeyRing } from "./field-encryption.ts";
+import { decryptFieldBytes, encryptedValuePrefix, encryptField, type KeyRing } from "./field-encryption.ts";
 
 export type ReencryptionReport = Record<EncryptedColumn, number>;
 
@@ -92,7 +92,8 @@ export async function reencryptAll(
       if (rows.length === 0) break;
       for (const row of rows) {
         // Decrypting first proves the old value is intact and ours before it is replaced.
-        const plaintext = decryptField(ring, row.value, context(row.id));
+        // As bytes: a column may hold bytes that are not text (the access copy is compressed).
+        const plaintext = decryptFieldBytes(ring, row.value, context(row.id));
         if (await access[column].replace(row.id, row.value, encryptField(ring, plaintext, context(row.id)))) report[column] += 1;
       }
       afterId = rows.at(-1)?.id ?? null;
