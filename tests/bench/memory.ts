@@ -23,6 +23,10 @@
  * after the close they are also read after a forced full collection
  * (tests/bench/memory/collect-on-signal.mjs, preloaded; taken after the RSS
  * samples), which is what the process still reaches: a leak shows there.
+ * Two rows run the service in production mode (NODE_ENV=production with bench values for the settings
+ * production requires, no demo data): `pnpm start:prod` and the same without its runtime settings. With no
+ * demo customer to subscribe as, they are measured at rest only: 10 s after the start as the others, and
+ * again a minute after the start, once V8 has had the idle time to give back what the start used.
  * `--rounds N` opens and closes the subscriptions N times in the services, with the collected heap after
  * each round. `--only a,b` measures the targets whose names contain a or b (the baseline always runs).
  * Loopback only; bounded by the subscription count.
@@ -91,14 +95,46 @@ interface Target {
   argv: string[];
   shell?: boolean;
   service: boolean;
+  /** NODE_ENV=production with the settings production requires (no demo data, so no subscriptions: at rest only). */
+  production?: boolean;
   env?: Record<string, string>;
 }
+
+/**
+ * What production refuses to start without (api/src/config.ts): bench values. The SMTP relay is a closed port
+ * on loopback: nothing is sent at rest.
+ */
+const productionSettings = {
+  NODE_ENV: "production",
+  PUBLIC_URL: "https://sms.example.test",
+  ENCRYPTION_KEYS: `bench-1:${Buffer.alloc(32, 1).toString("base64")}`,
+  PAYMENT_WEBHOOK_SECRET: "bench-payment-webhook-secret",
+  SMS_WEBHOOK_SECRET: "bench-sms-webhook-secret",
+  SMTP_URL: "smtp://127.0.0.1:9",
+  AUDIT_SIGNING_KEY: Buffer.alloc(32, 2).toString("base64"),
+};
 
 const allTargets: Target[] = [
   {
     name: "bare graphql-yoga + graphql-ws (baseline)",
     argv: ["--import", collector, fileURLToPath(new URL("./memory/bare-yoga.mjs", import.meta.url))],
     service: false,
+  },
+  {
+    name: "service, production mode, pnpm start:prod (at rest only)",
+    argv: ["api/scripts/start-prod.sh"],
+    shell: true,
+    service: true,
+    production: true,
+    env: { NODE_OPTIONS: `--import ${collector}` },
+  },
+  {
+    name: "service, production mode, compiled, no runtime settings (at rest only)",
+    argv: ["-c", "cd api && node dist/db.js migrate && exec node dist/main.js"],
+    shell: true,
+    service: true,
+    production: true,
+    env: { NODE_OPTIONS: `--import ${collector}` },
   },
   {
     name: "service, pnpm start:prod (migrate step, MALLOC_ARENA_MAX=2, --no-wasm-tier-up)",
@@ -141,6 +177,7 @@ async function start(target: Target, port: number, database: TestDatabase | null
       LOG_LEVEL: "warn",
       METRICS_TOKEN: metricsToken,
       ...(database?.target.kind === "server" ? { DATABASE_URL: database.target.url } : {}),
+      ...(target.production ? productionSettings : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -205,9 +242,29 @@ async function measure(target: Target) {
   const child = await start(target, port, database);
   const pid = child.pid ?? 0;
   try {
+    const started = Date.now();
     await sleep(10_000);
     const rest = await restingRss(pid);
     const restHeap = target.service ? await scrape(url) : null;
+    if (target.production) {
+      // Left alone for a minute: V8 gives back the young generation the start grew (about 30 MB) once it sees the
+      // process idle, which takes it about 40 s after the start. Read before the forced collection below.
+      await sleep(60_000 - (Date.now() - started));
+      const restMinute = await restingRss(pid);
+      const restCollected = await collectedHeap(pid, url);
+      const none = { peak: Number.NaN, peakHeap: null, after: Number.NaN, afterHeap: null, afterCollected: null };
+      return {
+        ...none,
+        name: target.name,
+        rest,
+        restMinute,
+        restHeap,
+        restCollected,
+        afterCollectedRss: Number.NaN,
+        openSeconds: 0,
+        laterRounds: [],
+      };
+    }
     const restCollected = target.service ? await collectedHeap(pid, url) : null;
 
     const token = target.service ? await demoToken(url) : null;
@@ -255,6 +312,7 @@ async function measure(target: Target) {
       laterRounds,
       name: target.name,
       rest,
+      restMinute: Number.NaN,
       restHeap,
       restCollected,
       peak,
@@ -293,7 +351,9 @@ const f = (value: number | undefined) => (value === undefined || Number.isNaN(va
 for (const result of results) {
   console.log(
     `${result.name}\n  at rest ${f(result.rest)} (${(result.rest / baseline).toFixed(2)}x baseline)` +
-      `  | ${subscriptionCount} open ${f(result.peak)} (opened in ${result.openSeconds.toFixed(1)} s)  | all closed, 10 s later ${f(result.after)}`,
+      (Number.isNaN(result.peak)
+        ? `  | at rest a minute after the start ${f(result.restMinute)}`
+        : `  | ${subscriptionCount} open ${f(result.peak)} (opened in ${result.openSeconds.toFixed(1)} s)  | all closed, 10 s later ${f(result.after)}`),
   );
   for (const [when, heap] of [
     ["rest", result.restHeap],
