@@ -8,6 +8,7 @@
  */
 import { type ActivationStatus, Prisma, type SqlError, type SqlTransaction } from "@smsape/db";
 import type { SqlExecutor } from "../../platform/jobs.ts";
+import type { Logger } from "../../platform/logger.ts";
 import type { Services } from "../../services/index.ts";
 import { smsArrivalVerdict, smsReceivedMoveSql } from "../activations/activations.ts";
 import { sealColumn, sealRouting } from "../crypto/encrypted-columns.ts";
@@ -101,7 +102,11 @@ const upstreamMessageIdIndex = "SmsMessage_upstreamMessageId_key";
 export async function ingestInboundSms(services: Services, sms: InboundSms): Promise<IngestOutcome> {
   // Wall-clock time, not services.now(): the subscriber's instance measures the delivery against its own clock.
   const arrivedAt = Date.now();
-  const log = services.logger.child({ component: "sms-ingest", upstreamMessageId: sms.upstreamMessageId });
+  // Built on first use: a child logger costs a redaction pass over its bindings, for every SMS even when
+  // nothing is logged at the level set.
+  let child: Logger | undefined;
+  const log = () => (child ??= services.logger.child({ component: "sms-ingest", upstreamMessageId: sms.upstreamMessageId }));
+  const info = services.logger.isLevelEnabled("info");
   const now = services.now();
   const ring = services.config.encryption;
 
@@ -126,7 +131,7 @@ export async function ingestInboundSms(services: Services, sms: InboundSms): Pro
       // P17: a restricted account's SMS is stored, not read for its code.
       const code = held.codeAllowed
         ? extractCodeOrDefault(sms.text, held.codePattern, (error) =>
-            log.warn(
+            log().warn(
               { serviceCode: held.serviceCode, reason: error.message },
               "service code pattern is invalid; using the default",
             ),
@@ -195,7 +200,7 @@ export async function ingestInboundSms(services: Services, sms: InboundSms): Pro
 
   const { outcome } = result;
   if (outcome.outcome === "delivered") {
-    log.info({ activationId: outcome.activationId, messageId: outcome.messageId }, "sms delivered");
+    if (info) log().info({ activationId: outcome.activationId, messageId: outcome.messageId }, "sms delivered");
     if (result.accountId) {
       services.events.publish("smsReceived", result.accountId, {
         activationId: outcome.activationId,
@@ -206,9 +211,9 @@ export async function ingestInboundSms(services: Services, sms: InboundSms): Pro
         services.events.publish("activationChanged", result.accountId, { activationId: outcome.activationId });
     }
   } else if (outcome.outcome === "duplicate") {
-    log.info("sms delivery repeated; already stored");
+    if (info) log().info("sms delivery repeated; already stored");
   } else {
-    log.info("sms for a number with no live activation; dropped");
+    if (info) log().info("sms for a number with no live activation; dropped");
   }
   return outcome;
 }
