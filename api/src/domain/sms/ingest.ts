@@ -118,8 +118,9 @@ export async function ingestInboundSms(services: Services, sms: InboundSms): Pro
     result = await services.sql.transaction(async (tx) => {
       const read = ingestRead(sms);
       const [held] = await tx.rows<IngestRead>(read, read.values);
-      if (!held || held.duplicate) return duplicate;
-      if (held.id === null) return dropped;
+      // The statement always gives one row; its activation's columns are null when no live one holds the number.
+      if (held?.duplicate) return duplicate;
+      if (!held?.id) return dropped;
       const activationId = held.id;
       // The activation's own rules decide whether it takes an SMS now (not ended, not past its window).
       const arrival = smsArrivalVerdict(
