@@ -85,4 +85,24 @@ describe(`the database (${process.env.DATABASE_URL ? "PostgreSQL server" : "embe
       await Promise.all([holder.end(), first.end(), second.end()]);
     }
   });
+
+  it("runs a plain-SQL transaction on one connection: committed whole, or rolled back whole when it throws", async () => {
+    await database.prisma.$executeRawUnsafe(`CREATE TABLE ledger_line (id int PRIMARY KEY, at timestamp(3) NOT NULL)`);
+    const at = new Date("2026-11-26T23:30:00.456Z");
+    const insert = { name: "ledger-line-insert", text: `INSERT INTO ledger_line VALUES ($1, $2::timestamp) RETURNING id` };
+    const committed = await Promise.all(
+      [1, 2, 3].map((id) => database.sql.transaction((tx) => tx.rows<{ id: number }>(insert, [id, at.toISOString()]))),
+    );
+    expect(committed.map(([row]) => row?.id)).toEqual([1, 2, 3]);
+    const failed = database.sql.transaction(async (tx) => {
+      await tx.rows(insert, [4, at.toISOString()]);
+      await tx.rows(insert, [1, at.toISOString()]);
+    });
+    await expect(failed).rejects.toMatchObject({ code: "23505" });
+    // Written with an ISO string, read back through Prisma as the same instant.
+    const rows = await database.prisma.$queryRaw<{ id: number; at: Date }[]>`SELECT id, at FROM ledger_line ORDER BY id`;
+    expect(rows).toEqual([1, 2, 3].map((id) => ({ id, at })));
+    // The pool is whole again: plain SQL outside, and Prisma.
+    expect(await database.sql.rows(`SELECT count(*)::int AS n FROM ledger_line`)).toEqual([{ n: 3 }]);
+  });
 });

@@ -57,7 +57,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   });
   return {
     prisma,
-    sql: poolSql(pool),
+    // The embedded database is one session behind every connection: a statement named by one
+    // connection would already exist for the next (pg-boss's, or this pool's after an idle close).
+    sql: poolSql(pool, { namedStatements: !embedded }),
     url,
     poolSize,
     embedded: Boolean(embedded),
@@ -73,20 +75,47 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 /**
  * Plain SQL through the application's pool, without Prisma's query building
  * and result mapping (a few tenths of a millisecond of CPU per query, more than
- * the driver's own work). For reads on a request's hot path only; everything
- * else goes through Prisma.
+ * the driver's own work). For a request's hot path only (reads, and the SMS
+ * ingest's transaction); everything else goes through Prisma.
  *
- * A query here takes a connection of its own from the pool: never call it from
- * inside an open transaction (on the embedded database, the one connection is
- * the transaction's, and the query would wait for it forever).
+ * A query through `rows` takes a connection of its own from the pool: never
+ * call it from inside an open transaction (on the embedded database, the one
+ * connection is the transaction's, and the query would wait for it forever).
  */
 export interface Sql {
   /**
    * The rows of one statement with `$1, $2…` parameters. Values come back as
    * Prisma returns them: `timestamp` columns as `Date`s read as UTC (how Prisma
    * writes them), `bigint` as `bigint`; other types as `pg` parses them.
+   * Write timestamps as ISO strings cast `::timestamp` (UTC, as Prisma writes
+   * them), never as `Date`s (`pg` would send the process's local time).
    */
-  rows<Row>(text: string, values?: readonly unknown[]): Promise<Row[]>;
+  rows<Row>(statement: SqlStatement, values?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * Runs `work` in one transaction on one connection checked out of the pool
+   * (BEGIN, its statements, COMMIT; ROLLBACK when it throws), for a hot write
+   * path whose Prisma interactive transaction costs more than its statements.
+   * Inside, use only `tx`: `rows` above would wait for a second connection,
+   * forever on the embedded database.
+   */
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+}
+
+/**
+ * A statement's text, or its text with a name: a PostgreSQL server then parses it once per connection, not
+ * per run (one name, one text). On the embedded database names are ignored (its one session is shared).
+ */
+export type SqlStatement = string | { name: string; text: string };
+
+/** The open transaction of `Sql.transaction`; usable only until `work` settles. */
+export interface SqlTransaction {
+  rows<Row>(statement: SqlStatement, values?: readonly unknown[]): Promise<Row[]>;
+}
+
+/** PostgreSQL's error fields as `pg` raises them (`code` is the SQLSTATE, e.g. 23505 for a unique violation). */
+export interface SqlError extends Error {
+  code?: string;
+  constraint?: string;
 }
 
 const timestampOid = 1114;
@@ -102,11 +131,44 @@ const sqlTypes = {
   },
 } as pg.CustomTypesConfig;
 
-function poolSql(pool: pg.Pool): Sql {
+function poolSql(pool: pg.Pool, options: { namedStatements: boolean }): Sql {
+  const queryConfig = (statement: SqlStatement, values: readonly unknown[]): pg.QueryConfig => {
+    const text = typeof statement === "string" ? statement : statement.text;
+    const name = typeof statement !== "string" && options.namedStatements ? { name: statement.name } : {};
+    return { text, ...name, values: [...values], types: sqlTypes };
+  };
   return {
-    async rows<Row>(text: string, values: readonly unknown[] = []) {
-      const result = await pool.query({ text, values: [...values], types: sqlTypes });
+    async rows<Row>(statement: SqlStatement, values: readonly unknown[] = []) {
+      const result = await pool.query(queryConfig(statement, values));
       return result.rows as Row[];
+    },
+    async transaction<T>(work: (tx: SqlTransaction) => Promise<T>) {
+      const client = await pool.connect();
+      let open = true;
+      const tx: SqlTransaction = {
+        async rows<Row>(statement: SqlStatement, values: readonly unknown[] = []) {
+          if (!open) throw new Error("The transaction has ended; its statements cannot run any more.");
+          const result = await client.query(queryConfig(statement, values));
+          return result.rows as Row[];
+        },
+      };
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN");
+        const result = await work(tx);
+        open = false;
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        open = false;
+        // A connection that cannot roll back is closed rather than handed to the next user mid-transaction.
+        await client.query("ROLLBACK").catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
     },
   };
 }

@@ -160,6 +160,40 @@ describe("inbound SMS from the upstream operator", () => {
     expect(liveEvents().map((event) => event.text)).toEqual(["Your code is 86420", "Your code is 97531"]);
   });
 
+  it("stores one of several simultaneous deliveries of a message and answers the others as duplicates", async () => {
+    const { activation, liveEvents } = await liveSubscriberOnNewActivation();
+    const sms = { messageId: "op-raced-1", to: activation.phoneNumber, text: "Your code is 24680" };
+    const results = await Promise.all(Array.from({ length: 6 }, () => deliverSms(app, sms)));
+    expect(results.map((result) => result.body.status).sort()).toEqual([
+      "delivered",
+      "duplicate",
+      "duplicate",
+      "duplicate",
+      "duplicate",
+      "duplicate",
+    ]);
+    expect(await app.services.db.smsMessage.count({ where: { upstreamMessageId: "op-raced-1" } })).toBe(1);
+    await activation.receiveSms("Your code is 13579");
+    await eventually(() => liveEvents().length >= 2, { what: "both SMS" });
+    expect(liveEvents().map((event) => event.text)).toEqual(["Your code is 24680", "Your code is 13579"]);
+  });
+
+  it("answers a retry as a duplicate after the activation has ended, and keeps the operator's time of receipt", async () => {
+    const activation = await alice.orderNumber();
+    const receivedAt = new Date(Date.now() - 61_000);
+    const sms = { messageId: "op-retried-after-end", to: activation.phoneNumber, text: "Your code is 55501" };
+    expect((await deliverSms(app, { ...sms, receivedAt: receivedAt.toISOString() })).body.status).toBe("delivered");
+    const stored = await app.services.db.smsMessage.findUniqueOrThrow({ where: { upstreamMessageId: sms.messageId } });
+    expect(stored.receivedAt.toISOString()).toBe(receivedAt.toISOString());
+    const history = await app.services.db.activationStatusChange.findMany({ where: { activationId: activation.id } });
+    const moved = history.find((change) => change.toStatus === "SMS_RECEIVED");
+    expect(Math.abs((moved?.at.getTime() ?? 0) - Date.now())).toBeLessThan(60_000);
+
+    await alice.client.data(`mutation($id: ID!) { finishActivation(id: $id) { __typename } }`, { id: activation.id });
+    expect((await deliverSms(app, sms)).body.status).toBe("duplicate");
+    expect((await deliverSms(app, { ...sms, messageId: "op-after-end" })).status).toBe(202);
+  });
+
   it("P20: the database holds no SMS body, code or routing detail in plaintext", async () => {
     const activation = await alice.orderNumber();
     const text = "Zebra-Orchid says: your Telegram code is 73918254";

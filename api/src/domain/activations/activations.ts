@@ -419,27 +419,52 @@ export async function recordSmsArrival(tx: Tx, activationId: string, at: Date): 
 export type SmsArrivalTarget = Pick<Activation, "id" | "accountId" | "status" | "expiresAt">;
 
 /**
- * `recordSmsArrival` for an activation the caller has already read and locked
- * in this transaction (the SMS ingest reads it with everything else it needs in
- * one statement). The move to SMS_RECEIVED and its history row are one
- * statement; its WHERE still carries WAITING_SMS, so a concurrent change wins
- * and the SMS is refused as for an ended activation.
+ * The activation's rules for an SMS arriving now, applied to the row the caller
+ * read and locked `FOR UPDATE` in its transaction: an ended or expired
+ * activation refuses it; a WAITING_SMS one takes it and moves to SMS_RECEIVED
+ * (`statusChanged`: the caller writes `smsReceivedMoveSql` or lets
+ * `acceptSmsArrival` write it); an SMS_RECEIVED one takes it as it is.
  */
-export async function acceptSmsArrival(tx: Tx, current: SmsArrivalTarget, at: Date): Promise<SmsArrival> {
+export function smsArrivalVerdict(current: SmsArrivalTarget, at: Date): SmsArrival {
   if (terminalStatuses.has(current.status)) return { accepted: false, reason: "ended" };
   if (at >= current.expiresAt) return { accepted: false, reason: "expired" };
-  if (current.status === "SMS_RECEIVED") return { accepted: true, accountId: current.accountId, statusChanged: false };
-  const moved = await tx.$executeRaw`
-    WITH moved AS (
-      UPDATE "Activation" SET "status" = 'SMS_RECEIVED', "updatedAt" = ${at.toISOString()}::timestamp
-      WHERE "id" = ${current.id}::uuid AND "status" = 'WAITING_SMS'
+  return { accepted: true, accountId: current.accountId, statusChanged: current.status === "WAITING_SMS" };
+}
+
+/**
+ * The move to SMS_RECEIVED and its history row, as two members of a `WITH`:
+ * `moved` (the activation's id, when it moved) and `moved_history`. Its WHERE
+ * still carries WAITING_SMS, so a concurrent change wins and nothing moves;
+ * a statement built on it stores the SMS only `FROM moved`. `alsoSet` adds
+ * assignments to the same UPDATE (a row is updated once per statement).
+ */
+export function smsReceivedMoveSql(activationId: string, at: Date, alsoSet: Prisma.Sql = Prisma.empty): Prisma.Sql {
+  const when = at.toISOString();
+  return Prisma.sql`moved AS (
+      UPDATE "Activation" SET "status" = 'SMS_RECEIVED', "updatedAt" = ${when}::timestamp ${alsoSet}
+      WHERE "id" = ${activationId}::uuid AND "status" = 'WAITING_SMS'
       RETURNING "id"
-    )
-    INSERT INTO "ActivationStatusChange" ("id", "activationId", "fromStatus", "toStatus", "reason", "at")
-    SELECT ${newRecordId()}::uuid, "id", 'WAITING_SMS', 'SMS_RECEIVED', 'SMS received', ${at.toISOString()}::timestamp
-    FROM moved`;
-  if (moved !== 1) return { accepted: false, reason: "ended" };
-  return { accepted: true, accountId: current.accountId, statusChanged: true };
+    ),
+    moved_history AS (
+      INSERT INTO "ActivationStatusChange" ("id", "activationId", "fromStatus", "toStatus", "reason", "at")
+      SELECT ${newRecordId()}::uuid, "id", 'WAITING_SMS', 'SMS_RECEIVED', 'SMS received', ${when}::timestamp
+      FROM moved
+    )`;
+}
+
+/**
+ * `recordSmsArrival` for an activation the caller has already read and locked
+ * in this transaction: `smsArrivalVerdict`, then the move and its history row
+ * in one statement (`smsReceivedMoveSql`).
+ */
+export async function acceptSmsArrival(tx: Tx, current: SmsArrivalTarget, at: Date): Promise<SmsArrival> {
+  const verdict = smsArrivalVerdict(current, at);
+  if (!verdict.accepted || !verdict.statusChanged) return verdict;
+  const [moved] = await tx.$queryRaw<{ count: number }[]>`
+    WITH ${smsReceivedMoveSql(current.id, at)}
+    SELECT count(*)::int AS "count" FROM moved`;
+  if (moved?.count !== 1) return { accepted: false, reason: "ended" };
+  return verdict;
 }
 
 /**
