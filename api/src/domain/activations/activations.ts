@@ -469,7 +469,9 @@ export async function activationToDeliver(
   reader: AccountActor,
   activationId: string,
 ): Promise<{ credentialStands: boolean; activation: Activation | null }> {
-  const [row] = await services.sql.rows<{ credentialStands: boolean } & { [Column in keyof Activation]: Activation[Column] | null }>(
+  const [row] = await services.sql.rows<
+    { credentialStands: boolean } & { [Column in keyof Activation]: Activation[Column] | null }
+  >(
     `SELECT ${credentialStandsCondition} AS "credentialStands", a.*
        FROM (SELECT 1) AS one
        LEFT JOIN "Activation" a ON a."id" = $4::uuid AND a."accountId" = $5::uuid`,
