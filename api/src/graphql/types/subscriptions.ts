@@ -24,6 +24,7 @@ import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { signedInAccount } from "../viewer.ts";
 import { BalanceType } from "./ledger.ts";
+import { SmsMessageType } from "./sms.ts";
 
 /**
  * The subscriber's own events on a topic, each turned by `toDeliver` into what
@@ -55,8 +56,8 @@ function deliveries<Topic extends keyof LiveEvents, Delivered>(
 }
 
 builder.subscriptionField("smsReceived", (t) =>
-  t.prismaField({
-    type: "SmsMessage",
+  t.field({
+    type: SmsMessageType,
     subGraphs: ["customer"],
     authScopes: { account: true },
     description: "Each new SMS for your activations, or for the one activation given.",
@@ -72,8 +73,9 @@ builder.subscriptionField("smsReceived", (t) =>
         return message ?? undefined;
       }),
     // The row has every column of the SMS; a relation the selection asks for (its `activation`)
-    // is loaded by the prisma plugin's fallback, by the SMS's own id.
-    resolve: (_query, message: SmsMessage) => message,
+    // is loaded by the prisma plugin's fallback, by the SMS's own id. A plain field, not a
+    // prismaField: there is no Prisma query to build from the selection for each event.
+    resolve: (message: SmsMessage) => message,
   }),
 );
 
