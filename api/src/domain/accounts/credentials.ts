@@ -75,17 +75,10 @@ export async function customerCredentialStanding(
   return { stands: false };
 }
 
-/** Live events are delivered only while the socket's credential stands. */
-export async function credentialStillValid(
-  services: Services,
-  credential: Omit<CustomerCredential, "accountId">,
-): Promise<boolean> {
-  return (await customerCredentialStanding(services, credential)).stands;
-}
-
 /**
- * `credentialStillValid` as an SQL expression, for the statement that reads
- * what a live event delivers: the check then costs no statement of its own.
+ * Whether a socket's credential still stands, as an SQL expression, for the
+ * statement that reads what a live event delivers (live events are delivered
+ * only while it stands): the check then costs no statement of its own.
  * The same rules as `customerCredentialStanding`: a session stands while it is
  * not revoked and its absolute expiry lies ahead, an API key while it is not
  * revoked, nothing else stands. Its parameters are `$1` to `$3`, given by

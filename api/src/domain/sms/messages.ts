@@ -14,17 +14,6 @@ export function smsReadableBy(reader: AccountActor | null): Prisma.SmsMessageWhe
   return reader ? { activation: { accountId: reader.accountId } } : { id: { in: [] } };
 }
 
-/** One SMS received for one of the account's own activations, or null. `query` carries the caller's selection. */
-export function findOwnSmsMessage(
-  services: Services,
-  accountId: string,
-  messageId: string,
-  query: Omit<Prisma.SmsMessageFindFirstArgs, "where"> = {},
-): Promise<SmsMessage | null> {
-  if (!isUuid(messageId)) return Promise.resolve(null);
-  return services.db.smsMessage.findFirst({ ...query, where: { id: messageId, activation: { accountId } } });
-}
-
 /**
  * What a live `smsReceived` event delivers to one subscriber, in one statement
  * (it runs for every SMS, for every subscription it reaches): the SMS, only if
