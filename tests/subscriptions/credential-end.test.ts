@@ -151,8 +151,41 @@ describe("a staff socket whose session ends is closed with 4401", () => {
   });
 });
 
-// Last: it moves the clock half a day forward.
 describe("the backstop at each event", () => {
+  /** A socket of `client` hearing the customer's SMS, proved live. */
+  async function liveSmsSocket(customer: TestCustomer, client: GraphqlClient) {
+    const activation = await customer.orderNumber();
+    const first = await activation.receiveSms(`Your code is ${randomInt(100_000, 1_000_000)}`);
+    const { socket, closes } = await connectedSocket(client);
+    const listener = listen<SmsEvent>(socket, `subscription { smsReceived { ${smsFields} } }`);
+    await untilLive(app, listener, { accountId: customer.accountId, activationId: activation.id, messageId: first.messageId });
+    return { listener, closes };
+  }
+
+  it("P5: a session revoked while its announcement is lost (the bus away) closes its socket at the next event, which is not delivered", async () => {
+    const customer = await createCustomer(app, { balanceMinor: 1_000 });
+    const { listener, closes } = await liveSmsSocket(customer, customer.client);
+    // Revoked in the database alone: no announcement reaches the socket's watch.
+    await app.services.db.session.updateMany({
+      where: { accountId: customer.accountId },
+      data: { revokedAt: app.services.now() },
+    });
+    const after = await freshSms(customer);
+    await closedForEndedCredential(closes);
+    expect(listener.events.map((event) => event.smsReceived.id)).not.toContain(after.messageId);
+  });
+
+  it("an API key revoked while its announcement is lost closes its socket at the next event, which is not delivered", async () => {
+    const customer = await createCustomer(app, { balanceMinor: 1_000 });
+    const key = await customer.createApiKey("watcher");
+    const { listener, closes } = await liveSmsSocket(customer, key.client);
+    await app.services.db.apiKey.update({ where: { id: key.apiKeyId }, data: { revokedAt: app.services.now() } });
+    const after = await freshSms(customer);
+    await closedForEndedCredential(closes);
+    expect(listener.events.map((event) => event.smsReceived.id)).not.toContain(after.messageId);
+  });
+
+  // Last: it moves the clock half a day forward.
   it("P5: a socket keeps receiving SMS until its session passes its absolute expiry; the next event then closes it", async () => {
     const customer = await createCustomer(app, { balanceMinor: 1_000 });
     const activation = await customer.orderNumber();

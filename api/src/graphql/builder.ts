@@ -38,6 +38,10 @@ export const builder = new SchemaBuilder<{
     }),
     // Unauthorised reads say only that they are not allowed, never why.
     unauthorizedError: () => notAuthorized(),
+    // A subscription's scopes are checked once, when it starts, rather than again for each event:
+    // they depend only on the socket's viewer, fixed at connection init. Whether its credential
+    // still stands is checked per event by the subscription's own read (types/subscriptions.ts).
+    authorizeOnSubscribe: true,
   },
   errors: { defaultTypes: [] },
   prisma: {

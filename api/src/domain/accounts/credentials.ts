@@ -75,12 +75,29 @@ export async function customerCredentialStanding(
   return { stands: false };
 }
 
-/** Live events are delivered only while the socket's credential stands. */
-export async function credentialStillValid(
+/**
+ * Whether a socket's credential still stands, as an SQL expression, for the
+ * statement that reads what a live event delivers (live events are delivered
+ * only while it stands): the check then costs no statement of its own.
+ * The same rules as `customerCredentialStanding`: a session stands while it is
+ * not revoked and its absolute expiry lies ahead, an API key while it is not
+ * revoked, nothing else stands. Its parameters are `$1` to `$3`, given by
+ * `credentialStandsParameters`; the statement numbers its own from `$4`.
+ */
+export const credentialStandsCondition = `CASE
+    WHEN $1::uuid IS NOT NULL THEN EXISTS (
+      SELECT 1 FROM "Session" WHERE "id" = $1::uuid AND "revokedAt" IS NULL
+        AND "absoluteExpiresAt" > ($3::timestamptz AT TIME ZONE 'UTC'))
+    WHEN $2::uuid IS NOT NULL THEN EXISTS (SELECT 1 FROM "ApiKey" WHERE "id" = $2::uuid AND "revokedAt" IS NULL)
+    ELSE false
+  END`;
+
+/** The values of `credentialStandsCondition`'s `$1` to `$3`: the session's id, the API key's id, now (UTC, as sessions store their expiry). */
+export function credentialStandsParameters(
   services: Services,
   credential: Omit<CustomerCredential, "accountId">,
-): Promise<boolean> {
-  return (await customerCredentialStanding(services, credential)).stands;
+): [sessionId: string | null, apiKeyId: string | null, now: string] {
+  return [credential.sessionId, credential.apiKeyId, services.now().toISOString()];
 }
 
 /**

@@ -15,6 +15,7 @@
  */
 import { type Activation, type ActivationStatus, Prisma } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
+import { credentialStandsCondition, credentialStandsParameters } from "../accounts/credentials.ts";
 import type { AccountActor } from "../actors.ts";
 import { priceFor } from "../catalogue/catalogue.ts";
 import { type FieldIssue, NotFoundError, ValidationError } from "../errors.ts";
@@ -479,6 +480,31 @@ export function findOwnActivation(
 ): Promise<Activation | null> {
   if (!isUuid(activationId)) return Promise.resolve(null);
   return services.db.activation.findFirst({ ...query, where: { id: activationId, accountId } });
+}
+
+/**
+ * What a live `activationStatusChanged` event delivers to one subscriber, in
+ * one statement: the activation, only if it is the account's own, and whether
+ * the credential the socket connected with still stands
+ * (`credentialStandsCondition`). Without a standing credential there is no
+ * activation. The row has every column, so it serves as the model's row.
+ */
+export async function activationToDeliver(
+  services: Services,
+  reader: AccountActor,
+  activationId: string,
+): Promise<{ credentialStands: boolean; activation: Activation | null }> {
+  const [row] = await services.sql.rows<
+    { credentialStands: boolean } & { [Column in keyof Activation]: Activation[Column] | null }
+  >(
+    `SELECT ${credentialStandsCondition} AS "credentialStands", a.*
+       FROM (SELECT 1) AS one
+       LEFT JOIN "Activation" a ON a."id" = $4::uuid AND a."accountId" = $5::uuid`,
+    [...credentialStandsParameters(services, reader), isUuid(activationId) ? activationId : null, reader.accountId],
+  );
+  if (!row?.credentialStands) return { credentialStands: false, activation: null };
+  const { credentialStands: _, ...activation } = row;
+  return { credentialStands: true, activation: activation.id === null ? null : (activation as Activation) };
 }
 
 /** The account's own activations, newest first, optionally only those in one status. `query` carries selection and paging. */

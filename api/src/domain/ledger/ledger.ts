@@ -15,6 +15,8 @@
  */
 import type { LedgerEntry, LedgerEntryKind, Prisma, PrismaClient } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
+import { credentialStandsCondition, credentialStandsParameters } from "../accounts/credentials.ts";
+import type { AccountActor } from "../actors.ts";
 import { newRecordId } from "../ids.ts";
 
 /** The one currency balances are kept in; prices and top-ups in another are refused. */
@@ -49,6 +51,9 @@ export async function balanceOf(db: Tx | PrismaClient, accountId: string): Promi
   };
 }
 
+/** The sums of an account's entries, as `available` and `held`. */
+const balanceSums = `COALESCE(SUM("availableDelta"), 0)::bigint AS "available", COALESCE(SUM("heldDelta"), 0)::bigint AS "held"`;
+
 /**
  * The balance as a request reads it, outside any transaction: the same sum as
  * balanceOf in one plain SQL statement (see Sql in @smsape/db), since every
@@ -56,11 +61,28 @@ export async function balanceOf(db: Tx | PrismaClient, accountId: string): Promi
  */
 export async function currentBalance(services: Pick<Services, "sql">, accountId: string): Promise<Balance> {
   const [sums] = await services.sql.rows<{ available: bigint; held: bigint }>(
-    `SELECT COALESCE(SUM("availableDelta"), 0)::bigint AS "available", COALESCE(SUM("heldDelta"), 0)::bigint AS "held"
-       FROM "LedgerEntry" WHERE "accountId" = $1::uuid`,
+    `SELECT ${balanceSums} FROM "LedgerEntry" WHERE "accountId" = $1::uuid`,
     [accountId],
   );
   return { availableMinor: sums?.available ?? 0n, heldMinor: sums?.held ?? 0n, currency: ledgerCurrency };
+}
+
+/**
+ * What a live `balanceChanged` event delivers to one subscriber, in one
+ * statement: the account's balance as `currentBalance` reads it, and whether
+ * the credential the socket connected with still stands
+ * (`credentialStandsCondition`). Without a standing credential there is no balance.
+ */
+export async function balanceToDeliver(
+  services: Services,
+  reader: AccountActor,
+): Promise<{ credentialStands: boolean; balance: Balance | null }> {
+  const [row] = await services.sql.rows<{ credentialStands: boolean; available: bigint; held: bigint }>(
+    `SELECT ${credentialStandsCondition} AS "credentialStands", ${balanceSums} FROM "LedgerEntry" WHERE "accountId" = $4::uuid`,
+    [...credentialStandsParameters(services, reader), reader.accountId],
+  );
+  if (!row?.credentialStands) return { credentialStands: false, balance: null };
+  return { credentialStands: true, balance: { availableMinor: row.available, heldMinor: row.held, currency: ledgerCurrency } };
 }
 
 /** The account's own ledger entries, newest first. `query` carries the caller's selection and paging. */

@@ -5,6 +5,7 @@
  */
 import type { Prisma, SmsMessage } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
+import { credentialStandsCondition, credentialStandsParameters } from "../accounts/credentials.ts";
 import type { AccountActor } from "../actors.ts";
 import { isUuid } from "../ids.ts";
 
@@ -13,13 +14,35 @@ export function smsReadableBy(reader: AccountActor | null): Prisma.SmsMessageWhe
   return reader ? { activation: { accountId: reader.accountId } } : { id: { in: [] } };
 }
 
-/** One SMS received for one of the account's own activations, or null. `query` carries the caller's selection. */
-export function findOwnSmsMessage(
+/**
+ * What a live `smsReceived` event delivers to one subscriber, in one statement
+ * (it runs for every SMS, for every subscription it reaches): the SMS, only if
+ * it is the account's own and of the activation the event names, and whether
+ * the credential the socket connected with still stands
+ * (`credentialStandsCondition`). Without a standing credential there is no SMS.
+ * The row has every column (no field of the model is mapped to another
+ * column name), so it serves as the model's row.
+ */
+export async function smsMessageToDeliver(
   services: Services,
-  accountId: string,
-  messageId: string,
-  query: Omit<Prisma.SmsMessageFindFirstArgs, "where"> = {},
-): Promise<SmsMessage | null> {
-  if (!isUuid(messageId)) return Promise.resolve(null);
-  return services.db.smsMessage.findFirst({ ...query, where: { id: messageId, activation: { accountId } } });
+  reader: AccountActor,
+  event: { messageId: string; activationId: string },
+): Promise<{ credentialStands: boolean; message: SmsMessage | null }> {
+  const [row] = await services.sql.rows<{ credentialStands: boolean } & Nullable<SmsMessage>>(
+    `SELECT ${credentialStandsCondition} AS "credentialStands", m.*
+       FROM (SELECT 1) AS one
+       LEFT JOIN ("SmsMessage" m JOIN "Activation" a ON a."id" = m."activationId" AND a."accountId" = $6::uuid)
+         ON m."id" = $4::uuid AND m."activationId" = $5::uuid`,
+    [
+      ...credentialStandsParameters(services, reader),
+      isUuid(event.messageId) ? event.messageId : null,
+      isUuid(event.activationId) ? event.activationId : null,
+      reader.accountId,
+    ],
+  );
+  if (!row?.credentialStands) return { credentialStands: false, message: null };
+  const { credentialStands: _, ...message } = row;
+  return { credentialStands: true, message: message.id === null ? null : (message as SmsMessage) };
 }
+
+type Nullable<Row> = { [Column in keyof Row]: Row[Column] | null };

@@ -11,7 +11,7 @@ import { smsReadableBy } from "../../domain/sms/messages.ts";
 import { builder } from "../builder.ts";
 import { viewingAccount } from "../viewer.ts";
 
-builder.prismaObject("SmsMessage", {
+export const SmsMessageType = builder.prismaObject("SmsMessage", {
   subGraphs: ["customer"],
   description: "An SMS received on the number of one of your activations.",
   fields: (t) => ({
