@@ -1,11 +1,20 @@
+/// <reference path="./pg-utils.d.ts" />
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import type { PGlite } from "@electric-sql/pglite";
+import type { PGlite, protocol } from "@electric-sql/pglite";
+import pg from "pg";
+import pgUtils from "pg/lib/utils.js";
+import type { Sql } from "./index.ts";
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL that `pg` and Prisma's adapter connect to like any server. */
   url: string;
   /** Where the data lives, or null when it is held in memory. */
   dataDir: string | null;
+  /**
+   * `pooled` with its `rows` run on PGlite in this process (see inProcessRows);
+   * everything else, and any query while another connection has the session, through `pooled`.
+   */
+  inProcessSql(pooled: Sql, types: pg.CustomTypesConfig): Sql;
   stop(): Promise<void>;
 }
 
@@ -27,7 +36,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string | null })
   try {
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
     // Loaded here, not at import: a service on a PostgreSQL server never carries PGlite.
-    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+    const [{ PGlite, protocol }, { PGLiteSocketServer }] = await Promise.all([
       import("@electric-sql/pglite"),
       import("@electric-sql/pglite-socket"),
     ]);
@@ -39,6 +48,10 @@ export async function startEmbeddedPostgres(options: { dataDir: string | null })
     return {
       url: `postgres://postgres@${conn}/postgres?sslmode=disable`,
       dataDir: options.dataDir,
+      inProcessSql: (pooled, types) => ({
+        ...pooled,
+        rows: (text, values) => inProcessRows(db, protocol.serialize, pooled, types, text, values),
+      }),
       async stop() {
         await server.stop();
         await db.close();
@@ -79,6 +92,92 @@ function keepQueriesWhole(db: PGlite): void {
     midQuery = false;
     return exec(query, options);
   };
+}
+
+/**
+ * One statement run on PGlite directly: its five protocol messages (Parse,
+ * Bind, Describe, Execute, Sync) in one call into the WebAssembly PostgreSQL,
+ * without `pg` and the socket server on both sides of a loopback connection.
+ *
+ * PGlite is one session, shared with the socket server's connections (the
+ * application's pool connection, the job queue's). The statement must not run
+ * inside another connection's open transaction, where it would see that
+ * transaction's uncommitted rows, nor between another connection's Parse and
+ * Sync, where its own Parse would replace that query's unnamed statement. So:
+ * - it holds PGlite's query lock (`runExclusive`) from the check to the end of
+ *   its Sync. The socket server runs every message of every connection under
+ *   the same lock, and PGlite's own `query`, `exec` and `transaction` take it
+ *   too, so nothing else runs in the session meanwhile;
+ * - under the lock it runs only when `isInTransaction()` is false: that is
+ *   PostgreSQL's own transaction block state, and, through keepQueriesWhole,
+ *   any extended query begun and not yet synced. The session is then idle
+ *   between two whole queries, and the Sync leaves it idle again, after an
+ *   error as well;
+ * - otherwise it goes through `pooled`, which queues behind that transaction
+ *   on the socket server as every query did before.
+ * A query never waits for another transaction here, so it cannot deadlock
+ * with one; called from inside the application's own transaction it would
+ * wait through `pooled` forever, as it always has (see Sql).
+ *
+ * Values go in as `pg` sends them (its `prepareValue`: dates, arrays, JSON,
+ * buffers as binary) and come back through `types` as `pg` reads them.
+ */
+async function inProcessRows<Row>(
+  db: PGlite,
+  serialize: typeof protocol.serialize,
+  pooled: Sql,
+  types: pg.CustomTypesConfig,
+  text: string,
+  values: readonly unknown[] = [],
+): Promise<Row[]> {
+  const message = joinMessages([
+    serialize.parse({ text }),
+    serialize.bind({ values: [...values] as never[], valueMapper: pgUtils.prepareValue }),
+    serialize.describe({ type: "P" }),
+    serialize.execute({}),
+    serialize.sync(),
+  ]);
+  let messages: Awaited<ReturnType<PGlite["execProtocolStream"]>> | null;
+  try {
+    messages = await db.runExclusive(async () => (db.isInTransaction() ? null : db.execProtocolStream(message, {})));
+  } catch (error) {
+    throw asPgError(error);
+  }
+  if (!messages) return pooled.rows<Row>(text, values);
+  let parsers: Array<(value: string) => unknown> = [];
+  let names: string[] = [];
+  const rows: Row[] = [];
+  for (const received of messages) {
+    if (received.name === "rowDescription") {
+      const { fields } = received as unknown as { fields: Array<{ name: string; dataTypeID: number }> };
+      names = fields.map((field) => field.name);
+      parsers = fields.map((field) => types.getTypeParser(field.dataTypeID, "text"));
+    } else if (received.name === "dataRow") {
+      const row: Record<string, unknown> = {};
+      (received as unknown as { fields: Array<string | null> }).fields.forEach((value, i) => {
+        row[names[i] as string] = value === null ? null : (parsers[i] as (value: string) => unknown)(value);
+      });
+      rows.push(row as Row);
+    }
+  }
+  return rows;
+}
+
+function joinMessages(parts: Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.length;
+  }
+  return joined;
+}
+
+/** PGlite's error carries the server's fields; callers get `pg`'s class, as through the pool. */
+function asPgError(error: unknown): unknown {
+  if (!(error instanceof Error) || !("code" in error) || error instanceof pg.DatabaseError) return error;
+  const fields = error as unknown as pg.DatabaseError;
+  return Object.assign(new pg.DatabaseError(fields.message, fields.length, "error"), fields);
 }
 
 /**

@@ -57,7 +57,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   });
   return {
     prisma,
-    sql: poolSql(pool),
+    // On the embedded database, plain SQL runs on PGlite in this process when no transaction holds it.
+    sql: embedded ? embedded.inProcessSql(poolSql(pool), sqlTypes) : poolSql(pool),
     url,
     poolSize,
     embedded: Boolean(embedded),
