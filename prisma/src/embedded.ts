@@ -11,7 +11,7 @@ export interface EmbeddedPostgres {
   /** Where the data lives, or null when it is held in memory. */
   dataDir: string | null;
   /**
-   * `pooled` with its `rows` run on PGlite in this process (see inProcessRows);
+   * `pooled` with its `rows` run on PGlite in this process (see inProcessSql);
    * everything else, and any query while another connection has the session, through `pooled`.
    */
   inProcessSql(pooled: Sql, types: pg.CustomTypesConfig): Sql;
@@ -48,10 +48,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string | null })
     return {
       url: `postgres://postgres@${conn}/postgres?sslmode=disable`,
       dataDir: options.dataDir,
-      inProcessSql: (pooled, types) => ({
-        ...pooled,
-        rows: (text, values) => inProcessRows(db, protocol.serialize, pooled, types, text, values),
-      }),
+      inProcessSql: (pooled, types) => inProcessSql(db, protocol.serialize, pooled, types),
       async stop() {
         await server.stop();
         await db.close();
@@ -95,9 +92,10 @@ function keepQueriesWhole(db: PGlite): void {
 }
 
 /**
- * One statement run on PGlite directly: its five protocol messages (Parse,
- * Bind, Describe, Execute, Sync) in one call into the WebAssembly PostgreSQL,
- * without `pg` and the socket server on both sides of a loopback connection.
+ * `pooled`, but its `rows` run on PGlite directly: a statement's protocol
+ * messages (Bind, Describe, Execute, Sync; Parse the first time) in one call
+ * into the WebAssembly PostgreSQL, without `pg` and the socket server on both
+ * sides of a loopback connection.
  *
  * PGlite is one session, shared with the socket server's connections (the
  * application's pool connection, the job queue's). The statement must not run
@@ -122,28 +120,64 @@ function keepQueriesWhole(db: PGlite): void {
  * Values go in as `pg` sends them (its `prepareValue`: dates, arrays, JSON,
  * buffers as binary) and come back through `types` as `pg` reads them.
  */
-async function inProcessRows<Row>(
-  db: PGlite,
-  serialize: typeof protocol.serialize,
-  pooled: Sql,
-  types: pg.CustomTypesConfig,
-  text: string,
-  values: readonly unknown[] = [],
-): Promise<Row[]> {
-  const message = joinMessages([
-    serialize.parse({ text }),
-    serialize.bind({ values: [...values] as never[], valueMapper: pgUtils.prepareValue }),
-    serialize.describe({ type: "P" }),
-    serialize.execute({}),
-    serialize.sync(),
-  ]);
-  let messages: Awaited<ReturnType<PGlite["execProtocolStream"]>> | null;
-  try {
-    messages = await db.runExclusive(async () => (db.isInTransaction() ? null : db.execProtocolStream(message, {})));
-  } catch (error) {
-    throw asPgError(error);
+function inProcessSql(db: PGlite, serialize: typeof protocol.serialize, pooled: Sql, types: pg.CustomTypesConfig): Sql {
+  // Each statement text is parsed and planned once, as a named prepared statement of the session
+  // (names of their own, so no connection's statements collide with them).
+  const prepared = new Map<string, string>();
+  let statements = 0;
+  const maxPrepared = 100;
+
+  async function run(text: string, values: readonly unknown[]) {
+    // PGlite answers without any I/O, in promise callbacks only: without this turn of the event loop,
+    // a caller reading in a loop would starve sockets and timers (the other connections' queries too).
+    await new Promise((resolve) => setImmediate(resolve));
+    return db.runExclusive(async () => {
+      if (db.isInTransaction()) return null;
+      let name = prepared.get(text);
+      if (name === undefined && prepared.size < maxPrepared) {
+        const fresh = `smsape_in_process_${++statements}`;
+        // A statement that does not parse throws here and is never named.
+        await db.execProtocolStream(joinMessages([serialize.parse({ name: fresh, text }), serialize.sync()]), {});
+        prepared.set(text, fresh);
+        name = fresh;
+      }
+      return db.execProtocolStream(
+        joinMessages([
+          ...(name === undefined ? [serialize.parse({ text })] : []),
+          serialize.bind({ statement: name, values: [...values] as never[], valueMapper: pgUtils.prepareValue }),
+          serialize.describe({ type: "P" }),
+          serialize.execute({}),
+          serialize.sync(),
+        ]),
+        {},
+      );
+    });
   }
-  if (!messages) return pooled.rows<Row>(text, values);
+
+  return {
+    ...pooled,
+    async rows<Row>(text: string, values: readonly unknown[] = []): Promise<Row[]> {
+      let messages: Awaited<ReturnType<PGlite["execProtocolStream"]>> | null;
+      try {
+        try {
+          messages = await run(text, values);
+        } catch (error) {
+          // Dropped by another connection (DEALLOCATE, DISCARD) or its plan outdated by a schema change: parse it again.
+          const code = (error as { code?: string }).code;
+          if (!prepared.has(text) || (code !== "26000" && code !== "0A000")) throw error;
+          prepared.delete(text);
+          messages = await run(text, values);
+        }
+      } catch (error) {
+        throw asPgError(error);
+      }
+      if (!messages) return pooled.rows<Row>(text, values);
+      return rowsOf<Row>(messages, types);
+    },
+  };
+}
+
+function rowsOf<Row>(messages: Awaited<ReturnType<PGlite["execProtocolStream"]>>, types: pg.CustomTypesConfig): Row[] {
   let parsers: Array<(value: string) => unknown> = [];
   let names: string[] = [];
   const rows: Row[] = [];
