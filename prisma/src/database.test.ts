@@ -160,6 +160,20 @@ describe(`the database (${process.env.DATABASE_URL ? "PostgreSQL server" : "embe
           await other.query("ROLLBACK");
         }
       })();
+      // And queries outside any transaction: between one's first message and its Sync, the session is
+      // that query's (its unnamed statement and portal), though no transaction block is open.
+      const loose = new pg.Client({ connectionString: database.url });
+      await loose.connect();
+      const looseQueries = (async () => {
+        try {
+          for (let round = 0; round < 200; round++) {
+            const { rows } = await loose.query<{ v: string }>(`SELECT $1::text || $2::text AS v`, ["b", String(round)]);
+            expect(rows[0]?.v).toBe(`b${round}`);
+          }
+        } finally {
+          await loose.end();
+        }
+      })();
       const reads = (async () => {
         while (running) {
           const [row] = await database.sql.rows<{ rows: bigint; odd: bigint; dropped: bigint }>(
@@ -173,7 +187,7 @@ describe(`the database (${process.env.DATABASE_URL ? "PostgreSQL server" : "embe
         }
       })();
       try {
-        await Promise.all([transactions, otherClient]);
+        await Promise.all([transactions, otherClient, looseQueries]);
       } finally {
         running = false;
         await reads;
