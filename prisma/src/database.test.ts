@@ -105,4 +105,119 @@ describe(`the database (${process.env.DATABASE_URL ? "PostgreSQL server" : "embe
     // The pool is whole again: plain SQL outside, and Prisma.
     expect(await database.sql.rows(`SELECT count(*)::int AS n FROM ledger_line`)).toEqual([{ n: 3 }]);
   });
+
+  // On the embedded database, plain SQL runs on PGlite in this process, in the same single session as every
+  // connection: it must wait out (or go around) any other connection's open transaction, never run inside it.
+  it("plain SQL never sees another connection's uncommitted rows, nor disturbs its transaction", async () => {
+    await database.prisma.$executeRawUnsafe(`CREATE TABLE pending (id int PRIMARY KEY, tag text NOT NULL)`);
+    const count = async () =>
+      (await database.sql.rows<{ n: bigint }>(`SELECT count(*) AS n FROM pending WHERE tag = $1`, ["uncommitted"]))[0]?.n;
+
+    // Another client's transaction (as the job queue's connections are).
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(`INSERT INTO pending VALUES (1, $1)`, ["uncommitted"]);
+      const read = count();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await other.query(`INSERT INTO pending VALUES (2, $1)`, ["uncommitted"]);
+      expect((await other.query(`SELECT count(*)::int AS n FROM pending`)).rows[0]?.n).toBe(2);
+      await other.query("ROLLBACK");
+      expect(await read).toBe(0n);
+    } finally {
+      await other.end();
+    }
+
+    // The application's own transaction through Prisma, rolled back at its end.
+    let readDuring: Promise<bigint | undefined> | undefined;
+    const abandoned = new Error("abandon");
+    await expect(
+      database.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`INSERT INTO pending VALUES (3, 'uncommitted')`;
+        readDuring = count();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await tx.$executeRaw`INSERT INTO pending VALUES (4, 'uncommitted')`;
+        const [row] = await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pending`;
+        expect(row?.n).toBe(2);
+        throw abandoned;
+      }),
+    ).rejects.toBe(abandoned);
+    expect(await readDuring).toBe(0n);
+    expect(await count()).toBe(0n);
+  });
+
+  it("plain SQL reads only committed pairs while transactions and other clients' queries interleave", async () => {
+    await database.prisma.$executeRawUnsafe(
+      `CREATE TABLE pairs (id serial PRIMARY KEY, pair int NOT NULL, kept boolean NOT NULL)`,
+    );
+    const other = new pg.Client({ connectionString: database.url });
+    await other.connect();
+    const seen: Array<{ rows: bigint; odd: bigint; dropped: bigint }> = [];
+    let running = true;
+    try {
+      const transactions = (async () => {
+        for (let pair = 0; pair < 30; pair++) {
+          const kept = pair % 3 !== 0;
+          await database.prisma
+            .$transaction(async (tx) => {
+              await tx.$executeRaw`INSERT INTO pairs (pair, kept) VALUES (${pair}, ${kept})`;
+              await new Promise((resolve) => setTimeout(resolve, 2));
+              await tx.$executeRaw`INSERT INTO pairs (pair, kept) VALUES (${pair}, ${kept})`;
+              if (!kept) throw new Error("abandon");
+            })
+            .catch(() => {});
+        }
+      })();
+      // Another connection's transactions and parameterised queries, whose messages the socket server
+      // runs one at a time: plain SQL must not slip in between them either.
+      const otherClient = (async () => {
+        for (let round = 0; round < 30; round++) {
+          await other.query("BEGIN");
+          await other.query(`INSERT INTO pairs (pair, kept) VALUES ($1, false)`, [1000 + round]);
+          const { rows } = await other.query<{ v: string }>(`SELECT $1::text || $2::text AS v`, ["a", String(round)]);
+          expect(rows[0]?.v).toBe(`a${round}`);
+          await other.query("ROLLBACK");
+        }
+      })();
+      // And queries outside any transaction: between one's first message and its Sync, the session is
+      // that query's (its unnamed statement and portal), though no transaction block is open.
+      const loose = new pg.Client({ connectionString: database.url });
+      await loose.connect();
+      const looseQueries = (async () => {
+        try {
+          for (let round = 0; round < 200; round++) {
+            const { rows } = await loose.query<{ v: string }>(`SELECT $1::text || $2::text AS v`, ["b", String(round)]);
+            expect(rows[0]?.v).toBe(`b${round}`);
+          }
+        } finally {
+          await loose.end();
+        }
+      })();
+      const reads = (async () => {
+        while (running) {
+          const [row] = await database.sql.rows<{ rows: bigint; odd: bigint; dropped: bigint }>(
+            `SELECT count(*) AS rows,
+                    (SELECT count(*) FROM (SELECT pair FROM pairs GROUP BY pair HAVING count(*) <> $1) AS p) AS odd,
+                    count(*) FILTER (WHERE NOT kept) AS dropped
+               FROM pairs`,
+            [2],
+          );
+          if (row) seen.push(row);
+        }
+      })();
+      try {
+        await Promise.all([transactions, otherClient, looseQueries]);
+      } finally {
+        running = false;
+        await reads;
+      }
+    } finally {
+      await other.end();
+    }
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen.filter((row) => row.odd !== 0n || row.dropped !== 0n)).toEqual([]);
+    const [final] = await database.sql.rows<{ rows: bigint }>(`SELECT count(*) AS rows FROM pairs WHERE kept = $1`, [true]);
+    expect(final?.rows).toBe(40n);
+  });
 });

@@ -1,11 +1,20 @@
+/// <reference path="./pg-utils.d.ts" />
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import type { PGlite } from "@electric-sql/pglite";
+import type { PGlite, protocol } from "@electric-sql/pglite";
+import pg from "pg";
+import pgUtils from "pg/lib/utils.js";
+import type { Sql, SqlStatement } from "./index.ts";
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL that `pg` and Prisma's adapter connect to like any server. */
   url: string;
   /** Where the data lives, or null when it is held in memory. */
   dataDir: string | null;
+  /**
+   * `pooled` with its `rows` run on PGlite in this process (see inProcessSql);
+   * everything else, and any query while another connection has the session, through `pooled`.
+   */
+  inProcessSql(pooled: Sql, types: pg.CustomTypesConfig): Sql;
   stop(): Promise<void>;
 }
 
@@ -27,7 +36,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string | null })
   try {
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
     // Loaded here, not at import: a service on a PostgreSQL server never carries PGlite.
-    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+    const [{ PGlite, protocol }, { PGLiteSocketServer }] = await Promise.all([
       import("@electric-sql/pglite"),
       import("@electric-sql/pglite-socket"),
     ]);
@@ -39,6 +48,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string | null })
     return {
       url: `postgres://postgres@${conn}/postgres?sslmode=disable`,
       dataDir: options.dataDir,
+      inProcessSql: (pooled, types) => inProcessSql(db, protocol.serialize, pooled, types),
       async stop() {
         await server.stop();
         await db.close();
@@ -79,6 +89,131 @@ function keepQueriesWhole(db: PGlite): void {
     midQuery = false;
     return exec(query, options);
   };
+}
+
+/**
+ * `pooled`, but its `rows` run on PGlite directly: a statement's protocol
+ * messages (Bind, Describe, Execute, Sync; Parse the first time) in one call
+ * into the WebAssembly PostgreSQL, without `pg` and the socket server on both
+ * sides of a loopback connection.
+ *
+ * PGlite is one session, shared with the socket server's connections (the
+ * application's pool connection, the job queue's). The statement must not run
+ * inside another connection's open transaction, where it would see that
+ * transaction's uncommitted rows, nor between another connection's Parse and
+ * Sync, where its own Parse would replace that query's unnamed statement. So:
+ * - it holds PGlite's query lock (`runExclusive`) from the check to the end of
+ *   its Sync. The socket server runs every message of every connection under
+ *   the same lock, and PGlite's own `query`, `exec` and `transaction` take it
+ *   too, so nothing else runs in the session meanwhile;
+ * - under the lock it runs only when `isInTransaction()` is false: that is
+ *   PostgreSQL's own transaction block state, and, through keepQueriesWhole,
+ *   any extended query begun and not yet synced. The session is then idle
+ *   between two whole queries, and the Sync leaves it idle again, after an
+ *   error as well;
+ * - otherwise it goes through `pooled`, which queues behind that transaction
+ *   on the socket server as every query did before.
+ * A query never waits for another transaction here, so it cannot deadlock
+ * with one; called from inside the application's own transaction it would
+ * wait through `pooled` forever, as it always has (see Sql).
+ *
+ * Values go in as `pg` sends them (its `prepareValue`: dates, arrays, JSON,
+ * buffers as binary) and come back through `types` as `pg` reads them.
+ */
+function inProcessSql(db: PGlite, serialize: typeof protocol.serialize, pooled: Sql, types: pg.CustomTypesConfig): Sql {
+  // Each statement text is parsed and planned once, as a named prepared statement of the session
+  // (names of their own, so no connection's statements collide with them).
+  const prepared = new Map<string, string>();
+  let statements = 0;
+  const maxPrepared = 100;
+
+  async function run(text: string, values: readonly unknown[]) {
+    // PGlite answers without any I/O, in promise callbacks only: without this turn of the event loop,
+    // a caller reading in a loop would starve sockets and timers (the other connections' queries too).
+    await new Promise((resolve) => setImmediate(resolve));
+    return db.runExclusive(async () => {
+      if (db.isInTransaction()) return null;
+      let name = prepared.get(text);
+      if (name === undefined && prepared.size < maxPrepared) {
+        const fresh = `smsape_in_process_${++statements}`;
+        // A statement that does not parse throws here and is never named.
+        await db.execProtocolStream(joinMessages([serialize.parse({ name: fresh, text }), serialize.sync()]), {});
+        prepared.set(text, fresh);
+        name = fresh;
+      }
+      return db.execProtocolStream(
+        joinMessages([
+          ...(name === undefined ? [serialize.parse({ text })] : []),
+          serialize.bind({ statement: name, values: [...values] as never[], valueMapper: pgUtils.prepareValue }),
+          serialize.describe({ type: "P" }),
+          serialize.execute({}),
+          serialize.sync(),
+        ]),
+        {},
+      );
+    });
+  }
+
+  return {
+    ...pooled,
+    async rows<Row>(statement: SqlStatement, values: readonly unknown[] = []): Promise<Row[]> {
+      // The statement's own name is for a server's connection; here every text gets a name of ours.
+      const text = typeof statement === "string" ? statement : statement.text;
+      let messages: Awaited<ReturnType<PGlite["execProtocolStream"]>> | null;
+      try {
+        try {
+          messages = await run(text, values);
+        } catch (error) {
+          // Dropped by another connection (DEALLOCATE, DISCARD) or its plan outdated by a schema change: parse it again.
+          const code = (error as { code?: string }).code;
+          if (!prepared.has(text) || (code !== "26000" && code !== "0A000")) throw error;
+          prepared.delete(text);
+          messages = await run(text, values);
+        }
+      } catch (error) {
+        throw asPgError(error);
+      }
+      if (!messages) return pooled.rows<Row>(text, values);
+      return rowsOf<Row>(messages, types);
+    },
+  };
+}
+
+function rowsOf<Row>(messages: Awaited<ReturnType<PGlite["execProtocolStream"]>>, types: pg.CustomTypesConfig): Row[] {
+  let parsers: Array<(value: string) => unknown> = [];
+  let names: string[] = [];
+  const rows: Row[] = [];
+  for (const received of messages) {
+    if (received.name === "rowDescription") {
+      const { fields } = received as unknown as { fields: Array<{ name: string; dataTypeID: number }> };
+      names = fields.map((field) => field.name);
+      parsers = fields.map((field) => types.getTypeParser(field.dataTypeID, "text"));
+    } else if (received.name === "dataRow") {
+      const row: Record<string, unknown> = {};
+      (received as unknown as { fields: Array<string | null> }).fields.forEach((value, i) => {
+        row[names[i] as string] = value === null ? null : (parsers[i] as (value: string) => unknown)(value);
+      });
+      rows.push(row as Row);
+    }
+  }
+  return rows;
+}
+
+function joinMessages(parts: Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.length;
+  }
+  return joined;
+}
+
+/** PGlite's error carries the server's fields; callers get `pg`'s class, as through the pool. */
+function asPgError(error: unknown): unknown {
+  if (!(error instanceof Error) || !("code" in error) || error instanceof pg.DatabaseError) return error;
+  const fields = error as unknown as pg.DatabaseError;
+  return Object.assign(new pg.DatabaseError(fields.message, fields.length, "error"), fields);
 }
 
 /**

@@ -57,9 +57,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   });
   return {
     prisma,
-    // The embedded database is one session behind every connection: a statement named by one
-    // connection would already exist for the next (pg-boss's, or this pool's after an idle close).
-    sql: poolSql(pool, { namedStatements: !embedded }),
+    // On the embedded database plain SQL runs on PGlite in this process when no transaction holds the session
+    // (embedded.ts). Its one session is also behind every connection, so statements named on one connection
+    // would already exist for the next (pg-boss's, or this pool's after an idle close): no names there.
+    sql: embedded
+      ? embedded.inProcessSql(poolSql(pool, { namedStatements: false }), sqlTypes)
+      : poolSql(pool, { namedStatements: true }),
     url,
     poolSize,
     embedded: Boolean(embedded),
