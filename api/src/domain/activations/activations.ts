@@ -402,29 +402,17 @@ export type SmsArrival =
   | { accepted: true; accountId: string | null; statusChanged: boolean }
   | { accepted: false; reason: "unknown" | "ended" | "expired" };
 
-/**
- * For SMS ingestion: call this inside the transaction that stores an inbound
- * SMS, before storing it. WAITING_SMS -> SMS_RECEIVED with a history row; an
- * SMS for an activation already in SMS_RECEIVED is accepted without a status
- * change; an SMS for an ended or expired activation is refused (store nothing).
- * After the transaction commits, publish `activationChanged` when
- * `statusChanged` (and `smsReceived`) to `accountId`.
- */
-export async function recordSmsArrival(tx: Tx, activationId: string, at: Date): Promise<SmsArrival> {
-  const current = isUuid(activationId) ? await tx.activation.findUnique({ where: { id: activationId } }) : null;
-  if (!current) return { accepted: false, reason: "unknown" };
-  return acceptSmsArrival(tx, current, at);
-}
-
-/** What `acceptSmsArrival` needs of the activation, read (and locked `FOR UPDATE`) in the caller's transaction. */
+/** What `smsArrivalVerdict` needs of the activation, read (and locked `FOR UPDATE`) in the caller's transaction. */
 export type SmsArrivalTarget = Pick<Activation, "id" | "accountId" | "status" | "expiresAt">;
 
 /**
  * The activation's rules for an SMS arriving now, applied to the row the caller
  * read and locked `FOR UPDATE` in its transaction: an ended or expired
  * activation refuses it; a WAITING_SMS one takes it and moves to SMS_RECEIVED
- * (`statusChanged`: the caller writes `smsReceivedMoveSql` or lets
- * `acceptSmsArrival` write it); an SMS_RECEIVED one takes it as it is.
+ * (`statusChanged`: the caller writes `smsReceivedMoveSql` in the statement
+ * that stores the SMS); an SMS_RECEIVED one takes it as it is. After the
+ * commit the caller publishes `smsReceived`, and `activationChanged` when the
+ * status changed, to `accountId`.
  */
 export function smsArrivalVerdict(current: SmsArrivalTarget, at: Date): SmsArrival {
   if (terminalStatuses.has(current.status)) return { accepted: false, reason: "ended" };
@@ -451,21 +439,6 @@ export function smsReceivedMoveSql(activationId: string, at: Date, alsoSet: Pris
       SELECT ${newRecordId()}::uuid, "id", 'WAITING_SMS', 'SMS_RECEIVED', 'SMS received', ${when}::timestamp
       FROM moved
     )`;
-}
-
-/**
- * `recordSmsArrival` for an activation the caller has already read and locked
- * in this transaction: `smsArrivalVerdict`, then the move and its history row
- * in one statement (`smsReceivedMoveSql`).
- */
-export async function acceptSmsArrival(tx: Tx, current: SmsArrivalTarget, at: Date): Promise<SmsArrival> {
-  const verdict = smsArrivalVerdict(current, at);
-  if (!verdict.accepted || !verdict.statusChanged) return verdict;
-  const [moved] = await tx.$queryRaw<{ count: number }[]>`
-    WITH ${smsReceivedMoveSql(current.id, at)}
-    SELECT count(*)::int AS "count" FROM moved`;
-  if (moved?.count !== 1) return { accepted: false, reason: "ended" };
-  return verdict;
 }
 
 /**
