@@ -137,22 +137,25 @@ function reachCondition(model: InventoriedModel, table: string, depth = 0): stri
   }
 }
 
-/** The row's id, selected beside the exported fields when an encrypted one needs it to be opened and the id is not exported. */
-const rowIdAlias = "__rowId";
-
 interface ExportQuery {
+  /**
+   * For a model without encrypted fields, one row: the count and the rows' JSON
+   * text joined with commas (`n`, `json`). Otherwise one row per record: its JSON
+   * text (`json`, encrypted values still sealed in it), the sealed values
+   * (`c0`, `c1`…) and the id they are bound to (`rowId`).
+   */
   text: string;
-  /** The encrypted fields, by their name in the copy, opened after the read. */
+  /** The encrypted fields, by their name in the copy, opened and spliced into each row's JSON. */
   encrypted: Array<{ name: string; column: EncryptedColumn }>;
-  /** The column (in the rows read) holding the id an encrypted value is bound to. */
-  rowId: string;
 }
 
 /**
  * One plain-SQL read per model, computed once from the inventory (which
  * fields, under which names), the reach (which rows) and the datamodel
- * (how each value is written), so the database hands back rows that are
- * already the copy's, but for the encrypted values still to open.
+ * (how each value is written). PostgreSQL writes each row as the copy's JSON
+ * (`row_to_json` of the exported values, in the inventory's order), so this
+ * process handles one string per model, or per row where encrypted values are
+ * to be opened, rather than an object per row.
  */
 const exportQueries = new Map<InventoriedModel, ExportQuery>();
 function exportQueryOf(model: InventoriedModel): ExportQuery {
@@ -161,58 +164,72 @@ function exportQueryOf(model: InventoriedModel): ExportQuery {
   const fields = exportedFields(model);
   const encrypted = fields.flatMap((field) => {
     const column = encryptedColumnOf(model, field);
-    return column ? [{ name: exportedName(model, field), column }] : [];
+    return column ? [{ name: exportedName(model, field), column, field }] : [];
   });
-  const columns = fields.map((field) => `${exportedValue(model, field, "t")} AS "${exportedName(model, field)}"`);
-  const idExported = fields.includes(primaryKey(model));
-  if (encrypted.length > 0 && !idExported) columns.push(`t."${primaryKey(model)}"::text AS "${rowIdAlias}"`);
-  const order = reachFromAccount[model].kind === "audit-trail" ? ` ORDER BY t."seq"` : "";
-  const query = {
-    text: `SELECT ${columns.join(", ")} FROM "${model}" AS t WHERE ${reachCondition(model, "t")}${order}`,
-    encrypted,
-    rowId: idExported ? exportedName(model, primaryKey(model)) : rowIdAlias,
-  };
+  const values = fields.map((field) => `${exportedValue(model, field, "t")} AS "${exportedName(model, field)}"`);
+  const from = `FROM "${model}" AS t CROSS JOIN LATERAL (SELECT ${values.join(", ")}) AS e WHERE ${reachCondition(model, "t")}`;
+  const ordered = reachFromAccount[model].kind === "audit-trail";
+  const text =
+    encrypted.length === 0
+      ? `SELECT count(*)::int AS n, coalesce(string_agg(row_to_json(e)::text, ','${ordered ? ` ORDER BY t."seq"` : ""}), '') AS json ${from}`
+      : `SELECT row_to_json(e)::text AS json, ${encrypted.map(({ field }, index) => `t."${field}" AS c${index}`).join(", ")}, ` +
+        `t."${primaryKey(model)}"::text AS "rowId" ${from}${ordered ? ` ORDER BY t."seq"` : ""}`;
+  const query = { text, encrypted: encrypted.map(({ name, column }) => ({ name, column })) };
   exportQueries.set(model, query);
   return query;
 }
 
-/** The account's rows of `model`, every exported field under its name in the copy, encrypted ones opened. */
+/** The account's rows of `model` as the JSON text of an array, with their count; encrypted values opened. */
 async function rowsOf(
   sql: Sql,
   ring: KeyRing,
   model: InventoriedModel,
   account: { id: string; email: string },
-): Promise<ExportRow[]> {
+): Promise<{ json: string; count: number }> {
   const query = exportQueryOf(model);
   const reach = reachFromAccount[model];
   const key = reach.kind === "address-hash" ? keyedHash(ring, "email-rate-limit", account.email) : account.id;
-  const rows = await sql.rows<ExportRow>(query.text, [key]);
-  if (query.encrypted.length === 0) return rows;
-  for (const row of rows) {
-    const rowId = String(row[query.rowId]);
-    for (const { name, column } of query.encrypted) {
-      const value = row[name];
-      if (typeof value !== "string") continue;
-      const opened = openColumn(ring, column, rowId, value);
-      row[name] = column === "activationRouting" ? (JSON.parse(opened) as ExportValue) : opened;
-    }
-    if (query.rowId === rowIdAlias) delete row[rowIdAlias];
+  if (query.encrypted.length === 0) {
+    const [result] = await sql.rows<{ n: number; json: string }>(query.text, [key]);
+    return { json: `[${result?.json ?? ""}]`, count: result?.n ?? 0 };
   }
-  return rows;
+  const rows = await sql.rows<Record<string, string | null>>(query.text, [key]);
+  const written = rows.map((row) => {
+    let json = row.json as string;
+    query.encrypted.forEach(({ name, column }, index) => {
+      const sealed = row[`c${index}`];
+      if (typeof sealed !== "string") return;
+      // The sealed value as row_to_json wrote it, under its name: replaced by the opened value.
+      const found = `${JSON.stringify(name)}:${JSON.stringify(sealed)}`;
+      const at = json.indexOf(found);
+      if (at < 0) throw new Error(`${model}.${name}: the sealed value is not where the row's JSON should hold it`);
+      const opened = openColumn(ring, column, row.rowId as string, sealed);
+      const value = column === "activationRouting" ? JSON.stringify(JSON.parse(opened)) : JSON.stringify(opened);
+      json = `${json.slice(0, at)}${JSON.stringify(name)}:${value}${json.slice(at + found.length)}`;
+    });
+    return json;
+  });
+  return { json: `[${written.join(",")}]`, count: rows.length };
+}
+
+/** The copy as the JSON text `{ data, summary }` it is stored as, and the models it holds. */
+interface AccessExportText {
+  text: string;
+  models: InventoriedModel[];
 }
 
 /**
  * Computes the copy of everything the inventory says the account's holder
  * receives, with one plain-SQL read per model (not Prisma: an account with
- * 10,000 activations has some 60,000 rows, and Prisma's row objects cost more
- * than the rest of the copy). The reads take connections of their own, so
- * this runs outside any transaction.
+ * 10,000 activations has some 60,000 rows), written as JSON text by the
+ * database and put together here as text. The reads take connections of their
+ * own, so this runs outside any transaction.
  */
-export async function buildAccessExport(
+async function accessExportText(
   services: Pick<Services, "sql" | "config">,
   accountId: string,
   now: Date,
-): Promise<AccessExport> {
+): Promise<AccessExportText> {
   const ring = services.config.encryption;
   const [account] = await services.sql.rows<{ id: string; email: string }>(
     `SELECT id::text AS id, email FROM "Account" WHERE id = $1::text::uuid`,
@@ -233,15 +250,44 @@ export async function buildAccessExport(
   // The reads run side by side (each on its own connection, queued for the embedded database's one),
   // so the database works on one model while this process reads out another.
   const exported = models.filter((model) => exportedFields(model).length > 0);
-  const rows = await Promise.all(exported.map((model) => rowsOf(services.sql, ring, model, account)));
-  const records: AccessExport["records"] = Object.fromEntries(exported.map((model, index) => [model, rows[index]]));
-  return { format: "smsape.access-export/1", generatedAt: now.toISOString(), accountId, records, notIncluded };
+  const read = await Promise.all(exported.map((model) => rowsOf(services.sql, ring, model, account)));
+  const generatedAt = now.toISOString();
+  const counts = new Map(exported.map((model, index) => [model, read[index]?.count ?? 0]));
+  const accountRow = (JSON.parse(read[exported.indexOf("Account")]?.json ?? "[]") as ExportRow[])[0] ?? {};
+  const summary = summaryText({ generatedAt, account: accountRow, count: (model) => counts.get(model) ?? 0, notIncluded });
+  const records = exported.map((model, index) => `${JSON.stringify(model)}:${read[index]?.json}`).join(",");
+  const data =
+    `{"format":"smsape.access-export/1","generatedAt":${JSON.stringify(generatedAt)},"accountId":${JSON.stringify(accountId)},` +
+    `"records":{${records}},"notIncluded":${JSON.stringify(notIncluded)}}`;
+  return { text: `{"data":${data},"summary":${JSON.stringify(summary)}}`, models: exported };
+}
+
+/** The copy of everything the inventory says the account's holder receives (see `accessExportText`). */
+export async function buildAccessExport(
+  services: Pick<Services, "sql" | "config">,
+  accountId: string,
+  now: Date,
+): Promise<AccessExport> {
+  return (JSON.parse((await accessExportText(services, accountId, now)).text) as { data: AccessExport }).data;
 }
 
 /** A readable account of the copy, for a person rather than a program. */
 export function exportSummary(copy: AccessExport): string {
-  const account = copy.records.Account?.[0] ?? {};
-  const count = (model: InventoriedModel) => copy.records[model]?.length ?? 0;
+  return summaryText({
+    generatedAt: copy.generatedAt,
+    account: copy.records.Account?.[0] ?? {},
+    count: (model) => copy.records[model]?.length ?? 0,
+    notIncluded: copy.notIncluded,
+  });
+}
+
+function summaryText(copy: {
+  generatedAt: string;
+  account: ExportRow;
+  count: (model: InventoriedModel) => number;
+  notIncluded: AccessExport["notIncluded"];
+}): string {
+  const { account, count } = copy;
   const lines = [
     "Your SMSAPE data",
     `Prepared ${copy.generatedAt}. The file data.json beside this summary holds every value; this is an overview.`,
@@ -288,11 +334,11 @@ export async function prepareAccessExport(
   // The request is checked before the copy is built (the reads run outside a
   // transaction), and checked again, locked, when the copy is stored.
   const { accountId } = await services.db.$transaction((tx) => requestToFulfil(tx, requestId, ["ACCESS"]));
-  const copy = await buildAccessExport(services, accountId, now);
+  const copy = await accessExportText(services, accountId, now);
   const exportId = newRecordId();
   // Compressed (rows of this shape shrink more than tenfold), so sealing, storing and reading it back
   // handle a tenth of the bytes; the download hands the compressed bytes on as they are.
-  const content = await gzipped(JSON.stringify({ data: copy, summary: exportSummary(copy) }), { level: 1 });
+  const content = await gzipped(copy.text, { level: 1 });
   const contentCiphertext = sealColumn(ring, "exportContent", exportId, content);
   return services.db.$transaction(
     async (tx) => {
@@ -322,7 +368,7 @@ export async function prepareAccessExport(
           action: "privacy_export.prepared",
           subjectType: "PrivacyRequest",
           subjectId: requestId,
-          details: { exportId, models: Object.keys(copy.records) },
+          details: { exportId, models: copy.models },
         },
         now,
       );
