@@ -272,15 +272,6 @@ export async function buildAccessExport(
 }
 
 /** A readable account of the copy, for a person rather than a program. */
-export function exportSummary(copy: AccessExport): string {
-  return summaryText({
-    generatedAt: copy.generatedAt,
-    account: copy.records.Account?.[0] ?? {},
-    count: (model) => copy.records[model]?.length ?? 0,
-    notIncluded: copy.notIncluded,
-  });
-}
-
 function summaryText(copy: {
   generatedAt: string;
   account: ExportRow;

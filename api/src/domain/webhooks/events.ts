@@ -114,11 +114,6 @@ export function queueStatusChangeEvents(
   return queueEvents(services, tx, statusChangeEvents(changes));
 }
 
-/** Queues `sms.received` to the owner's endpoints that subscribed; text and code only for those that opted in. */
-export function queueSmsReceivedEvent(services: Services, tx: Prisma.TransactionClient, sms: SmsReceivedEvent): Promise<void> {
-  return queueEvents(services, tx, smsReceivedEvents(sms));
-}
-
 /** What a delivery needs of an endpoint. */
 export interface WebhookEndpointRef {
   id: string;
