@@ -1,5 +1,6 @@
 import type { YogaInitialContext } from "graphql-yoga";
 import type { AccountActor, StaffActor } from "../domain/actors.ts";
+import type { Balance } from "../domain/ledger/ledger.ts";
 import type { Services } from "../services/index.ts";
 
 /** Who sent the request. A customer or a staff member is the actor the domain acts for, as it is. */
@@ -17,6 +18,12 @@ export interface RequestContext {
   viewer: Viewer;
   /** Where the request came from, as rate limits and abuse signals know it: the day's keyed hash of its network (P12). */
   client: { network: string };
+  /**
+   * What the credential lookup read for the operation in the same statement:
+   * the signed-in account's balance when the operation reads `balance`, so
+   * the field costs no statement of its own (see `resolveViewer`).
+   */
+  readAhead: { balance?: Balance };
   /** Set for operations over graphql-ws, absent over HTTP. */
   connection?: LiveConnection | undefined;
 }

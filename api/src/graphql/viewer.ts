@@ -3,25 +3,38 @@ import { resolveCustomerToken, watchCustomerCredential } from "../domain/account
 import type { AccountActor, StaffActor } from "../domain/actors.ts";
 import { resolveStaffSession, watchStaffSession } from "../domain/staff/staff-auth.ts";
 import type { Services } from "../services/index.ts";
-import type { Viewer } from "./context.ts";
+import type { RequestContext, Viewer } from "./context.ts";
 
 export type Audience = "customer" | "staff";
 
 /**
  * Who is asking, from the token the request presented (read at the HTTP edge).
  * Customer credentials are never accepted by the staff API and staff
- * credentials never by the customer API.
+ * credentials never by the customer API. With `withBalance`, a customer's
+ * credential is looked up with the account's balance, in one statement
+ * (`readAhead.balance`).
  */
-export async function resolveViewer(services: Services, audience: Audience, token: string | null): Promise<Viewer> {
-  if (!token) return { kind: "anonymous" };
+export async function resolveViewer(
+  services: Services,
+  audience: Audience,
+  token: string | null,
+  options: { withBalance?: boolean } = {},
+): Promise<{ viewer: Viewer; readAhead: RequestContext["readAhead"] }> {
+  const anonymous = { viewer: { kind: "anonymous" } as const, readAhead: {} };
+  if (!token) return anonymous;
   if (audience === "staff") {
     const session = await resolveStaffSession(services, token);
     return session
-      ? { kind: "staff", staffUserId: session.staff.id, role: session.staff.role, sessionId: session.sessionId }
-      : { kind: "anonymous" };
+      ? {
+          viewer: { kind: "staff", staffUserId: session.staff.id, role: session.staff.role, sessionId: session.sessionId },
+          readAhead: {},
+        }
+      : anonymous;
   }
-  const credential = await resolveCustomerToken(services, token);
-  return credential ? { kind: "account", ...credential } : { kind: "anonymous" };
+  const credential = await resolveCustomerToken(services, token, options);
+  if (!credential) return anonymous;
+  const { balance, ...actor } = credential;
+  return { viewer: { kind: "account", ...actor }, readAhead: balance ? { balance } : {} };
 }
 
 /** What every refused read or write returns: it says only that it is not allowed, never why. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useCookies } from "@whatwg-node/server-plugin-cookies";
-import { GraphQLError, type GraphQLSchema } from "graphql";
+import { type DocumentNode, GraphQLError, type GraphQLSchema, getOperationAST, Kind, OperationTypeNode } from "graphql";
 import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import { RateLimitedError } from "../domain/errors.ts";
 import { NotPermittedError } from "../domain/staff/permissions.ts";
@@ -100,6 +100,7 @@ export function createGraphqlServer(options: {
     },
     // Arguments with text PostgreSQL cannot store are refused here, for every field of both schemas.
     plugins: [
+      useParsedDocumentInContext(),
       useCookies(),
       useJsonBodiesOnly(),
       useCSRFPrevention({ requestHeaders: [csrfHeader] }),
@@ -115,7 +116,11 @@ export function createGraphqlServer(options: {
     ],
     context: async (initial) => {
       const token = presentedToken(initial, sessionCookieOf(audience, services.config).name);
-      const viewer = await resolveViewer(services, audience, token);
+      // (A WebSocket's connection init has no operation, hence no params.)
+      const { viewer, readAhead } = await resolveViewer(services, audience, token, {
+        withBalance:
+          audience === "customer" && readsRootField(parsedDocumentOf(initial), initial.params?.operationName, "balance"),
+      });
       // The client's network key (two HMACs) only for the operations that count something under it.
       const req = initial.req;
       let network: string | undefined;
@@ -125,9 +130,37 @@ export function createGraphqlServer(options: {
           return network;
         },
       };
-      return { services, viewer, client, connection: initial.connection } satisfies RequestContext;
+      return { services, viewer, readAhead, client, connection: initial.connection } satisfies RequestContext;
     },
   });
+}
+
+/**
+ * Puts the operation's parsed document on the context, so that the context
+ * factory, which runs after parsing and validation, can see what it reads.
+ */
+function useParsedDocumentInContext(): Plugin<{ document?: DocumentNode }> {
+  return {
+    onParse:
+      () =>
+      ({ result, extendContext }) => {
+        if (result && !(result instanceof Error)) extendContext({ document: result as DocumentNode });
+      },
+  };
+}
+
+function parsedDocumentOf(context: object): DocumentNode | undefined {
+  return (context as { document?: DocumentNode }).document;
+}
+
+/** Whether the operation to run is a query that selects `field` at its root (not through a fragment). */
+function readsRootField(document: DocumentNode | undefined, operationName: string | undefined, field: string): boolean {
+  if (!document) return false;
+  const operation = getOperationAST(document, operationName);
+  return (
+    operation?.operation === OperationTypeNode.QUERY &&
+    operation.selectionSet.selections.some((selection) => selection.kind === Kind.FIELD && selection.name.value === field)
+  );
 }
 
 /** Prisma's "unable to start a transaction in the given time": every connection stayed busy. */

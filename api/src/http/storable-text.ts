@@ -51,6 +51,27 @@ function findInValue(value: unknown, path: string, depth = 0): { path: string; c
 }
 
 /**
+ * Whether a document has any argument at all, remembered per parsed document
+ * (Yoga's parser cache hands the same one to every request with the same
+ * text): most reads, `{ balance { … } }` say, have none, and need no walk.
+ */
+const withArguments = new WeakMap<DocumentNode, boolean>();
+function hasArguments(document: DocumentNode): boolean {
+  let found = withArguments.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      Argument() {
+        found = true;
+        return BREAK;
+      },
+    });
+    withArguments.set(document, found);
+  }
+  return found;
+}
+
+/**
  * The first unstorable character in any argument of the document, written
  * inline or passed in a variable (or a variable's default), at any depth of
  * input objects and lists.
@@ -59,6 +80,7 @@ export function findUnstorableArgument(
   document: DocumentNode,
   variables: Record<string, unknown> | null | undefined,
 ): Finding | null {
+  if (!hasArguments(document)) return null;
   const defaults = new Map<string, ValueNode>();
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;

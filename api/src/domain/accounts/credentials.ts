@@ -1,13 +1,16 @@
+import type { SqlStatement } from "@smsape/db";
 import type { Services } from "../../services/index.ts";
 import { type Standing, watchCredential } from "../auth/credential-watch.ts";
 import { extendedIdleExpiry, isSessionLive, shouldTouch } from "../auth/sessions.ts";
 import { hashToken } from "../auth/tokens.ts";
+import { type Balance, type BalanceSums, balanceFromSums, balanceSumsJoin } from "../ledger/balance-sums.ts";
 
 export const sessionTokenPrefix = "ses";
 export const apiKeyPrefix = "sk";
 
 export type CustomerCredential = { accountId: string; sessionId: string | null; apiKeyId: string | null };
 
+type ApiKeyRow = { id: string; accountId: string; lastUsedAt: Date | null; revokedAt: Date | null };
 type SessionRow = {
   id: string;
   accountId: string;
@@ -17,36 +20,69 @@ type SessionRow = {
   revokedAt: Date | null;
 };
 
-/** Resolves a customer's session token or API key to its account, or null when it is unknown, expired or revoked. */
-export async function resolveCustomerToken(services: Services, token: string): Promise<CustomerCredential | null> {
+/** The statements that find a credential by its token's hash, alone or with the account's balance. */
+const credentialLookups = {
+  apiKey: lookupStatements(`c."id", c."accountId", c."lastUsedAt", c."revokedAt"`, "ApiKey", "keyHash"),
+  session: lookupStatements(
+    `c."id", c."accountId", c."lastSeenAt", c."idleExpiresAt", c."absoluteExpiresAt", c."revokedAt"`,
+    "Session",
+    "tokenHash",
+  ),
+};
+function lookupStatements(columns: string, table: string, hashColumn: string): Record<"alone" | "withBalance", SqlStatement> {
+  // Named: a PostgreSQL server plans each once per connection, as every signed-in request runs one.
+  return {
+    alone: { name: `credential.${table}`, text: `SELECT ${columns} FROM "${table}" AS c WHERE c."${hashColumn}" = $1` },
+    withBalance: {
+      name: `credential.${table}.balance`,
+      text: `SELECT ${columns}, "balance".* FROM "${table}" AS c ${balanceSumsJoin(`c."accountId"`)} WHERE c."${hashColumn}" = $1`,
+    },
+  };
+}
+
+/** A credential as a request resolved it, with the account's balance when the request asked for it (see `resolveCustomerToken`). */
+export type ResolvedCustomerCredential = CustomerCredential & { balance?: Balance };
+
+/**
+ * Resolves a customer's session token or API key to its account, or null when
+ * it is unknown, expired or revoked. Every signed-in request starts here, so it
+ * is plain SQL (see Sql in @smsape/db), and nothing is cached: a revocation on
+ * any instance holds from the very next request. With `withBalance`, the same
+ * statement also reads the account's balance (the sums `currentBalance`
+ * reads), so an operation that reads the balance makes one round trip to the
+ * database rather than two.
+ */
+export async function resolveCustomerToken(
+  services: Services,
+  token: string,
+  options: { withBalance?: boolean } = {},
+): Promise<ResolvedCustomerCredential | null> {
   const now = services.now();
   const tokenHash = hashToken(token);
-  if (token.startsWith(`${apiKeyPrefix}_`)) {
-    const [key] = await services.sql.rows<{ id: string; accountId: string; lastUsedAt: Date | null; revokedAt: Date | null }>(
-      `SELECT "id", "accountId", "lastUsedAt", "revokedAt" FROM "ApiKey" WHERE "keyHash" = $1`,
-      [tokenHash],
-    );
-    if (!key || key.revokedAt) return null;
+  const kind = token.startsWith(`${apiKeyPrefix}_`) ? "apiKey" : "session";
+  const [row] = await services.sql.rows<(ApiKeyRow | SessionRow) & Partial<BalanceSums>>(
+    credentialLookups[kind][options.withBalance ? "withBalance" : "alone"],
+    [tokenHash],
+  );
+  if (!row) return null;
+  const balance = options.withBalance ? { balance: balanceFromSums(row) } : {};
+  if (kind === "apiKey") {
+    const key = row as ApiKeyRow;
+    if (key.revokedAt) return null;
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
       await services.db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } });
     }
-    return { accountId: key.accountId, sessionId: null, apiKeyId: key.id };
+    return { accountId: key.accountId, sessionId: null, apiKeyId: key.id, ...balance };
   }
-  // Every signed-in request starts here, so it is plain SQL (see Sql in @smsape/db). No session
-  // is cached: a revocation on any instance holds from the very next request.
-  const [session] = await services.sql.rows<SessionRow>(
-    `SELECT "id", "accountId", "lastSeenAt", "idleExpiresAt", "absoluteExpiresAt", "revokedAt"
-       FROM "Session" WHERE "tokenHash" = $1`,
-    [tokenHash],
-  );
-  if (!session || !isSessionLive(session, now)) return null;
+  const session = row as SessionRow;
+  if (!isSessionLive(session, now)) return null;
   if (shouldTouch(session, now)) {
     await services.db.session.update({
       where: { id: session.id },
       data: { lastSeenAt: now, idleExpiresAt: extendedIdleExpiry(services.config.sessions, now) },
     });
   }
-  return { accountId: session.accountId, sessionId: session.id, apiKeyId: null };
+  return { accountId: session.accountId, sessionId: session.id, apiKeyId: null, ...balance };
 }
 
 /**

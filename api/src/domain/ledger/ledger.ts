@@ -18,9 +18,9 @@ import type { Services } from "../../services/index.ts";
 import { credentialStandsCondition, credentialStandsParameters } from "../accounts/credentials.ts";
 import type { AccountActor } from "../actors.ts";
 import { newRecordId } from "../ids.ts";
+import { type Balance, type BalanceSums, balanceFromSums, balanceSums, ledgerCurrency } from "./balance-sums.ts";
 
-/** The one currency balances are kept in; prices and top-ups in another are refused. */
-export const ledgerCurrency = "USD";
+export { type Balance, ledgerCurrency } from "./balance-sums.ts";
 
 /**
  * The most one account may hold (available plus held), in minor units:
@@ -31,12 +31,6 @@ export const ledgerCurrency = "USD";
 export const balanceCeilingMinor = 1_000_000_000_000n;
 
 export type Tx = Prisma.TransactionClient;
-
-export interface Balance {
-  availableMinor: bigint;
-  heldMinor: bigint;
-  currency: string;
-}
 
 /** The balance of an account: the sum of its entries. */
 export async function balanceOf(db: Tx | PrismaClient, accountId: string): Promise<Balance> {
@@ -51,20 +45,17 @@ export async function balanceOf(db: Tx | PrismaClient, accountId: string): Promi
   };
 }
 
-/** The sums of an account's entries, as `available` and `held`. */
-const balanceSums = `COALESCE(SUM("availableDelta"), 0)::bigint AS "available", COALESCE(SUM("heldDelta"), 0)::bigint AS "held"`;
-
 /**
  * The balance as a request reads it, outside any transaction: the same sum as
  * balanceOf in one plain SQL statement (see Sql in @smsape/db), since every
  * balance field runs it. Inside a transaction, use balanceOf with the transaction.
  */
 export async function currentBalance(services: Pick<Services, "sql">, accountId: string): Promise<Balance> {
-  const [sums] = await services.sql.rows<{ available: bigint; held: bigint }>(
-    `SELECT ${balanceSums} FROM "LedgerEntry" WHERE "accountId" = $1::uuid`,
+  const [sums] = await services.sql.rows<BalanceSums>(
+    { name: "balance", text: `SELECT ${balanceSums} FROM "LedgerEntry" WHERE "accountId" = $1::uuid` },
     [accountId],
   );
-  return { availableMinor: sums?.available ?? 0n, heldMinor: sums?.held ?? 0n, currency: ledgerCurrency };
+  return balanceFromSums(sums);
 }
 
 /**

@@ -50,7 +50,8 @@ builder.queryFields((t) => ({
     subGraphs: ["customer"],
     authScopes: { account: true },
     description: "The signed-in account's balance.",
-    resolve: (_root, _args, { services, viewer }) => currentBalance(services, signedInAccount(viewer).accountId),
+    resolve: (_root, _args, { services, viewer, readAhead }) =>
+      readAhead.balance ?? currentBalance(services, signedInAccount(viewer).accountId),
   }),
   ledgerEntries: t.prismaConnection({
     type: "LedgerEntry",
