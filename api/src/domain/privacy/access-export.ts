@@ -7,9 +7,8 @@
  * days; the copy is cleared at download and its row deleted at expiry.
  */
 
-import { promisify } from "node:util";
-import { gzip } from "node:zlib";
 import { getDatamodel, type Sql } from "@smsape/db";
+import { gzipPieces } from "../../platform/gzip-pieces.ts";
 import type { Services } from "../../services/index.ts";
 import type { AccountActor, Actor } from "../actors.ts";
 import { appendAuditEntry } from "../audit/audit-log.ts";
@@ -23,8 +22,6 @@ import { newRecordId } from "../ids.ts";
 import { authorize } from "../staff/permissions.ts";
 import { RequestNotFulfillableError, requestToFulfil } from "./fulfilment.ts";
 import { dataInventory, exportedFields, type FieldClassification, type InventoriedModel, reachFromAccount } from "./inventory.ts";
-
-const gzipped = promisify(gzip);
 
 /** How long the download link works; the copy is deleted after. */
 export const exportLifetimeMs = 7 * 24 * 60 * 60_000;
@@ -212,9 +209,13 @@ async function rowsOf(
   return { json: `[${written.join(",")}]`, count: rows.length };
 }
 
-/** The copy as the JSON text `{ data, summary }` it is stored as, and the models it holds. */
-interface AccessExportText {
-  text: string;
+/**
+ * The copy as the JSON text `{ data, summary }` it is stored as, in pieces
+ * that become ready one by one (one per model, as its read completes; the
+ * summary last), and the models it holds.
+ */
+interface AccessExportPieces {
+  pieces: Array<string | Promise<string>>;
   models: InventoriedModel[];
 }
 
@@ -223,13 +224,15 @@ interface AccessExportText {
  * receives, with one plain-SQL read per model (not Prisma: an account with
  * 10,000 activations has some 60,000 rows), written as JSON text by the
  * database and put together here as text. The reads take connections of their
- * own, so this runs outside any transaction.
+ * own, so this runs outside any transaction. Each model's piece of the text is
+ * ready as soon as its own read is, so the caller can work on it (compress it)
+ * while the other reads run.
  */
-async function accessExportText(
+async function accessExportPieces(
   services: Pick<Services, "sql" | "config">,
   accountId: string,
   now: Date,
-): Promise<AccessExportText> {
+): Promise<AccessExportPieces> {
   const ring = services.config.encryption;
   const [account] = await services.sql.rows<{ id: string; email: string }>(
     `SELECT id::text AS id, email FROM "Account" WHERE id = $1::text::uuid`,
@@ -250,25 +253,34 @@ async function accessExportText(
   // The reads run side by side (each on its own connection, queued for the embedded database's one),
   // so the database works on one model while this process reads out another.
   const exported = models.filter((model) => exportedFields(model).length > 0);
-  const read = await Promise.all(exported.map((model) => rowsOf(services.sql, ring, model, account)));
+  const reads = exported.map((model) => rowsOf(services.sql, ring, model, account));
+  const all = Promise.all(reads);
   const generatedAt = now.toISOString();
-  const counts = new Map(exported.map((model, index) => [model, read[index]?.count ?? 0]));
-  const accountRow = (JSON.parse(read[exported.indexOf("Account")]?.json ?? "[]") as ExportRow[])[0] ?? {};
-  const summary = summaryText({ generatedAt, account: accountRow, count: (model) => counts.get(model) ?? 0, notIncluded });
-  const records = exported.map((model, index) => `${JSON.stringify(model)}:${read[index]?.json}`).join(",");
-  const data =
-    `{"format":"smsape.access-export/1","generatedAt":${JSON.stringify(generatedAt)},"accountId":${JSON.stringify(accountId)},` +
-    `"records":{${records}},"notIncluded":${JSON.stringify(notIncluded)}}`;
-  return { text: `{"data":${data},"summary":${JSON.stringify(summary)}}`, models: exported };
+  const opening =
+    `{"data":{"format":"smsape.access-export/1","generatedAt":${JSON.stringify(generatedAt)},` +
+    `"accountId":${JSON.stringify(accountId)},"records":{`;
+  const records = exported.map((model, index) =>
+    (reads[index] as Promise<{ json: string }>).then(({ json }) => `${index > 0 ? "," : ""}${JSON.stringify(model)}:${json}`),
+  );
+  const closing = all.then((read) => {
+    const counts = new Map(exported.map((model, index) => [model, read[index]?.count ?? 0]));
+    const accountRow = (JSON.parse(read[exported.indexOf("Account")]?.json ?? "[]") as ExportRow[])[0] ?? {};
+    const summary = summaryText({ generatedAt, account: accountRow, count: (model) => counts.get(model) ?? 0, notIncluded });
+    return `},"notIncluded":${JSON.stringify(notIncluded)}},"summary":${JSON.stringify(summary)}}`;
+  });
+  // Whichever read fails first fails the copy, for the caller who awaits the pieces; the rest are then of no interest.
+  for (const piece of [...records, closing]) piece.catch(() => {});
+  return { pieces: [opening, ...records, closing], models: exported };
 }
 
-/** The copy of everything the inventory says the account's holder receives (see `accessExportText`). */
+/** The copy of everything the inventory says the account's holder receives (see `accessExportPieces`). */
 export async function buildAccessExport(
   services: Pick<Services, "sql" | "config">,
   accountId: string,
   now: Date,
 ): Promise<AccessExport> {
-  return (JSON.parse((await accessExportText(services, accountId, now)).text) as { data: AccessExport }).data;
+  const { pieces } = await accessExportPieces(services, accountId, now);
+  return (JSON.parse((await Promise.all(pieces)).join("")) as { data: AccessExport }).data;
 }
 
 /** A readable account of the copy, for a person rather than a program. */
@@ -325,11 +337,12 @@ export async function prepareAccessExport(
   // The request is checked before the copy is built (the reads run outside a
   // transaction), and checked again, locked, when the copy is stored.
   const { accountId } = await services.db.$transaction((tx) => requestToFulfil(tx, requestId, ["ACCESS"]));
-  const copy = await accessExportText(services, accountId, now);
+  const copy = await accessExportPieces(services, accountId, now);
   const exportId = newRecordId();
   // Compressed (rows of this shape shrink more than tenfold), so sealing, storing and reading it back
-  // handle a tenth of the bytes; the download hands the compressed bytes on as they are.
-  const content = await gzipped(copy.text, { level: 1 });
+  // handle a tenth of the bytes; the download hands the compressed bytes on as they are. Each model's
+  // piece is compressed as its read completes, while the database still works on the others.
+  const content = await gzipPieces(copy.pieces, 1);
   const contentCiphertext = sealColumn(ring, "exportContent", exportId, content);
   return services.db.$transaction(
     async (tx) => {
