@@ -470,9 +470,12 @@ export async function activationToDeliver(
   const [row] = await services.sql.rows<
     { credentialStands: boolean } & { [Column in keyof Activation]: Activation[Column] | null }
   >(
-    `SELECT ${credentialStandsCondition} AS "credentialStands", a.*
+    {
+      name: "activation-to-deliver",
+      text: `SELECT ${credentialStandsCondition} AS "credentialStands", a.*
        FROM (SELECT 1) AS one
        LEFT JOIN "Activation" a ON a."id" = $4::uuid AND a."accountId" = $5::uuid`,
+    },
     [...credentialStandsParameters(services, reader), isUuid(activationId) ? activationId : null, reader.accountId],
   );
   if (!row?.credentialStands) return { credentialStands: false, activation: null };

@@ -69,7 +69,10 @@ export async function balanceToDeliver(
   reader: AccountActor,
 ): Promise<{ credentialStands: boolean; balance: Balance | null }> {
   const [row] = await services.sql.rows<{ credentialStands: boolean; available: bigint; held: bigint }>(
-    `SELECT ${credentialStandsCondition} AS "credentialStands", ${balanceSums} FROM "LedgerEntry" WHERE "accountId" = $4::uuid`,
+    {
+      name: "balance-to-deliver",
+      text: `SELECT ${credentialStandsCondition} AS "credentialStands", ${balanceSums} FROM "LedgerEntry" WHERE "accountId" = $4::uuid`,
+    },
     [...credentialStandsParameters(services, reader), reader.accountId],
   );
   if (!row?.credentialStands) return { credentialStands: false, balance: null };

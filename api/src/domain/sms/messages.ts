@@ -29,10 +29,14 @@ export async function smsMessageToDeliver(
   event: { messageId: string; activationId: string },
 ): Promise<{ credentialStands: boolean; message: SmsMessage | null }> {
   const [row] = await services.sql.rows<{ credentialStands: boolean } & Nullable<SmsMessage>>(
-    `SELECT ${credentialStandsCondition} AS "credentialStands", m.*
+    {
+      // Named: a PostgreSQL server plans it once per connection, as every live SMS runs it.
+      name: "sms-to-deliver",
+      text: `SELECT ${credentialStandsCondition} AS "credentialStands", m.*
        FROM (SELECT 1) AS one
        LEFT JOIN ("SmsMessage" m JOIN "Activation" a ON a."id" = m."activationId" AND a."accountId" = $6::uuid)
          ON m."id" = $4::uuid AND m."activationId" = $5::uuid`,
+    },
     [
       ...credentialStandsParameters(services, reader),
       isUuid(event.messageId) ? event.messageId : null,
