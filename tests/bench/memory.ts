@@ -201,18 +201,20 @@ async function start(target: Target, port: number, database: TestDatabase | null
 
 async function scrape(url: string): Promise<Record<string, number>> {
   const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
-  const value = (series: string) =>
+  // A series not yet written reads as `absent`: the heap's are always there, a gauge's labels only once set.
+  const value = (series: string, absent = Number.NaN) =>
     Number(
       text
         .split("\n")
         .find((line) => line.startsWith(`${series} `))
-        ?.split(" ")[1] ?? NaN,
+        ?.split(" ")[1] ?? absent,
     );
   return {
     heapUsed: value("nodejs_heap_size_used_bytes") / 2 ** 20,
     heapTotal: value("nodejs_heap_size_total_bytes") / 2 ** 20,
     external: value("nodejs_external_memory_bytes") / 2 ** 20,
-    open: value('smsape_graphql_subscriptions_open{audience="customer"}'),
+    // No customer subscription yet since the start: none open.
+    open: value('smsape_graphql_subscriptions_open{audience="customer"}', 0),
   };
 }
 
