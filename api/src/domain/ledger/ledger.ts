@@ -38,11 +38,7 @@ export async function balanceOf(db: Tx | PrismaClient, accountId: string): Promi
     where: { accountId },
     _sum: { availableDelta: true, heldDelta: true },
   });
-  return {
-    availableMinor: sums._sum.availableDelta ?? 0n,
-    heldMinor: sums._sum.heldDelta ?? 0n,
-    currency: ledgerCurrency,
-  };
+  return balanceFromSums({ available: sums._sum.availableDelta ?? 0n, held: sums._sum.heldDelta ?? 0n });
 }
 
 /**
@@ -68,7 +64,7 @@ export async function balanceToDeliver(
   services: Services,
   reader: AccountActor,
 ): Promise<{ credentialStands: boolean; balance: Balance | null }> {
-  const [row] = await services.sql.rows<{ credentialStands: boolean; available: bigint; held: bigint }>(
+  const [row] = await services.sql.rows<{ credentialStands: boolean } & BalanceSums>(
     {
       name: "balance-to-deliver",
       text: `SELECT ${credentialStandsCondition} AS "credentialStands", ${balanceSums} FROM "LedgerEntry" WHERE "accountId" = $4::uuid`,
@@ -76,7 +72,7 @@ export async function balanceToDeliver(
     [...credentialStandsParameters(services, reader), reader.accountId],
   );
   if (!row?.credentialStands) return { credentialStands: false, balance: null };
-  return { credentialStands: true, balance: { availableMinor: row.available, heldMinor: row.held, currency: ledgerCurrency } };
+  return { credentialStands: true, balance: balanceFromSums(row) };
 }
 
 /** The account's own ledger entries, newest first. `query` carries the caller's selection and paging. */

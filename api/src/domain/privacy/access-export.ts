@@ -259,8 +259,8 @@ async function accessExportPieces(
   const opening =
     `{"data":{"format":"smsape.access-export/1","generatedAt":${JSON.stringify(generatedAt)},` +
     `"accountId":${JSON.stringify(accountId)},"records":{`;
-  const records = exported.map((model, index) =>
-    (reads[index] as Promise<{ json: string }>).then(({ json }) => `${index > 0 ? "," : ""}${JSON.stringify(model)}:${json}`),
+  const records = reads.map((read, index) =>
+    read.then(({ json }) => `${index > 0 ? "," : ""}${JSON.stringify(exported[index])}:${json}`),
   );
   const closing = all.then((read) => {
     const counts = new Map(exported.map((model, index) => [model, read[index]?.count ?? 0]));
