@@ -12,8 +12,9 @@
  * - max: `--connections` webhook connections as fast as the service answers;
  *   delivered SMS/s counts the SMS whose webhook was answered 200 AND whose
  *   event reached its subscriber (sent within the run, arrived by 3 s after it);
- * - rate: `--rate` SMS/s, and the latency from the webhook's send to the
- *   subscriber's receipt, p50 / p99 / max.
+ * - rate: `--rate` SMS/s evenly spaced (sms/paced-sender.ts: open loop, one
+ *   webhook every 1/rate s), and the latency from the moment each webhook was
+ *   due to the subscriber's receipt, p50 / p99 / max.
  *
  * See docs/benchmarks.md ("SMS webhook to subscribers") for the last results.
  */
@@ -29,6 +30,7 @@ import autocannon from "autocannon";
 import { summariseProfile } from "./http/profile.ts";
 import { ServerProcess } from "./http/server-process.ts";
 import { postgresSeconds, systemCpu } from "./http/system-cpu.ts";
+import { pacedPosts } from "./sms/paced-sender.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -152,42 +154,82 @@ interface Row {
 const percentile = (sorted: number[], share: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))] ?? 0;
 
-/** Posts signed SMS to the service: `rate` per second overall, or as fast as it answers when 0. */
-function sendSms(url: string, seconds: number, sendRate: number, counter: { next: number; failures: number; example?: string }) {
+/** What a sending run gives back, the same for both senders. */
+interface Sent {
+  /** Webhooks answered 200. */
+  answered: number;
+  p50: number;
+  p99: number;
+  /** Requests that failed without an answer. */
+  errors: number;
+}
+
+/** The signed webhook of SMS number i, with `sentAt` (epoch ms) in its text for the subscriber to measure against. */
+function smsRequest(i: number, sentAt: number) {
+  const body = JSON.stringify({
+    messageId: `op-${run}-${i}`,
+    to: `+447707${String(i % accounts).padStart(6, "0")}`,
+    text: `Your code is 482913 sent=${sentAt}`,
+    from: "Telegram",
+    route: "uk-2",
+  });
+  return {
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-signature": webhookSignature(secret, body, Math.floor(Date.now() / 1000)),
+    },
+  };
+}
+
+/**
+ * Posts signed SMS to the service: `sendRate` per second evenly spaced (paced-sender.ts), or, when 0, as fast
+ * as `connections` connections are answered (autocannon). Ids start at `counter.next`.
+ */
+async function sendSms(
+  url: string,
+  seconds: number,
+  sendRate: number,
+  counter: { next: number; failures: number; example?: string },
+): Promise<Sent> {
+  if (sendRate > 0) {
+    const first = counter.next;
+    const result = await pacedPosts({
+      url,
+      path: "/webhooks/sms",
+      rate: sendRate,
+      seconds,
+      sockets: Math.max(connections, 64),
+      build: (i, dueAt) => smsRequest(first + i, dueAt),
+    });
+    counter.next += result.latencies.length + result.errors;
+    const answered = result.statuses.get(200) ?? 0;
+    counter.failures += result.latencies.length - answered;
+    if (result.firstFailure) counter.example ??= result.firstFailure;
+    return {
+      answered,
+      p50: percentile(result.latencies, 0.5),
+      p99: percentile(result.latencies, 0.99),
+      errors: result.errors,
+    };
+  }
   const request: autocannon.Request = {
     method: "POST",
     path: "/webhooks/sms",
-    setupRequest: (req) => {
-      const i = counter.next++;
-      const body = JSON.stringify({
-        messageId: `op-${run}-${i}`,
-        to: `+447707${String(i % accounts).padStart(6, "0")}`,
-        text: `Your code is 482913 sent=${Date.now()}`,
-        from: "Telegram",
-        route: "uk-2",
-      });
-      return {
-        ...req,
-        body,
-        headers: {
-          "content-type": "application/json",
-          "x-signature": webhookSignature(secret, body, Math.floor(Date.now() / 1000)),
-        },
-      };
-    },
+    setupRequest: (req) => ({ ...req, ...smsRequest(counter.next++, Date.now()) }),
     onResponse: (status, body) => {
       if (status === 200) return;
       counter.failures++;
       counter.example ??= `${status} ${body.slice(0, 300)}`;
     },
   };
-  return autocannon({
-    url,
-    connections: sendRate > 0 ? Math.max(connections, Math.ceil(sendRate / 50)) : connections,
-    duration: seconds,
-    ...(sendRate > 0 ? { overallRate: sendRate } : {}),
-    requests: [request],
-  });
+  const result = await autocannon({ url, connections, duration: seconds, requests: [request] });
+  return {
+    answered: result.statusCodeStats?.["200"]?.count ?? 0,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+  };
 }
 
 async function measure(
@@ -220,7 +262,7 @@ async function measure(
     if (sent >= startedAt && sent <= endedAt) latencies.push(arrived - sent);
   }
   latencies.sort((a, b) => a - b);
-  const answered = result.statusCodeStats?.["200"]?.count ?? 0;
+  const answered = result.answered;
   // The subscriber's process has used CPU since it started; its share of this run is the difference.
   const subscriberCores = (cpuSeconds(collected.cpu) - cpuSeconds(subscriberBefore)) / (seconds + drainSeconds);
   const serverCores = (cpuSeconds(after.server) - cpuSeconds(before.server)) / seconds;
@@ -234,13 +276,13 @@ async function measure(
     measurement: measurement === "rate" ? `${rate} SMS/s` : `max (${connections} connections)`,
     answered: answered / seconds,
     delivered: Math.min(answered, latencies.length) / seconds,
-    webhookP50: result.latency.p50,
-    webhookP99: result.latency.p99,
+    webhookP50: result.p50,
+    webhookP99: result.p99,
     latency: latencies.length
       ? { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies.at(-1) ?? 0 }
       : null,
     lost: Math.max(0, answered - latencies.length),
-    failures: counter.failures + result.errors + result.timeouts + collected.errors,
+    failures: counter.failures + result.errors + collected.errors,
     firstFailure: counter.example ?? collected.firstError,
     serverCores,
     subscriberCores,
@@ -363,7 +405,8 @@ Machine: ${cores} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${pr
 Baseline: bare graphql-yoga \`{ hello }\`, 8 connections: ${fixed(baselineRate)} requests/s, server ${fixed(baselineCores, 2)} cores.
 ${descriptions.map((line) => `- ${line}`).join("\n")}
 Each measurement ${duration} s; an SMS counts as delivered when its webhook was answered 200 and its event reached the subscriber within ${drainSeconds} s of the run's end.
-CPU columns: cores busy on average (1.00 = one core the whole run), of ${cores}; "sender" is autocannon in the harness.
+CPU columns: cores busy on average (1.00 = one core the whole run), of ${cores}; "sender" is the harness (autocannon for max, the paced sender for the rate).
+Latencies of the rate measurement count from the moment each webhook was due (open loop), not from when it went out.
 
 | database | measurement | webhooks answered/s | delivered SMS/s | × baseline | webhook p50 / p99 ms | to subscriber p50 / p99 / max ms | lost | CPU: server | subscribers | sender | PostgreSQL | rest | load average |
 | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |`);
