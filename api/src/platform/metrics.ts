@@ -27,6 +27,8 @@ export interface Metrics {
   openSubscriptions: Gauge<"audience">;
   /** From the SMS webhook's arrival to the subscriber's event being resolved, across instances. */
   smsDeliverySeconds: Histogram;
+  /** SMS stored by one ingest transaction: how much the webhook's batching shares (domain/sms/ingest.ts). */
+  smsIngestBatchSize: Histogram;
   /** sms-activate protocol requests, by action (known names only) and the answer's word. */
   smsActivateRequests: Counter<"action" | "answer">;
   /** The label for an operation name: itself when kept, else "other" or "anonymous". */
@@ -69,6 +71,12 @@ export function createMetrics(): Metrics {
     name: "smsape_sms_delivery_seconds",
     help: "From the SMS webhook's arrival to the event reaching a subscriber (any instance)",
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
+  const smsIngestBatchSize = new Histogram({
+    name: "smsape_sms_ingest_batch_size",
+    help: "SMS stored together by one ingest transaction of this instance",
+    buckets: [1, 2, 4, 8, 16, 32, 64],
     registers,
   });
   const smsActivateRequests = new Counter({
@@ -211,6 +219,7 @@ export function createMetrics(): Metrics {
     errors,
     openSubscriptions,
     smsDeliverySeconds,
+    smsIngestBatchSize,
     smsActivateRequests,
     operationLabel,
     async scrape(db) {

@@ -442,6 +442,27 @@ export function smsReceivedMoveSql(activationId: string, at: Date, alsoSet: Pris
 }
 
 /**
+ * `smsReceivedMoveSql` for several activations at once: `moves` is a relation of ("activationId",
+ * "historyId", "routing"), one row per activation, each moved if still WAITING_SMS with its history row under
+ * "historyId", and "routing" (when not null) set in the same UPDATE. Same members, `moved` and `moved_history`.
+ */
+export function smsReceivedMovesSql(moves: Prisma.Sql, at: Date): Prisma.Sql {
+  const when = at.toISOString();
+  return Prisma.sql`moving AS (SELECT * FROM ${moves} AS m("activationId", "historyId", "routing")),
+    moved AS (
+      UPDATE "Activation" a SET "status" = 'SMS_RECEIVED', "updatedAt" = ${when}::timestamp,
+        "routingCiphertext" = COALESCE(moving."routing", a."routingCiphertext")
+      FROM moving WHERE a."id" = moving."activationId" AND a."status" = 'WAITING_SMS'
+      RETURNING a."id", moving."historyId"
+    ),
+    moved_history AS (
+      INSERT INTO "ActivationStatusChange" ("id", "activationId", "fromStatus", "toStatus", "reason", "at")
+      SELECT "historyId", "id", 'WAITING_SMS', 'SMS_RECEIVED', 'SMS received', ${when}::timestamp
+      FROM moved
+    )`;
+}
+
+/**
  * One of the account's own activations, or null: another account's id reads
  * as an unknown one. `query` carries the caller's selection.
  */

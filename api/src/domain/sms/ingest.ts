@@ -5,12 +5,18 @@
  * after the transaction commits is the owning account told (P7: the topic is
  * the owner's own). The operator retries deliveries, so an SMS is identified
  * by the operator's message id: a retry stores nothing new and tells no one.
+ *
+ * Deliveries that arrive together are stored together (`ingestQueue`): one
+ * transaction reads every number's activation in one statement and writes
+ * each SMS, so a burst of N costs N + 3 round trips and one commit rather
+ * than 4N and N commits. A batch that fails is stored again one SMS at a time.
  */
 import { type ActivationStatus, Prisma, type SqlError, type SqlTransaction } from "@smsape/db";
+import DataLoader from "dataloader";
 import type { SqlExecutor } from "../../platform/jobs.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { Services } from "../../services/index.ts";
-import { smsArrivalVerdict, smsReceivedMoveSql } from "../activations/activations.ts";
+import { smsArrivalVerdict, smsReceivedMoveSql, smsReceivedMovesSql } from "../activations/activations.ts";
 import { sealColumn, sealRouting } from "../crypto/encrypted-columns.ts";
 import { newRecordId } from "../ids.ts";
 import { processingAllowedCondition } from "../privacy/restriction.ts";
@@ -69,18 +75,41 @@ const liveStatuses = ["WAITING_SMS", "SMS_RECEIVED"] as const;
 const liveStatusFilter = Prisma.raw(`"status" IN (${liveStatuses.map((status) => `'${status}'`).join(", ")})`);
 
 /**
- * One statement reads everything the SMS needs: whether this message was stored before (a retry, also when
- * the activation has ended since), and the activation holding the number, locked so a concurrent cancel or
- * finish waits for this SMS or wins before it, with its service's code pattern, whether its account allows
- * reading the code (P17) and its account's webhook endpoints. The statuses are written out, not parameters:
- * the planner then sees the partial index's own predicate ("Activation_live_phoneNumber_idx") and reads the
- * few live activations of the number, not every one. Its text never changes, so it is a named statement,
- * planned once per connection.
+ * One statement reads everything each SMS of a batch needs, one row per SMS in the batch's order: whether this
+ * message was stored before (a retry, also when the activation has ended since), and the activation holding the
+ * number, locked so a concurrent cancel or finish waits for this SMS or wins before it, with its service's code
+ * pattern, whether its account allows reading the code (P17) and its account's webhook endpoints. The batch
+ * comes sorted by number, so two batches lock their activations in one order and cannot deadlock each other.
+ * The statuses are written out, not parameters: the planner then sees the partial index's own predicate
+ * ("Activation_live_phoneNumber_idx") and reads the few live activations of the number, not every one.
+ *
+ * Both texts never change, so they are named statements, parsed once per connection. A lone SMS (the usual
+ * case below full load) has a statement of its own, its values compared directly: PostgreSQL then keeps one
+ * generic plan for it. Over arrays it guesses ten rows, finds the generic plan dearer than one made for the values at
+ * hand, and plans each run afresh, which costs more than the run itself; over a batch that cost is shared.
  */
-function ingestRead(sms: InboundSms): { name: string; text: string; values: unknown[] } {
+function ingestRead(batch: readonly InboundSms[]): { name: string; text: string; values: unknown[] } {
+  const [lone] = batch;
+  const { name, source, number, messageId, order } =
+    batch.length === 1 && lone
+      ? {
+          name: "sms-ingest-read",
+          source: Prisma.sql`(SELECT 1) AS sms`,
+          number: Prisma.sql`${lone.to}`,
+          messageId: Prisma.sql`${lone.upstreamMessageId}`,
+          order: Prisma.empty,
+        }
+      : {
+          name: "sms-ingest-read-batch",
+          source: Prisma.sql`unnest(${batch.map((sms) => sms.to)}::text[], ${batch.map((sms) => sms.upstreamMessageId)}::text[])
+            WITH ORDINALITY AS sms("to", "upstreamMessageId", "position")`,
+          number: Prisma.sql`sms."to"`,
+          messageId: Prisma.sql`sms."upstreamMessageId"`,
+          order: Prisma.sql`ORDER BY sms."position"`,
+        };
   const query = Prisma.sql`
-    SELECT EXISTS (SELECT 1 FROM "SmsMessage" m WHERE m."upstreamMessageId" = ${sms.upstreamMessageId}) AS "duplicate", held.*
-    FROM (SELECT 1) AS one
+    SELECT EXISTS (SELECT 1 FROM "SmsMessage" m WHERE m."upstreamMessageId" = ${messageId}) AS "duplicate", held.*
+    FROM ${source}
     LEFT JOIN LATERAL (
       SELECT "id", "accountId", "status"::text AS "status", "expiresAt", "serviceCode", "countryCode",
              "routingCiphertext" IS NOT NULL AS "hasRouting",
@@ -88,12 +117,13 @@ function ingestRead(sms: InboundSms): { name: string; text: string; values: unkn
              ${processingAllowedCondition(Prisma.raw(`"Activation"."accountId"`), "sms-code-extraction")} AS "codeAllowed",
              ${webhookEndpointsJson(Prisma.raw(`"Activation"."accountId"`))} AS "endpoints"
       FROM "Activation"
-      WHERE "phoneNumber" = ${sms.to} AND ${liveStatusFilter}
+      WHERE "phoneNumber" = ${number} AND ${liveStatusFilter}
       ORDER BY "createdAt" DESC
       LIMIT 1
       FOR UPDATE OF "Activation"
-    ) AS held ON true`;
-  return { name: "sms-ingest-read", text: query.text, values: query.values };
+    ) AS held ON true
+    ${order}`;
+  return { name, text: query.text, values: query.values };
 }
 
 /** The unique index the operator's message id is stored under: a race of two deliveries of one message ends on it. */
@@ -101,133 +131,160 @@ const upstreamMessageIdIndex = "SmsMessage_upstreamMessageId_key";
 
 export async function ingestInboundSms(services: Services, sms: InboundSms): Promise<IngestOutcome> {
   // Wall-clock time, not services.now(): the subscriber's instance measures the delivery against its own clock.
-  const arrivedAt = Date.now();
-  // Built on first use: a child logger costs a redaction pass over its bindings, for every SMS even when
-  // nothing is logged at the level set.
-  let child: Logger | undefined;
-  const log = () => (child ??= services.logger.child({ component: "sms-ingest", upstreamMessageId: sms.upstreamMessageId }));
-  const info = services.logger.isLevelEnabled("info");
-  const now = services.now();
-  const ring = services.config.encryption;
+  return ingestQueue(services).load({ ...sms, arrivedAt: Date.now() });
+}
 
-  const dropped = { outcome: { outcome: "no-live-activation" } as const, accountId: null, statusChanged: false };
-  const duplicate = { outcome: { outcome: "duplicate" } as const, accountId: null, statusChanged: false };
-  let result: { outcome: IngestOutcome; accountId: string | null; statusChanged: boolean };
-  try {
-    // Plain SQL in one transaction on one connection: BEGIN, the read, one statement that writes everything, COMMIT.
-    result = await services.sql.transaction(async (tx) => {
-      const read = ingestRead(sms);
-      const [held] = await tx.rows<IngestRead>(read, read.values);
-      // The statement always gives one row; its activation's columns are null when no live one holds the number.
-      if (held?.duplicate) return duplicate;
-      if (!held?.id) return dropped;
-      const activationId = held.id;
-      // The activation's own rules decide whether it takes an SMS now (not ended, not past its window).
-      const arrival = smsArrivalVerdict(
-        { id: activationId, accountId: held.accountId, status: held.status, expiresAt: held.expiresAt },
-        now,
-      );
-      if (!arrival.accepted) return dropped;
+/** An SMS as it waits in the queue, with the moment it arrived. */
+type QueuedSms = InboundSms & { arrivedAt: number };
 
-      // P17: a restricted account's SMS is stored, not read for its code.
-      const code = held.codeAllowed
-        ? extractCodeOrDefault(sms.text, held.codePattern, (error) =>
-            log().warn(
-              { serviceCode: held.serviceCode, reason: error.message },
-              "service code pattern is invalid; using the default",
-            ),
-          )
-        : null;
+/** What storing one SMS came to, and whom to tell once its transaction commits. */
+interface Stored {
+  outcome: IngestOutcome;
+  accountId: string | null;
+  statusChanged: boolean;
+}
 
-      const receivedAt = sms.receivedAt && sms.receivedAt < now ? sms.receivedAt : now;
-      // The ciphertexts are bound to the message's id, chosen here so the row is written once, sealed.
-      const messageId = newRecordId();
-      // The owner's webhook endpoints hear of it in this same transaction (webhooks/events.ts).
-      const activation = {
-        id: activationId,
-        accountId: held.accountId,
-        serviceCode: held.serviceCode,
-        countryCode: held.countryCode,
-        status: arrival.statusChanged ? ("SMS_RECEIVED" as const) : held.status,
-      };
-      const deliveries = held.endpoints
-        ? webhookDeliveries(
-            services,
-            [
-              ...(arrival.statusChanged
-                ? statusChangeEvents([{ activation, from: "WAITING_SMS", to: "SMS_RECEIVED", at: receivedAt }])
-                : []),
-              ...smsReceivedEvents({ activation, messageId, receivedAt, text: sms.text, code }),
-            ],
-            held.endpoints,
-          )
-        : [];
-      // The routing details are sealed once, by the first SMS that carries them.
-      const routing =
-        !held.hasRouting && (sms.route || sms.sender)
-          ? sealRouting(ring, activationId, { route: sms.route ?? null, sender: sms.sender ?? null })
-          : null;
+/** Batches stored at once at most; the SMS that arrive meanwhile wait and go together in the next. */
+const batchesInFlight = 4;
+/** SMS in one batch at most. */
+const batchLimit = 64;
 
-      const store = storeStatement({
-        activationId,
-        now,
-        move: arrival.statusChanged,
-        routing,
-        deliveries,
-        message: {
-          id: messageId,
-          upstreamMessageId: sms.upstreamMessageId,
-          receivedAt,
-          bodyCiphertext: sealColumn(ring, "smsBody", messageId, sms.text),
-          codeCiphertext: code === null ? null : sealColumn(ring, "smsCode", messageId, code),
-        },
-      });
-      const stored = await tx.rows<{ id: string }>(store, store.values);
-      // Nothing moved: a concurrent change ended the activation first (it is locked, so this is a safeguard).
-      if (stored.length === 0) return dropped;
-      if (deliveries.length > 0) await sendWebhookDeliveryJobs(services, jobsWithin(tx), deliveries);
-      return {
-        outcome: { outcome: "delivered", activationId, messageId } as const,
-        accountId: arrival.accountId,
-        statusChanged: arrival.statusChanged,
-      };
-    });
-  } catch (error) {
-    // Two deliveries of one message raced; the other one stored it.
-    const { code, constraint } = error as SqlError;
-    if (code === "23505" && constraint === upstreamMessageIdIndex) return { outcome: "duplicate" };
-    throw error;
-  }
+const queues = new WeakMap<Services, DataLoader<QueuedSms, IngestOutcome>>();
 
-  const { outcome } = result;
-  if (outcome.outcome === "delivered") {
-    if (info) log().info({ activationId: outcome.activationId, messageId: outcome.messageId }, "sms delivered");
-    if (result.accountId) {
-      services.events.publish("smsReceived", result.accountId, {
-        activationId: outcome.activationId,
-        messageId: outcome.messageId,
-        arrivedAt,
-      });
-      if (result.statusChanged)
-        services.events.publish("activationChanged", result.accountId, { activationId: outcome.activationId });
-    }
-  } else if (outcome.outcome === "duplicate") {
-    if (info) log().info("sms delivery repeated; already stored");
-  } else {
-    if (info) log().info("sms for a number with no live activation; dropped");
-  }
-  return outcome;
+/**
+ * The instance's SMS queue, a DataLoader without a cache (two deliveries of one message are two deliveries):
+ * a batch is dispatched as soon as one of `batchesInFlight` slots is free, after the current turn of the event
+ * loop has added what arrived with it. While every slot is busy the next batch grows; under no load a batch is
+ * one SMS, sent at once. So the busier the instance, the more SMS share a transaction and its commit.
+ */
+function ingestQueue(services: Services): DataLoader<QueuedSms, IngestOutcome> {
+  let queue = queues.get(services);
+  if (queue) return queue;
+  let inFlight = 0;
+  const waiting: Array<() => void> = [];
+  queue = new DataLoader<QueuedSms, IngestOutcome>(
+    async (batch) => {
+      try {
+        return await ingestBatch(services, batch);
+      } finally {
+        inFlight--;
+        waiting.shift()?.();
+      }
+    },
+    {
+      cache: false,
+      maxBatchSize: batchLimit,
+      batchScheduleFn: (dispatch) => {
+        const start = () => {
+          inFlight++;
+          setImmediate(dispatch);
+        };
+        if (inFlight < batchesInFlight) start();
+        else waiting.push(start);
+      },
+    },
+  );
+  queues.set(services, queue);
+  return queue;
 }
 
 /**
- * Everything an accepted SMS writes, as one statement: the move to SMS_RECEIVED with its history row (when
- * the activation was waiting), the routing details (when these are the first), the webhook deliveries, and
- * the message, which is stored only if the move happened. It returns the message's id, or nothing when
- * nothing moved. Its text depends only on which parts are present, so each shape is a named statement.
+ * Stores a batch: the SMS of distinct numbers and distinct message ids together, in one transaction (a second SMS
+ * to a number, or a second delivery of a message, must see the first one's write, so it goes after, alone). When
+ * the shared transaction fails (a delivery of the same message stored by another instance in the meantime, say),
+ * each of its SMS is stored again on its own, so one SMS' failure is only its own.
  */
-function storeStatement(parts: {
+async function ingestBatch(services: Services, batch: readonly QueuedSms[]): Promise<Array<IngestOutcome | Error>> {
+  const numbers = new Set<string>();
+  const messages = new Set<string>();
+  const together: QueuedSms[] = [];
+  const after: QueuedSms[] = [];
+  for (const sms of batch) {
+    if (numbers.has(sms.to) || messages.has(sms.upstreamMessageId)) after.push(sms);
+    else {
+      numbers.add(sms.to);
+      messages.add(sms.upstreamMessageId);
+      together.push(sms);
+    }
+  }
+  const outcomes = new Map<QueuedSms, IngestOutcome | Error>();
+  const storeAlone = async (sms: QueuedSms) => {
+    outcomes.set(sms, await storeBatch(services, [sms]).then(([outcome]) => outcome as IngestOutcome, alone(services, sms)));
+  };
+  // Sorted by number: every batch locks its activations in the same order (ingestRead).
+  together.sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+  if (together.length === 1) await storeAlone(together[0] as QueuedSms);
+  else {
+    try {
+      const stored = await storeBatch(services, together);
+      for (const [i, sms] of together.entries()) outcomes.set(sms, stored[i] as IngestOutcome);
+    } catch {
+      for (const sms of together) await storeAlone(sms);
+    }
+  }
+  for (const sms of after) await storeAlone(sms);
+  return batch.map((sms) => outcomes.get(sms) as IngestOutcome | Error);
+}
+
+/** How one SMS stored on its own ends when its transaction fails: a race of two deliveries of it is a duplicate. */
+function alone(services: Services, sms: QueuedSms) {
+  return (error: unknown): IngestOutcome | Error => {
+    const { code, constraint } = error as SqlError;
+    if (code === "23505" && constraint === upstreamMessageIdIndex) {
+      logDuplicate(services, sms);
+      return { outcome: "duplicate" };
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  };
+}
+
+/**
+ * SMS of distinct numbers and message ids, in one transaction on one connection: BEGIN, the read of every
+ * number, the writes, COMMIT. Those that tell webhook endpoints are written one statement each (with their
+ * delivery jobs); the rest in one statement together, or the lone one's own. Then, committed, the owners are
+ * told. Throws when the transaction fails; nothing of the batch is then stored.
+ */
+async function storeBatch(services: Services, batch: readonly QueuedSms[]): Promise<IngestOutcome[]> {
+  const now = services.now();
+  services.metrics.smsIngestBatchSize.observe(batch.length);
+  const stored = await services.sql.transaction(async (tx) => {
+    const read = ingestRead(batch);
+    const held = await tx.rows<IngestRead>(read, read.values);
+    const results = batch.map((sms, i) => prepareOne(services, sms, held[i], now));
+    const accepted = results.filter((result): result is Accepted => "write" in result);
+    const plain = accepted.filter((result) => result.write.deliveries.length === 0);
+    const movedTogether =
+      plain.length > 1
+        ? await storeTogether(
+            tx,
+            plain.map((result) => result.write),
+            now,
+          )
+        : new Set<string>();
+    for (const result of accepted) {
+      if (plain.length > 1 && result.write.deliveries.length === 0) {
+        if (!movedTogether.has(result.write.activationId)) Object.assign(result, dropped());
+        continue;
+      }
+      const store = storeStatement({ ...result.write, now });
+      // Nothing stored: a concurrent change ended the activation first (it is locked, so this is a safeguard).
+      if ((await tx.rows<{ id: string }>(store, store.values)).length === 0) Object.assign(result, dropped());
+      else if (result.write.deliveries.length > 0)
+        await sendWebhookDeliveryJobs(services, jobsWithin(tx), result.write.deliveries);
+    }
+    return results;
+  });
+  return stored.map((result, i) => {
+    announce(services, batch[i] as QueuedSms, result);
+    return result.outcome;
+  });
+}
+
+const dropped = (): Stored => ({ outcome: { outcome: "no-live-activation" }, accountId: null, statusChanged: false });
+
+/** What one SMS writes: its activation's move and routing details, its webhook deliveries, and itself. */
+interface SmsWrite {
   activationId: string;
-  now: Date;
   move: boolean;
   routing: string | null;
   deliveries: NewWebhookDelivery[];
@@ -238,7 +295,152 @@ function storeStatement(parts: {
     bodyCiphertext: string;
     codeCiphertext: string | null;
   };
-}): { name: string; text: string; values: unknown[] } {
+}
+
+/** An SMS the read found a taker for: delivered once its write is done. */
+type Accepted = Stored & { write: SmsWrite };
+
+/** One SMS of a batch, given what the read found for it: its outcome, and what to write when it is accepted. */
+function prepareOne(services: Services, sms: QueuedSms, held: IngestRead | undefined, now: Date): Stored | Accepted {
+  // The read gives one row per SMS; its activation's columns are null when no live one holds the number.
+  if (held?.duplicate) return { outcome: { outcome: "duplicate" }, accountId: null, statusChanged: false };
+  if (!held?.id) return dropped();
+  const activationId = held.id;
+  // The activation's own rules decide whether it takes an SMS now (not ended, not past its window).
+  const arrival = smsArrivalVerdict(
+    { id: activationId, accountId: held.accountId, status: held.status, expiresAt: held.expiresAt },
+    now,
+  );
+  if (!arrival.accepted) return dropped();
+  const ring = services.config.encryption;
+
+  // P17: a restricted account's SMS is stored, not read for its code.
+  const code = held.codeAllowed
+    ? extractCodeOrDefault(sms.text, held.codePattern, (error) =>
+        ingestLog(services, sms).warn(
+          { serviceCode: held.serviceCode, reason: error.message },
+          "service code pattern is invalid; using the default",
+        ),
+      )
+    : null;
+
+  const receivedAt = sms.receivedAt && sms.receivedAt < now ? sms.receivedAt : now;
+  // The ciphertexts are bound to the message's id, chosen here so the row is written once, sealed.
+  const messageId = newRecordId();
+  // The owner's webhook endpoints hear of it in this same transaction (webhooks/events.ts).
+  const activation = {
+    id: activationId,
+    accountId: held.accountId,
+    serviceCode: held.serviceCode,
+    countryCode: held.countryCode,
+    status: arrival.statusChanged ? ("SMS_RECEIVED" as const) : held.status,
+  };
+  const deliveries = held.endpoints
+    ? webhookDeliveries(
+        services,
+        [
+          ...(arrival.statusChanged
+            ? statusChangeEvents([{ activation, from: "WAITING_SMS", to: "SMS_RECEIVED", at: receivedAt }])
+            : []),
+          ...smsReceivedEvents({ activation, messageId, receivedAt, text: sms.text, code }),
+        ],
+        held.endpoints,
+      )
+    : [];
+  // The routing details are sealed once, by the first SMS that carries them.
+  const routing =
+    !held.hasRouting && (sms.route || sms.sender)
+      ? sealRouting(ring, activationId, { route: sms.route ?? null, sender: sms.sender ?? null })
+      : null;
+
+  return {
+    outcome: { outcome: "delivered", activationId, messageId },
+    accountId: arrival.accountId,
+    statusChanged: arrival.statusChanged,
+    write: {
+      activationId,
+      move: arrival.statusChanged,
+      routing,
+      deliveries,
+      message: {
+        id: messageId,
+        upstreamMessageId: sms.upstreamMessageId,
+        receivedAt,
+        bodyCiphertext: sealColumn(ring, "smsBody", messageId, sms.text),
+        codeCiphertext: code === null ? null : sealColumn(ring, "smsCode", messageId, code),
+      },
+    },
+  };
+}
+
+/**
+ * The writes of several SMS (of distinct activations, none telling a webhook endpoint) as one statement, the
+ * set-based twin of `storeStatement`: the moves to SMS_RECEIVED with their history rows, the first routing
+ * details, and the messages, each stored only if its activation moved or needed no move. Returns the ids of
+ * the activations whose SMS was stored.
+ */
+async function storeTogether(tx: SqlTransaction, writes: SmsWrite[], now: Date): Promise<Set<string>> {
+  const column = <T>(pick: (write: SmsWrite) => T) => writes.map(pick);
+  const query = Prisma.sql`
+    WITH sms AS (
+      SELECT * FROM unnest(${column((write) => write.message.id)}::uuid[], ${column((write) => write.activationId)}::uuid[],
+        ${column((write) => write.message.upstreamMessageId)}::text[],
+        ${column((write) => write.message.receivedAt.toISOString())}::timestamp[],
+        ${column((write) => write.message.bodyCiphertext)}::text[], ${column((write) => write.message.codeCiphertext)}::text[],
+        ${column((write) => write.move)}::boolean[], ${column((write) => write.routing)}::text[],
+        ${column(() => newRecordId())}::uuid[])
+        AS s("id", "activationId", "upstreamMessageId", "receivedAt", "bodyCiphertext", "codeCiphertext", "move", "routing", "historyId")
+    ),
+    ${smsReceivedMovesSql(Prisma.raw(`(SELECT "activationId", "historyId", "routing" FROM sms WHERE "move")`), now)},
+    routed AS (
+      UPDATE "Activation" a SET "routingCiphertext" = sms."routing", "updatedAt" = ${now.toISOString()}::timestamp
+      FROM sms WHERE a."id" = sms."activationId" AND NOT sms."move" AND sms."routing" IS NOT NULL AND a."routingCiphertext" IS NULL
+    )
+    INSERT INTO "SmsMessage" ("id", "activationId", "upstreamMessageId", "receivedAt", "bodyCiphertext", "codeCiphertext")
+    SELECT sms."id", sms."activationId", sms."upstreamMessageId", sms."receivedAt", sms."bodyCiphertext", sms."codeCiphertext"
+    FROM sms WHERE NOT sms."move" OR sms."activationId" IN (SELECT "id" FROM moved)
+    RETURNING "activationId"`;
+  const rows = await tx.rows<{ activationId: string }>({ name: "sms-ingest-store-batch", text: query.text }, query.values);
+  return new Set(rows.map((row) => row.activationId));
+}
+
+/** After the commit: the owner hears of a delivered SMS (P7: on the owner's own topic), and the log says what happened. */
+function announce(services: Services, sms: QueuedSms, { outcome, accountId, statusChanged }: Stored): void {
+  const info = services.logger.isLevelEnabled("info");
+  if (outcome.outcome === "delivered") {
+    if (info)
+      ingestLog(services, sms).info({ activationId: outcome.activationId, messageId: outcome.messageId }, "sms delivered");
+    if (accountId) {
+      services.events.publish("smsReceived", accountId, {
+        activationId: outcome.activationId,
+        messageId: outcome.messageId,
+        arrivedAt: sms.arrivedAt,
+      });
+      if (statusChanged) services.events.publish("activationChanged", accountId, { activationId: outcome.activationId });
+    }
+  } else if (outcome.outcome === "duplicate") logDuplicate(services, sms);
+  else if (info) ingestLog(services, sms).info("sms for a number with no live activation; dropped");
+}
+
+function logDuplicate(services: Services, sms: InboundSms): void {
+  if (services.logger.isLevelEnabled("info")) ingestLog(services, sms).info("sms delivery repeated; already stored");
+}
+
+/**
+ * The SMS' own logger, built when something is logged: a child logger costs a redaction pass over its
+ * bindings, for every SMS even when nothing is logged at the level set.
+ */
+function ingestLog(services: Services, sms: InboundSms): Logger {
+  return services.logger.child({ component: "sms-ingest", upstreamMessageId: sms.upstreamMessageId });
+}
+
+/**
+ * Everything an accepted SMS writes, as one statement: the move to SMS_RECEIVED with its history row (when
+ * the activation was waiting), the routing details (when these are the first), the webhook deliveries, and
+ * the message, which is stored only if the move happened. It returns the message's id, or nothing when
+ * nothing moved. Its text depends only on which parts are present, so each shape is a named statement.
+ */
+function storeStatement(parts: SmsWrite & { now: Date }): { name: string; text: string; values: unknown[] } {
   const { activationId, message } = parts;
   const members: Prisma.Sql[] = [];
   if (parts.move) {
