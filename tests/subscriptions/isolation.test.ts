@@ -150,6 +150,42 @@ describe("P7: an SMS is readable only by the account that ordered the number", (
     expect(bobOnAlicesStatus.events).toEqual([]);
     for (const listener of [bobUnfiltered, bobOnAlicesActivation, bobOnAlicesStatus]) expect(listener.errors).toEqual([]);
   });
+  it("P7: an event naming another account's SMS is dropped whether its read goes alone or with other subscribers' reads", async () => {
+    // Carol: one subscription on a socket of her own, proved live with her own SMS.
+    const carol = await createCustomer(app, { balanceMinor: 1_000 });
+    const carols = await activationWithAnSms(carol, "Carol's own code is 4242");
+    const carolListener: Listener<SmsEvent> = listen(socketOf(carol), smsSubscription, {});
+    const carolsEvent = { activationId: carols.activation.id, messageId: carols.messageId };
+    await untilLive(app, carolListener, { accountId: carol.accountId, ...carolsEvent });
+    const alicesEvent = { activationId: aliceActivation.id, messageId: aliceMessageId };
+
+    // Alone: the only event of its turn, for Carol's one subscription, the only one listening yet.
+    app.services.events.publish("smsReceived", carol.accountId, alicesEvent);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const aliceListener: Listener<SmsEvent> = listen(socketOf(alice), smsSubscription, { id: aliceActivation.id });
+    await untilLive(app, aliceListener, { accountId: alice.accountId, ...alicesEvent });
+    // Together: in one turn, Alice's own event, the forged one and Carol's own, read as one statement.
+    const heardByAlice = aliceListener.events.length;
+    const heardByCarol = carolListener.events.length;
+    app.services.events.publish("smsReceived", alice.accountId, alicesEvent);
+    app.services.events.publish("smsReceived", carol.accountId, alicesEvent);
+    app.services.events.publish("smsReceived", carol.accountId, carolsEvent);
+    await eventually(() => aliceListener.events.length > heardByAlice && carolListener.events.length > heardByCarol, {
+      what: "Alice's and Carol's own events",
+    });
+
+    // One more round trip on Carol's socket: whatever she could have been sent, she has been sent by now.
+    const probesBefore = carolListener.events.length;
+    await eventually(() => carolListener.events.length > probesBefore, {
+      each: () => app.services.events.publish("smsReceived", carol.accountId, carolsEvent),
+      what: "Carol's probe",
+    });
+    expect(carolListener.events.map((event) => event.smsReceived.id).every((id) => id === carols.messageId)).toBe(true);
+    expect(JSON.stringify(carolListener.events)).not.toContain("Alice-Only");
+    expect(aliceListener.events.at(heardByAlice)?.smsReceived.text).toBe(aliceText);
+    expect(carolListener.errors).toEqual([]);
+  });
 });
 
 describe("live events reach their owner", () => {

@@ -120,13 +120,21 @@ export async function customerCredentialStanding(
  * revoked, nothing else stands. Its parameters are `$1` to `$3`, given by
  * `credentialStandsParameters`; the statement numbers its own from `$4`.
  */
-export const credentialStandsCondition = `CASE
-    WHEN $1::uuid IS NOT NULL THEN EXISTS (
-      SELECT 1 FROM "Session" WHERE "id" = $1::uuid AND "revokedAt" IS NULL
-        AND "absoluteExpiresAt" > ($3::timestamptz AT TIME ZONE 'UTC'))
-    WHEN $2::uuid IS NOT NULL THEN EXISTS (SELECT 1 FROM "ApiKey" WHERE "id" = $2::uuid AND "revokedAt" IS NULL)
+export const credentialStandsCondition = credentialStandsOf("$1::uuid", "$2::uuid", "$3::timestamptz");
+
+/**
+ * `credentialStandsCondition` over expressions of the caller's: the session's id, the API key's id (both
+ * `uuid`, either null) and now (`timestamptz`), for a statement that checks several credentials at once.
+ */
+export function credentialStandsOf(sessionId: string, apiKeyId: string, now: string): string {
+  return `CASE
+    WHEN ${sessionId} IS NOT NULL THEN EXISTS (
+      SELECT 1 FROM "Session" WHERE "id" = ${sessionId} AND "revokedAt" IS NULL
+        AND "absoluteExpiresAt" > (${now} AT TIME ZONE 'UTC'))
+    WHEN ${apiKeyId} IS NOT NULL THEN EXISTS (SELECT 1 FROM "ApiKey" WHERE "id" = ${apiKeyId} AND "revokedAt" IS NULL)
     ELSE false
   END`;
+}
 
 /** The values of `credentialStandsCondition`'s `$1` to `$3`: the session's id, the API key's id, now (UTC, as sessions store their expiry). */
 export function credentialStandsParameters(
