@@ -163,28 +163,42 @@ describe("P7: an SMS is readable only by the account that ordered the number", (
     app.services.events.publish("smsReceived", carol.accountId, alicesEvent);
     await new Promise((resolve) => setTimeout(resolve, 50));
 
+    // Together: two subscriptions each for Alice and Carol, so one turn reads Alice's own event twice and the
+    // forged one twice, four reads in one statement.
+    const carolSecond: Listener<SmsEvent> = listen(socketOf(carol), smsSubscription, {});
+    await untilLive(app, carolSecond, { accountId: carol.accountId, ...carolsEvent });
     const aliceListener: Listener<SmsEvent> = listen(socketOf(alice), smsSubscription, { id: aliceActivation.id });
-    await untilLive(app, aliceListener, { accountId: alice.accountId, ...alicesEvent });
-    // Together: in one turn, Alice's own event, the forged one and Carol's own, read as one statement.
-    const heardByAlice = aliceListener.events.length;
-    const heardByCarol = carolListener.events.length;
+    const aliceSecond: Listener<SmsEvent> = listen(socketOf(alice), smsSubscription, {});
+    for (const listener of [aliceListener, aliceSecond])
+      await untilLive(app, listener, { accountId: alice.accountId, ...alicesEvent });
+    const carols2 = [carolListener, carolSecond];
+    const alices2 = [aliceListener, aliceSecond];
+    const heardByAlice = alices2.map((listener) => listener.events.length);
+    const heardByCarol = carols2.map((listener) => listener.events.length);
     app.services.events.publish("smsReceived", alice.accountId, alicesEvent);
     app.services.events.publish("smsReceived", carol.accountId, alicesEvent);
     app.services.events.publish("smsReceived", carol.accountId, carolsEvent);
-    await eventually(() => aliceListener.events.length > heardByAlice && carolListener.events.length > heardByCarol, {
-      what: "Alice's and Carol's own events",
-    });
+    await eventually(
+      () =>
+        alices2.every((listener, i) => listener.events.length > (heardByAlice[i] ?? 0)) &&
+        carols2.every((listener, i) => listener.events.length > (heardByCarol[i] ?? 0)),
+      { what: "Alice's and Carol's own events" },
+    );
 
-    // One more round trip on Carol's socket: whatever she could have been sent, she has been sent by now.
-    const probesBefore = carolListener.events.length;
-    await eventually(() => carolListener.events.length > probesBefore, {
+    // One more round trip on Carol's sockets: whatever she could have been sent, she has been sent by now.
+    const probesBefore = carols2.map((listener) => listener.events.length);
+    await eventually(() => carols2.every((listener, i) => listener.events.length > (probesBefore[i] ?? 0)), {
       each: () => app.services.events.publish("smsReceived", carol.accountId, carolsEvent),
       what: "Carol's probe",
     });
-    expect(carolListener.events.map((event) => event.smsReceived.id).every((id) => id === carols.messageId)).toBe(true);
-    expect(JSON.stringify(carolListener.events)).not.toContain("Alice-Only");
-    expect(aliceListener.events.at(heardByAlice)?.smsReceived.text).toBe(aliceText);
-    expect(carolListener.errors).toEqual([]);
+    for (const listener of carols2) {
+      expect(listener.events.map((event) => event.smsReceived.id).every((id) => id === carols.messageId)).toBe(true);
+      expect(JSON.stringify(listener.events)).not.toContain("Alice-Only");
+      expect(listener.errors).toEqual([]);
+    }
+    alices2.forEach((listener, i) => {
+      expect(listener.events.at(heardByAlice[i] ?? 0)?.smsReceived.text).toBe(aliceText);
+    });
   });
 });
 

@@ -54,13 +54,20 @@ function deliveryReads(services: Services): DataLoader<DeliveryRead, SmsToDelive
   return loader;
 }
 
+/** Reads in one turn from which they share one statement. */
+const sharedReadFloor = 4;
+
 /**
  * The rows have every column of the SMS (no field of the model is mapped to
  * another column name), so each serves as the model's row. A lone read has a
- * statement of its own with scalar values, which PostgreSQL plans once; over
- * arrays it would plan every run afresh, a cost worth paying only when shared.
+ * statement of its own with scalar values, which PostgreSQL plans once; the
+ * statement over arrays is planned afresh at every run (see TransactionOptions
+ * in @smsape/db), a cost worth paying only when shared by several reads.
  */
 async function readDeliveries(services: Services, reads: readonly DeliveryRead[]): Promise<SmsToDeliver[]> {
+  // A few go one statement each: the array statement's planning costs more than the round trips it saves.
+  if (reads.length > 1 && reads.length < sharedReadFloor)
+    return (await Promise.all(reads.map((read) => readDeliveries(services, [read])))).flat();
   const uuid = (value: string) => (isUuid(value) ? value : null);
   const [lone] = reads;
   const rows =
