@@ -106,14 +106,6 @@ describe(`the database (${process.env.DATABASE_URL ? "PostgreSQL server" : "embe
     expect(await database.sql.rows(`SELECT count(*)::int AS n FROM ledger_line`)).toEqual([{ n: 3 }]);
   });
 
-  it("plans a transaction's statements generically when asked, for that transaction only", async () => {
-    const mode = (tx: { rows<Row>(text: string): Promise<Row[]> }) =>
-      tx.rows<{ plan_cache_mode: string }>("SHOW plan_cache_mode").then(([row]) => row?.plan_cache_mode);
-    expect(await database.sql.transaction(mode, { genericPlans: true })).toBe("force_generic_plan");
-    expect(await database.sql.transaction(mode)).toBe("auto");
-    expect(await mode(database.sql)).toBe("auto");
-  });
-
   // On the embedded database, plain SQL runs on PGlite in this process, in the same single session as every
   // connection: it must wait out (or go around) any other connection's open transaction, never run inside it.
   it("plain SQL never sees another connection's uncommitted rows, nor disturbs its transaction", async () => {

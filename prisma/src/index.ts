@@ -101,17 +101,7 @@ export interface Sql {
    * Inside, use only `tx`: `rows` above would wait for a second connection,
    * forever on the embedded database.
    */
-  transaction<T>(work: (tx: SqlTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
-}
-
-export interface TransactionOptions {
-  /**
-   * Plan the transaction's statements generically, once per connection (`plan_cache_mode`), never for the values
-   * at hand. For named statements over arrays: PostgreSQL guesses ten rows for an array parameter, finds that
-   * generic plan dearer than one made for the values given, and would otherwise plan every run afresh, which
-   * costs more than running it. Set with BEGIN, in the same round trip.
-   */
-  genericPlans?: boolean;
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -155,7 +145,7 @@ function poolSql(pool: pg.Pool, options: { namedStatements: boolean }): Sql {
       const result = await pool.query(queryConfig(statement, values));
       return result.rows as Row[];
     },
-    async transaction<T>(work: (tx: SqlTransaction) => Promise<T>, options: TransactionOptions = {}) {
+    async transaction<T>(work: (tx: SqlTransaction) => Promise<T>) {
       const client = await pool.connect();
       let open = true;
       const tx: SqlTransaction = {
@@ -167,7 +157,7 @@ function poolSql(pool: pg.Pool, options: { namedStatements: boolean }): Sql {
       };
       let broken: Error | undefined;
       try {
-        await client.query(options.genericPlans ? "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan" : "BEGIN");
+        await client.query("BEGIN");
         const result = await work(tx);
         open = false;
         await client.query("COMMIT");

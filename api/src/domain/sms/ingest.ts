@@ -247,37 +247,33 @@ function alone(services: Services, sms: QueuedSms) {
 async function storeBatch(services: Services, batch: readonly QueuedSms[]): Promise<IngestOutcome[]> {
   const now = services.now();
   services.metrics.smsIngestBatchSize.observe(batch.length);
-  const stored = await services.sql.transaction(
-    async (tx) => {
-      const read = ingestRead(batch);
-      const held = await tx.rows<IngestRead>(read, read.values);
-      const results = batch.map((sms, i) => prepareOne(services, sms, held[i], now));
-      const accepted = results.filter((result): result is Accepted => "write" in result);
-      const plain = accepted.filter((result) => result.write.deliveries.length === 0);
-      const movedTogether =
-        plain.length > 1
-          ? await storeTogether(
-              tx,
-              plain.map((result) => result.write),
-              now,
-            )
-          : new Set<string>();
-      for (const result of accepted) {
-        if (plain.length > 1 && result.write.deliveries.length === 0) {
-          if (!movedTogether.has(result.write.activationId)) Object.assign(result, dropped());
-          continue;
-        }
-        const store = storeStatement({ ...result.write, now });
-        // Nothing stored: a concurrent change ended the activation first (it is locked, so this is a safeguard).
-        if ((await tx.rows<{ id: string }>(store, store.values)).length === 0) Object.assign(result, dropped());
-        else if (result.write.deliveries.length > 0)
-          await sendWebhookDeliveryJobs(services, jobsWithin(tx), result.write.deliveries);
+  const stored = await services.sql.transaction(async (tx) => {
+    const read = ingestRead(batch);
+    const held = await tx.rows<IngestRead>(read, read.values);
+    const results = batch.map((sms, i) => prepareOne(services, sms, held[i], now));
+    const accepted = results.filter((result): result is Accepted => "write" in result);
+    const plain = accepted.filter((result) => result.write.deliveries.length === 0);
+    const movedTogether =
+      plain.length > 1
+        ? await storeTogether(
+            tx,
+            plain.map((result) => result.write),
+            now,
+          )
+        : new Set<string>();
+    for (const result of accepted) {
+      if (plain.length > 1 && result.write.deliveries.length === 0) {
+        if (!movedTogether.has(result.write.activationId)) Object.assign(result, dropped());
+        continue;
       }
-      return results;
-      // The batch's statements over arrays are planned once per connection, not at each batch (TransactionOptions).
-    },
-    { genericPlans: true },
-  );
+      const store = storeStatement({ ...result.write, now });
+      // Nothing stored: a concurrent change ended the activation first (it is locked, so this is a safeguard).
+      if ((await tx.rows<{ id: string }>(store, store.values)).length === 0) Object.assign(result, dropped());
+      else if (result.write.deliveries.length > 0)
+        await sendWebhookDeliveryJobs(services, jobsWithin(tx), result.write.deliveries);
+    }
+    return results;
+  });
   return stored.map((result, i) => {
     announce(services, batch[i] as QueuedSms, result);
     return result.outcome;

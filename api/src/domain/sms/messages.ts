@@ -60,9 +60,11 @@ const sharedReadFloor = 4;
 /**
  * The rows have every column of the SMS (no field of the model is mapped to
  * another column name), so each serves as the model's row. A lone read has a
- * statement of its own with scalar values, which PostgreSQL plans once; the
- * statement over arrays is planned afresh at every run (see TransactionOptions
- * in @smsape/db), a cost worth paying only when shared by several reads.
+ * statement of its own with scalar values, which PostgreSQL plans once. Over
+ * arrays it guesses ten rows, finds that generic plan dearer than one for the
+ * values at hand, and plans every run afresh: worth it only when several reads
+ * share the run. (Forcing generic plans is worse: a plan made while a table was
+ * small keeps its sequential scans as the table grows.)
  */
 async function readDeliveries(services: Services, reads: readonly DeliveryRead[]): Promise<SmsToDeliver[]> {
   // A few go one statement each: the array statement's planning costs more than the round trips it saves.
