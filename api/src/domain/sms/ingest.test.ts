@@ -133,6 +133,27 @@ describe("SMS that arrive together", () => {
     await app.services.db.webhookEndpoint.delete({ where: { id: endpoint.id } });
   });
 
+  it("a few share a transaction, one statement each", async () => {
+    const held = (await activations(1)).slice(0, 3);
+    const run = `few-${Date.now()}`;
+    const before = await batchSizes();
+    const outcomes = await Promise.all(
+      held.map((activation, i) =>
+        ingestInboundSms(app.services, { ...sent(activation, `${run}-${i}`, 200_000 + i), route: `route-${i}` }),
+      ),
+    );
+    expect(outcomes.map((outcome) => outcome.outcome)).toEqual(["delivered", "delivered", "delivered"]);
+    const after = await batchSizes();
+    expect([after.batches - before.batches, after.sms - before.sms]).toEqual([1, 3]);
+    const stored = await app.services.db.smsMessage.findMany({ where: { upstreamMessageId: { startsWith: run } } });
+    expect(stored.map((message) => [message.activationId, message.upstreamMessageId]).sort()).toEqual(
+      held.map((activation, i) => [activation.id, `${run}-${i}`]).sort(),
+    );
+    const moved = await app.services.db.activation.findMany({ where: { id: { in: held.map((activation) => activation.id) } } });
+    for (const activation of moved)
+      expect([activation.status, activation.routingCiphertext !== null]).toEqual(["SMS_RECEIVED", true]);
+  });
+
   it("are stored again one at a time when their shared transaction fails, so only the failing SMS fails", async () => {
     const held = await activations(2);
     const run = `refused-${Date.now()}`;

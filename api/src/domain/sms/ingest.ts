@@ -7,9 +7,10 @@
  * by the operator's message id: a retry stores nothing new and tells no one.
  *
  * Deliveries that arrive together are stored together (`ingestQueue`): one
- * transaction reads every number's activation in one statement and writes
- * each SMS, so a burst of N costs N + 3 round trips and one commit rather
- * than 4N and N commits. A batch that fails is stored again one SMS at a time.
+ * transaction reads every number's activation in one statement and writes the
+ * SMS in one more, so a burst of N costs four round trips and one commit rather
+ * than 4N and N commits (below four SMS, one statement each, still in one
+ * transaction). A batch that fails is stored again one SMS at a time.
  */
 import { type ActivationStatus, Prisma, type SqlError, type SqlTransaction } from "@smsape/db";
 import DataLoader from "dataloader";
@@ -83,9 +84,9 @@ const liveStatusFilter = Prisma.raw(`"status" IN (${liveStatuses.map((status) =>
  * The statuses are written out, not parameters: the planner then sees the partial index's own predicate
  * ("Activation_live_phoneNumber_idx") and reads the few live activations of the number, not every one.
  *
- * Both texts never change, so they are named statements, parsed once per connection. A lone SMS (the usual
- * case below full load) has a statement of its own, its values compared directly: PostgreSQL then keeps one
- * generic plan for it. Over arrays it guesses ten rows, finds the generic plan dearer than one made for the values at
+ * Both texts never change, so they are named statements, parsed once per connection. A lone SMS (and each of a
+ * batch smaller than sharedStatementFloor) has a statement of its own, its values compared directly:
+ * PostgreSQL then keeps one generic plan for it. Over arrays it guesses ten rows, finds the generic plan dearer than one made for the values at
  * hand, and plans each run afresh, which costs more than the run itself; over a batch that cost is shared.
  */
 function ingestRead(batch: readonly InboundSms[]): { name: string; text: string; values: unknown[] } {
@@ -148,6 +149,12 @@ interface Stored {
 const batchesInFlight = 4;
 /** SMS in one batch at most. */
 const batchLimit = 64;
+/**
+ * SMS of a batch from which they share one statement over arrays. PostgreSQL plans such a statement afresh at
+ * every run (it guesses ten rows for an array and finds its generic plan dearer than one for the values at hand),
+ * which costs more than a few round trips: fewer SMS go one statement each, in the batch's one transaction.
+ */
+const sharedStatementFloor = 4;
 
 const queues = new WeakMap<Services, DataLoader<QueuedSms, IngestOutcome>>();
 
@@ -248,21 +255,25 @@ async function storeBatch(services: Services, batch: readonly QueuedSms[]): Prom
   const now = services.now();
   services.metrics.smsIngestBatchSize.observe(batch.length);
   const stored = await services.sql.transaction(async (tx) => {
-    const read = ingestRead(batch);
-    const held = await tx.rows<IngestRead>(read, read.values);
+    const held: IngestRead[] = [];
+    // A few SMS are read one statement each (in number order too): see sharedStatementFloor.
+    for (const part of batch.length >= sharedStatementFloor ? [batch] : batch.map((sms) => [sms])) {
+      const read = ingestRead(part);
+      held.push(...(await tx.rows<IngestRead>(read, read.values)));
+    }
     const results = batch.map((sms, i) => prepareOne(services, sms, held[i], now));
     const accepted = results.filter((result): result is Accepted => "write" in result);
     const plain = accepted.filter((result) => result.write.deliveries.length === 0);
-    const movedTogether =
-      plain.length > 1
-        ? await storeTogether(
-            tx,
-            plain.map((result) => result.write),
-            now,
-          )
-        : new Set<string>();
+    const together = plain.length >= sharedStatementFloor;
+    const movedTogether = together
+      ? await storeTogether(
+          tx,
+          plain.map((result) => result.write),
+          now,
+        )
+      : new Set<string>();
     for (const result of accepted) {
-      if (plain.length > 1 && result.write.deliveries.length === 0) {
+      if (together && result.write.deliveries.length === 0) {
         if (!movedTogether.has(result.write.activationId)) Object.assign(result, dropped());
         continue;
       }
