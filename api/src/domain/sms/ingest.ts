@@ -145,8 +145,12 @@ interface Stored {
   statusChanged: boolean;
 }
 
-/** Batches stored at once at most; the SMS that arrive meanwhile wait and go together in the next. */
-const batchesInFlight = 4;
+/**
+ * Batches stored at once at most; the SMS that arrive meanwhile wait and go together in the next. Eight leaves
+ * the default pool (ten connections) two for the subscribers' reads; four held 16 webhook connections to
+ * 1,172 SMS/s, eight to 1,359.
+ */
+const batchesInFlight = 8;
 /** SMS in one batch at most. */
 const batchLimit = 64;
 /**
@@ -160,9 +164,11 @@ const queues = new WeakMap<Services, DataLoader<QueuedSms, IngestOutcome>>();
 
 /**
  * The instance's SMS queue, a DataLoader without a cache (two deliveries of one message are two deliveries):
- * a batch is dispatched as soon as one of `batchesInFlight` slots is free, after the current turn of the event
- * loop has added what arrived with it. While every slot is busy the next batch grows; under no load a batch is
- * one SMS, sent at once. So the busier the instance, the more SMS share a transaction and its commit.
+ * a batch is dispatched as soon as one of `batchesInFlight` slots is free, on `process.nextTick`, so it waits for
+ * nothing but the task at hand. While every slot is busy the next batch grows with each SMS that arrives; under
+ * no load a batch is one SMS, sent at once. So the busier the instance, the more SMS share a transaction and its
+ * commit. (`setImmediate` instead, to gather a whole turn of the event loop, put a phase of other I/O before each
+ * batch: at 500 SMS/s the webhook-to-subscriber p99 went from 16 ms to 36–50 ms.)
  */
 function ingestQueue(services: Services): DataLoader<QueuedSms, IngestOutcome> {
   let queue = queues.get(services);
@@ -184,7 +190,7 @@ function ingestQueue(services: Services): DataLoader<QueuedSms, IngestOutcome> {
       batchScheduleFn: (dispatch) => {
         const start = () => {
           inFlight++;
-          setImmediate(dispatch);
+          process.nextTick(dispatch);
         };
         if (inFlight < batchesInFlight) start();
         else waiting.push(start);
