@@ -84,10 +84,7 @@ export async function createApp(
         : new DevelopmentMailbox());
     if ("close" in mailer && typeof mailer.close === "function") cleanups.push(async () => (mailer as { close(): void }).close());
     // Redis when configured, so every instance counts together; else the database's RateLimitCounter table.
-    // Auto-pipelined: the counts taken in one turn of the event loop go to Redis as one write.
-    const limitsRedis = config.redisUrl
-      ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: true })
-      : null;
+    const limitsRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : null;
     limitsRedis?.on("error", (error: Error) => logger.warn({ err: { message: error.message } }, "rate limits: redis error"));
     const limits = createRateLimits({
       limits: config.rateLimits,

@@ -42,6 +42,7 @@ const { values: flags } = parseArgs({
     warmup: { type: "string", default: "3" },
     database: { type: "string" },
     profile: { type: "string" },
+    only: { type: "string" },
     quick: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
@@ -57,6 +58,7 @@ if (flags.help) {
   --warmup S       seconds at the fixed rate before measuring, not counted (default 3)
   --database D     embedded or postgres only (default: postgres when DATABASE_URL is set, and embedded)
   --profile M      CPU profile of the server during measurement M (max or rate), summarised
+  --only M         only measurement M (max or rate)
   --quick          the smaller defaults: a bounded run of about two minutes`);
   process.exit(0);
 }
@@ -312,6 +314,10 @@ if (selected.length === 0) {
   console.error(`--database ${flags.database}: expected embedded, or postgres with DATABASE_URL set`);
   process.exit(2);
 }
+if (flags.only && !["max", "rate"].includes(flags.only)) {
+  console.error(`--only ${flags.only}: expected max or rate`);
+  process.exit(2);
+}
 if (flags.profile && !["max", "rate"].includes(flags.profile)) {
   console.error(`--profile ${flags.profile}: expected max or rate`);
   process.exit(2);
@@ -380,7 +386,7 @@ for (const database of selected) {
     await sleep(settleSeconds * 1000);
     // Warm-up at the fixed rate: the subscriptions are live and the code paths compiled before anything counts.
     if (warmup > 0) await sendSms(server.ready.url, warmup, rate, { next: 10_000_000, failures: 0 });
-    for (const measurement of ["max", "rate"] as const) {
+    for (const measurement of (["max", "rate"] as const).filter((name) => !flags.only || name === flags.only)) {
       const profilePath =
         flags.profile === measurement
           ? join(tmpdir(), `smsape-bench-sms-${measurement}-${database.label.toLowerCase()}-${Date.now()}.cpuprofile`)

@@ -48,8 +48,8 @@ export function createLiveEventBus(redisUrl: string | null, logger?: Logger): Li
   if (!redisUrl)
     return { pubsub: createPubSub<LiveEvents>(), transport: "memory", check: async () => "ok", close: async () => {} };
   const log = logger?.child({ component: "live-events" });
-  // Publishes issued in one turn of the event loop (a batch of SMS announced after its commit) go as one write.
-  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  // Not auto-pipelined: ioredis defers such commands with setImmediate, a phase of other I/O before each publish.
+  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   for (const client of [publishClient, subscribeClient]) {
     client.on("error", (error: Error) => log?.warn({ err: { message: error.message } }, "redis connection error"));
