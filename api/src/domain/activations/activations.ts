@@ -421,30 +421,11 @@ export function smsArrivalVerdict(current: SmsArrivalTarget, at: Date): SmsArriv
 }
 
 /**
- * The move to SMS_RECEIVED and its history row, as two members of a `WITH`:
- * `moved` (the activation's id, when it moved) and `moved_history`. Its WHERE
- * still carries WAITING_SMS, so a concurrent change wins and nothing moves;
- * a statement built on it stores the SMS only `FROM moved`. `alsoSet` adds
- * assignments to the same UPDATE (a row is updated once per statement).
- */
-export function smsReceivedMoveSql(activationId: string, at: Date, alsoSet: Prisma.Sql = Prisma.empty): Prisma.Sql {
-  const when = at.toISOString();
-  return Prisma.sql`moved AS (
-      UPDATE "Activation" SET "status" = 'SMS_RECEIVED', "updatedAt" = ${when}::timestamp ${alsoSet}
-      WHERE "id" = ${activationId}::uuid AND "status" = 'WAITING_SMS'
-      RETURNING "id"
-    ),
-    moved_history AS (
-      INSERT INTO "ActivationStatusChange" ("id", "activationId", "fromStatus", "toStatus", "reason", "at")
-      SELECT ${newRecordId()}::uuid, "id", 'WAITING_SMS', 'SMS_RECEIVED', 'SMS received', ${when}::timestamp
-      FROM moved
-    )`;
-}
-
-/**
- * `smsReceivedMoveSql` for several activations at once: `moves` is a relation of ("activationId",
- * "historyId", "routing"), one row per activation, each moved if still WAITING_SMS with its history row under
- * "historyId", and "routing" (when not null) set in the same UPDATE. Same members, `moved` and `moved_history`.
+ * The move to SMS_RECEIVED and its history row, as members of a `WITH`: `moves` is a relation of
+ * ("activationId", "historyId", "routing"), one row per activation, each moved if still WAITING_SMS (so a
+ * concurrent change wins and nothing moves), with its history row under "historyId" and "routing" (when not
+ * null) set in the same UPDATE (a row is updated once per statement). The members are `moving`, `moved` (the
+ * ids of the activations that moved: a statement built on it stores an SMS only for those) and `moved_history`.
  */
 export function smsReceivedMovesSql(moves: Prisma.Sql, at: Date): Prisma.Sql {
   const when = at.toISOString();

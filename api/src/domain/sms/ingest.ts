@@ -17,7 +17,7 @@ import DataLoader from "dataloader";
 import type { SqlExecutor } from "../../platform/jobs.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { Services } from "../../services/index.ts";
-import { smsArrivalVerdict, smsReceivedMoveSql, smsReceivedMovesSql } from "../activations/activations.ts";
+import { smsArrivalVerdict, smsReceivedMovesSql } from "../activations/activations.ts";
 import { sealColumn, sealRouting } from "../crypto/encrypted-columns.ts";
 import { newRecordId } from "../ids.ts";
 import { processingAllowedCondition } from "../privacy/restriction.ts";
@@ -85,9 +85,8 @@ const liveStatusFilter = Prisma.raw(`"status" IN (${liveStatuses.map((status) =>
  * ("Activation_live_phoneNumber_idx") and reads the few live activations of the number, not every one.
  *
  * Both texts never change, so they are named statements, parsed once per connection. A lone SMS (and each of a
- * batch smaller than sharedStatementFloor) has a statement of its own, its values compared directly:
- * PostgreSQL then keeps one generic plan for it. Over arrays it guesses ten rows, finds the generic plan dearer than one made for the values at
- * hand, and plans each run afresh, which costs more than the run itself; over a batch that cost is shared.
+ * batch smaller than `sharedStatementFloor`) has a statement of its own, its values compared directly, which
+ * PostgreSQL plans once; the one over arrays it plans at every run.
  */
 function ingestRead(batch: readonly InboundSms[]): { name: string; text: string; values: unknown[] } {
   const [lone] = batch;
@@ -157,8 +156,9 @@ const batchLimit = 64;
  * SMS of a batch from which they share one statement over arrays. PostgreSQL plans such a statement afresh at
  * every run (it guesses ten rows for an array and finds its generic plan dearer than one for the values at hand),
  * which costs more than a few round trips: fewer SMS go one statement each, in the batch's one transaction.
+ * (Forcing generic plans is worse: a plan made while a table was small keeps its sequential scans as it grows.)
  */
-const sharedStatementFloor = 4;
+export const sharedStatementFloor = 4;
 
 const queues = new WeakMap<Services, DataLoader<QueuedSms, IngestOutcome>>();
 
@@ -267,27 +267,23 @@ async function storeBatch(services: Services, batch: readonly QueuedSms[]): Prom
       const read = ingestRead(part);
       held.push(...(await tx.rows<IngestRead>(read, read.values)));
     }
-    const results = batch.map((sms, i) => prepareOne(services, sms, held[i], now));
-    const accepted = results.filter((result): result is Accepted => "write" in result);
-    const plain = accepted.filter((result) => result.write.deliveries.length === 0);
+    const prepared = batch.map((sms, i) => prepareOne(services, sms, held[i], now));
+    const plain = prepared.flatMap((result) => ("write" in result && result.write.deliveries.length === 0 ? [result.write] : []));
     const together = plain.length >= sharedStatementFloor;
-    const movedTogether = together
-      ? await storeTogether(
-          tx,
-          plain.map((result) => result.write),
-          now,
-        )
-      : new Set<string>();
-    for (const result of accepted) {
-      if (together && result.write.deliveries.length === 0) {
-        if (!movedTogether.has(result.write.activationId)) Object.assign(result, dropped());
+    const movedTogether = together ? await storeTogether(tx, plain, now) : new Set<string>();
+    const results: Stored[] = [];
+    for (const result of prepared) {
+      if (!("write" in result)) {
+        results.push(result);
         continue;
       }
-      const store = storeStatement({ ...result.write, now });
+      const { write, ...delivered } = result;
       // Nothing stored: a concurrent change ended the activation first (it is locked, so this is a safeguard).
-      if ((await tx.rows<{ id: string }>(store, store.values)).length === 0) Object.assign(result, dropped());
-      else if (result.write.deliveries.length > 0)
-        await sendWebhookDeliveryJobs(services, jobsWithin(tx), result.write.deliveries);
+      const kept =
+        together && write.deliveries.length === 0
+          ? movedTogether.has(write.activationId)
+          : await storeOne(services, tx, write, now);
+      results.push(kept ? delivered : dropped());
     }
     return results;
   });
@@ -295,6 +291,14 @@ async function storeBatch(services: Services, batch: readonly QueuedSms[]): Prom
     announce(services, batch[i] as QueuedSms, result);
     return result.outcome;
   });
+}
+
+/** One SMS' own statement, with its webhook delivery jobs; whether it was stored. */
+async function storeOne(services: Services, tx: SqlTransaction, write: SmsWrite, now: Date): Promise<boolean> {
+  const store = storeStatement({ ...write, now });
+  if ((await tx.rows<{ id: string }>(store, store.values)).length === 0) return false;
+  if (write.deliveries.length > 0) await sendWebhookDeliveryJobs(services, jobsWithin(tx), write.deliveries);
+  return true;
 }
 
 const dropped = (): Stored => ({ outcome: { outcome: "no-live-activation" }, accountId: null, statusChanged: false });
@@ -461,8 +465,8 @@ function storeStatement(parts: SmsWrite & { now: Date }): { name: string; text: 
   const { activationId, message } = parts;
   const members: Prisma.Sql[] = [];
   if (parts.move) {
-    const routing = parts.routing === null ? Prisma.empty : Prisma.sql`, "routingCiphertext" = ${parts.routing}`;
-    members.push(smsReceivedMoveSql(activationId, parts.now, routing));
+    const move = Prisma.sql`(VALUES (${activationId}::uuid, ${newRecordId()}::uuid, ${parts.routing}::text))`;
+    members.push(smsReceivedMovesSql(move, parts.now));
   } else if (parts.routing !== null) {
     members.push(Prisma.sql`routed AS (
       UPDATE "Activation" SET "routingCiphertext" = ${parts.routing}, "updatedAt" = ${parts.now.toISOString()}::timestamp

@@ -9,6 +9,7 @@ import type { Services } from "../../services/index.ts";
 import { credentialStandsCondition, credentialStandsOf, credentialStandsParameters } from "../accounts/credentials.ts";
 import type { AccountActor } from "../actors.ts";
 import { isUuid } from "../ids.ts";
+import { sharedStatementFloor } from "./ingest.ts";
 
 /** The SMS `reader` may read: those received for activations it ordered; none without an account. */
 export function smsReadableBy(reader: AccountActor | null): Prisma.SmsMessageWhereInput {
@@ -28,8 +29,8 @@ export interface SmsToDeliver {
  * (`credentialStandsCondition`). Without a standing credential there is no SMS.
  *
  * It runs for every SMS, for every subscription it reaches, so the reads of
- * one turn of the event loop (the events of a batch of SMS, which arrive
- * together) go to the database as one statement (`deliveryReads`). Each row
+ * one task (the events of a batch of SMS, which arrive together) go to the
+ * database as one statement (`deliveryReads`) when there are enough of them. Each row
  * still answers for one subscriber alone: its own credential, account,
  * message and activation.
  */
@@ -54,21 +55,14 @@ function deliveryReads(services: Services): DataLoader<DeliveryRead, SmsToDelive
   return loader;
 }
 
-/** Reads in one turn from which they share one statement. */
-const sharedReadFloor = 4;
-
 /**
  * The rows have every column of the SMS (no field of the model is mapped to
- * another column name), so each serves as the model's row. A lone read has a
- * statement of its own with scalar values, which PostgreSQL plans once. Over
- * arrays it guesses ten rows, finds that generic plan dearer than one for the
- * values at hand, and plans every run afresh: worth it only when several reads
- * share the run. (Forcing generic plans is worse: a plan made while a table was
- * small keeps its sequential scans as the table grows.)
+ * another column name), so each serves as the model's row. Below
+ * `sharedStatementFloor` reads, each has its own statement with scalar values,
+ * which PostgreSQL plans once; the one over arrays it plans at every run.
  */
 async function readDeliveries(services: Services, reads: readonly DeliveryRead[]): Promise<SmsToDeliver[]> {
-  // A few go one statement each: the array statement's planning costs more than the round trips it saves.
-  if (reads.length > 1 && reads.length < sharedReadFloor)
+  if (reads.length > 1 && reads.length < sharedStatementFloor)
     return (await Promise.all(reads.map((read) => readDeliveries(services, [read])))).flat();
   const uuid = (value: string) => (isUuid(value) ? value : null);
   const [lone] = reads;
