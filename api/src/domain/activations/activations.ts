@@ -409,7 +409,7 @@ export type SmsArrivalTarget = Pick<Activation, "id" | "accountId" | "status" | 
  * The activation's rules for an SMS arriving now, applied to the row the caller
  * read and locked `FOR UPDATE` in its transaction: an ended or expired
  * activation refuses it; a WAITING_SMS one takes it and moves to SMS_RECEIVED
- * (`statusChanged`: the caller writes `smsReceivedMoveSql` in the statement
+ * (`statusChanged`: the caller writes `smsReceivedMovesSql` in the statement
  * that stores the SMS); an SMS_RECEIVED one takes it as it is. After the
  * commit the caller publishes `smsReceived`, and `activationChanged` when the
  * status changed, to `accountId`.
